@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * The server side of the agent protocol: register, heartbeat, long-poll assignments, report
+ * instance states. An agent is declarative: each assignments answer is the complete set of
+ * instances its host should hold, stamped with a change index it sends back to wait for the next.
+ */
+const name = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits, "." and "-"');
+
+export const RegisterRequest = z.strictObject({
+  name,
+  group: name,
+  address: z.string().min(1).max(255),
+  capacity: z.strictObject({
+    cpus: z.number().positive().max(4096),
+    memory_mib: z.number().int().positive().max(64 * 1024 * 1024),
+    disk_mib: z.number().int().nonnegative().max(1024 * 1024 * 1024),
+  }),
+  runtimes: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(32),
+        kind: z.enum(['microvm', 'container']),
+        available: z.boolean(),
+        reason: z.string().max(1000).optional(),
+      }),
+    )
+    .max(16),
+  labels: z.record(z.string().max(63), z.string().max(255)).default({}),
+  roles: z.array(z.string().max(32)).max(16).default([]),
+});
+export type RegisterRequest = z.input<typeof RegisterRequest>;
+
+export const RegisterResponse = z.object({
+  host_id: z.string(),
+  subnet: z.string(),
+  heartbeat_interval_ms: z.number().int(),
+});
+export type RegisterResponse = z.infer<typeof RegisterResponse>;
+
+export const HeartbeatRequest = z.strictObject({ host_id: z.string().min(1).max(64) });
+export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
+
+export const AssignmentsQuery = z.strictObject({
+  host_id: z.string().min(1).max(64),
+  /** The index of the last answer the agent holds; the server answers once its index is higher. */
+  index: z.coerce.number().int().nonnegative().default(0),
+  wait_ms: z.coerce.number().int().min(0).max(60_000).default(30_000),
+});
+export type AssignmentsQuery = z.input<typeof AssignmentsQuery>;
+
+export const Assignment = z.object({
+  id: z.string(),
+  app: z.string(),
+  namespace: z.string(),
+  release: z.number().int(),
+  slot: z.number().int(),
+  desired: z.enum(['run', 'stop']),
+  /** The release's normalised task spec (see taskfile/task-spec.ts). */
+  spec: z.record(z.string(), z.unknown()),
+});
+export type Assignment = z.infer<typeof Assignment>;
+
+export const AssignmentsResponse = z.object({
+  index: z.number().int(),
+  instances: z.array(Assignment),
+});
+export type AssignmentsResponse = z.infer<typeof AssignmentsResponse>;
+
+export const StatusReport = z.strictObject({
+  host_id: z.string().min(1).max(64),
+  instances: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(128),
+        state: z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']),
+        address: z.string().max(64).nullable().optional(),
+        message: z.string().max(4000).optional(),
+      }),
+    )
+    .max(10_000),
+});
+export type StatusReport = z.infer<typeof StatusReport>;
+
+export const Ok = z.object({ ok: z.literal(true) });

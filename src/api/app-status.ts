@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { DeploymentView } from './deployment-view.js';
+
+export const InstanceView = z.object({
+  id: z.string(),
+  host: z.string(),
+  release: z.number().int(),
+  slot: z.number().int(),
+  desired: z.enum(['run', 'stop']),
+  state: z.enum(['pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'lost']),
+  address: z.string().nullable(),
+  message: z.string(),
+});
+export type InstanceView = z.infer<typeof InstanceView>;
+
+export const AppStatus = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  group: z.string(),
+  release: z.number().int().nullable(),
+  /** Instances wanted now: 0 while stopped. */
+  desired: z.number().int(),
+  running: z.number().int(),
+  count: z.number().int(),
+  stopped: z.boolean(),
+  destroying: z.boolean(),
+  deployment: DeploymentView.nullable(),
+  /** Live instances (not yet stopped, failed or lost), plus those that ended in the last minutes. */
+  instances: z.array(InstanceView),
+});
+export type AppStatus = z.infer<typeof AppStatus>;
+
+export const AppStatusList = z.object({ apps: z.array(AppStatus) });
+export type AppStatusList = z.infer<typeof AppStatusList>;

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import {
+  AssignmentsQuery,
+  AssignmentsResponse,
+  HeartbeatRequest,
+  Ok,
+  RegisterRequest,
+  RegisterResponse,
+  StatusReport,
+} from './agent-protocol.js';
+import { AppStatus, AppStatusList } from './app-status.js';
+import { DeployRequest, DeployResponse } from './deploy-request.js';
+import { DeploymentView } from './deployment-view.js';
+import { EventList } from './event-view.js';
+import { GroupList } from './group-view.js';
+import { HostList, HostView } from './host-view.js';
+import { ReleaseList } from './release-view.js';
+import { ScaleRequest } from './scale-request.js';
+
+/**
+ * The whole public HTTP API on one screen. The server registers these, the OpenAPI document is
+ * generated from them, and the typed client calls them by name: one table, three users, no drift.
+ * Paths use `:param` segments.
+ */
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  summary: string;
+  auth: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Status code of a successful answer. */
+  status: 200 | 201 | 202;
+  response: z.ZodType;
+}
+
+const AppParams = z.strictObject({ namespace: z.string().max(63), app: z.string().max(63) });
+const HostParams = z.strictObject({ host: z.string().max(253) });
+const DeploymentParams = z.strictObject({ id: z.string().max(64) });
+const StatusQuery = z.strictObject({ namespace: z.string().max(63).optional() });
+const EventsQuery = z.strictObject({
+  app: z.string().max(130).optional(),
+  host: z.string().max(253).optional(),
+  after: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const Health = z.object({ status: z.literal('ok'), version: z.string() });
+const Destroyed = z.object({ app: z.string(), namespace: z.string(), destroying: z.literal(true) });
+
+export const routes = {
+  health: { method: 'GET', path: '/v1/health', summary: 'Liveness of the server', auth: false, status: 200, response: Health },
+  deploy: { method: 'POST', path: '/v1/deploy', summary: 'Validate a task file, store a release and start a deployment', auth: true, body: DeployRequest, status: 201, response: DeployResponse },
+  listApps: { method: 'GET', path: '/v1/apps', summary: 'Status of every app', auth: true, query: StatusQuery, status: 200, response: AppStatusList },
+  getApp: { method: 'GET', path: '/v1/apps/:namespace/:app', summary: 'Status of one app', auth: true, params: AppParams, status: 200, response: AppStatus },
+  scaleApp: { method: 'POST', path: '/v1/apps/:namespace/:app/scale', summary: 'Change the instance count', auth: true, params: AppParams, body: ScaleRequest, status: 200, response: AppStatus },
+  stopApp: { method: 'POST', path: '/v1/apps/:namespace/:app/stop', summary: 'Stop every instance, keep the app', auth: true, params: AppParams, status: 200, response: AppStatus },
+  destroyApp: { method: 'DELETE', path: '/v1/apps/:namespace/:app', summary: 'Stop every instance and delete the app', auth: true, params: AppParams, status: 202, response: Destroyed },
+  listReleases: { method: 'GET', path: '/v1/apps/:namespace/:app/releases', summary: 'Releases of an app, newest first', auth: true, params: AppParams, status: 200, response: ReleaseList },
+  getDeployment: { method: 'GET', path: '/v1/deployments/:id', summary: 'One deployment and its progress', auth: true, params: DeploymentParams, status: 200, response: DeploymentView },
+  listHosts: { method: 'GET', path: '/v1/hosts', summary: 'Every host with its capacity and allocations', auth: true, status: 200, response: HostList },
+  cordonHost: { method: 'POST', path: '/v1/hosts/:host/cordon', summary: 'Place nothing new on a host', auth: true, params: HostParams, status: 200, response: HostView },
+  uncordonHost: { method: 'POST', path: '/v1/hosts/:host/uncordon', summary: 'Let the scheduler use a host again', auth: true, params: HostParams, status: 200, response: HostView },
+  listGroups: { method: 'GET', path: '/v1/groups', summary: 'Capacity of every host group', auth: true, status: 200, response: GroupList },
+  listEvents: { method: 'GET', path: '/v1/events', summary: 'The event log, oldest first', auth: true, query: EventsQuery, status: 200, response: EventList },
+  agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, body: RegisterRequest, status: 200, response: RegisterResponse },
+  agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, body: HeartbeatRequest, status: 200, response: Ok },
+  agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
+  agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, body: StatusReport, status: 200, response: Ok },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteName = keyof typeof routes;

@@ -1,0 +1,39 @@
+/**
+ * One running copy of a release on one host.
+ *
+ * `desired` is the server's intent; `state` is what the agent last reported. The server only ever
+ * moves `desired` from run to stop; agents only ever write `state`. That split keeps one owner per
+ * field, so a server restart and an agent report can never overwrite each other.
+ */
+export type InstanceDesired = 'run' | 'stop';
+
+export type InstanceState =
+  | 'pending' // recorded by the server, not yet acknowledged by the agent
+  | 'starting'
+  | 'running'
+  | 'stopping'
+  | 'stopped' // terminal: stopped on purpose
+  | 'failed' // terminal: exited or could not start
+  | 'lost'; // terminal: its host went down
+
+export const TERMINAL_STATES: readonly InstanceState[] = ['stopped', 'failed', 'lost'];
+
+export function isTerminal(state: InstanceState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+export interface Instance {
+  id: string;
+  appId: string;
+  release: number;
+  hostId: string;
+  /** Stable position 0..count-1; a replacement takes the slot (and later the volumes) of the one it replaces. */
+  slot: number;
+  desired: InstanceDesired;
+  state: InstanceState;
+  address: string | null;
+  /** Last reason reported for the state (exit code, runtime error...). */
+  message: string;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,93 @@
+import type { App, Release } from '../domain/app.js';
+import type { Deployment } from '../domain/deployment.js';
+import type { BuboEvent } from '../domain/event.js';
+import type { Host } from '../domain/host.js';
+import type { Instance } from '../domain/instance.js';
+
+export interface InstanceFilter {
+  appId?: string;
+  hostId?: string;
+  /** true: only instances whose state is not terminal (stopped, failed, lost). */
+  live?: boolean;
+  /**
+   * true: instances the control loop must look at: not terminal, OR terminal but still desired
+   * `run` (failed or lost ones not yet replaced). Ignores `live` when set.
+   */
+  unsettled?: boolean;
+  /** Only instances updated at or after this time (ms). */
+  updatedSince?: number;
+}
+
+export type InstancePatch = Partial<Pick<Instance, 'desired' | 'state' | 'address' | 'message' | 'updatedAt'>>;
+export type HostPatch = Partial<
+  Pick<Host, 'cordoned' | 'status' | 'lastHeartbeatAt' | 'address' | 'capacity' | 'runtimes' | 'labels' | 'roles' | 'group'>
+>;
+export type AppPatch = Partial<Pick<App, 'group' | 'count' | 'stopped' | 'destroying' | 'release' | 'overProvision' | 'updatedAt'>>;
+export type DeploymentPatch = Partial<Pick<Deployment, 'status' | 'message' | 'updatedAt'>>;
+
+export interface EventFilter {
+  appId?: string;
+  hostId?: string;
+  /** Only events with id > after. */
+  after?: number;
+  /** Newest `limit` events (still returned oldest first). Default 100. */
+  limit?: number;
+}
+
+/**
+ * Persistence of the control plane. Every method is one statement or one transaction; a
+ * multi-row change made through `transaction` is all or nothing. Implementations keep their SQL
+ * portable (SQLite today, PostgreSQL next): no dialect-only features in queries.
+ */
+export interface Store {
+  /** Runs `fn` in one transaction; the `Store` passed to it must be the one used inside. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+
+  upsertHost(host: Host): Promise<void>;
+  getHost(id: string): Promise<Host | undefined>;
+  getHostByName(name: string): Promise<Host | undefined>;
+  listHosts(): Promise<Host[]>;
+  updateHost(id: string, patch: HostPatch): Promise<void>;
+
+  /** Groups exist once a host registered into them; they are never deleted implicitly. */
+  ensureGroup(name: string, now: number): Promise<void>;
+  listGroups(): Promise<string[]>;
+
+  insertApp(app: App): Promise<void>;
+  getApp(id: string): Promise<App | undefined>;
+  listApps(): Promise<App[]>;
+  updateApp(id: string, patch: AppPatch): Promise<void>;
+  /** Deletes the app with its releases, instances and deployments (events stay). */
+  deleteApp(id: string): Promise<void>;
+
+  insertRelease(release: Release): Promise<void>;
+  getRelease(appId: string, version: number): Promise<Release | undefined>;
+  /** Newest first. */
+  listReleases(appId: string): Promise<Release[]>;
+  latestReleaseVersion(appId: string): Promise<number>;
+
+  /** Inserts many rows; implementations batch so that a million rows are fine. */
+  insertInstances(instances: Instance[]): Promise<void>;
+  getInstance(id: string): Promise<Instance | undefined>;
+  listInstances(filter?: InstanceFilter): Promise<Instance[]>;
+  updateInstance(id: string, patch: InstancePatch): Promise<void>;
+  updateInstances(ids: string[], patch: InstancePatch): Promise<void>;
+  /** Removes terminal instances last updated before `before` (keeps the table small). */
+  pruneInstances(before: number): Promise<number>;
+
+  insertDeployment(deployment: Deployment): Promise<void>;
+  getDeployment(id: string): Promise<Deployment | undefined>;
+  /** The deployment of the app whose status is `running`, if any. */
+  activeDeployment(appId: string): Promise<Deployment | undefined>;
+  /** Newest first. */
+  listDeployments(appId: string): Promise<Deployment[]>;
+  updateDeployment(id: string, patch: DeploymentPatch): Promise<void>;
+
+  appendEvents(events: Omit<BuboEvent, 'id'>[]): Promise<void>;
+  listEvents(filter?: EventFilter): Promise<BuboEvent[]>;
+
+  /** A named monotonic counter (e.g. the assignments change index); returns the new value. */
+  incrementCounter(name: string): Promise<number>;
+  getCounter(name: string): Promise<number>;
+}

@@ -1,0 +1,94 @@
+import type { RuntimeKind } from '../domain/runtime-kind.js';
+
+/**
+ * A validated, normalised task file (`bubo.toml`). Keys keep the file's snake_case so that what a
+ * user wrote and what a release stores read the same; values are normalised (sizes in MiB,
+ * durations in milliseconds, defaults filled in).
+ *
+ * `task-schema.ts` must produce exactly this type; a compile-time check there enforces it.
+ */
+export interface TaskSpec {
+  app: string;
+  namespace: string;
+  group: string;
+  count: number;
+  runtime: RuntimeKind;
+  resources: TaskResources;
+  containers: ContainerSpec[];
+  ports: PortSpec[];
+  check: CheckSpec | null;
+  deploy: DeploySpec;
+  volumes: VolumeSpec[];
+}
+
+export interface TaskResources {
+  cpus: number;
+  memory_mib: number;
+  disk_mib: number;
+}
+
+export type RestartPolicy = 'always' | 'on-failure' | 'never';
+
+export interface ContainerSpec {
+  name: string;
+  /** `name:tag` or `name@sha256:...`; the tag or digest is mandatory. */
+  image: string;
+  /** Replaces the image's entrypoint when set. */
+  command: string[] | null;
+  /** Replaces the image's cmd when set. */
+  args: string[] | null;
+  env: Record<string, string>;
+  workdir: string | null;
+  user: string | null;
+  /** Names of secrets in the app's namespace, delivered as environment variables. */
+  secrets: string[];
+  restart: RestartPolicy;
+  stop_timeout_ms: number;
+}
+
+export type PortProtocol = 'tcp' | 'udp' | 'http';
+
+export interface PortSpec {
+  name: string;
+  port: number;
+  protocol: PortProtocol;
+  public: PublicSpec | null;
+}
+
+export interface PublicSpec {
+  host: string;
+  /** Port the load balancer listens on; 80, or 443 with tls. */
+  port: number;
+  tls: { cert: string; key: string } | null;
+}
+
+export interface CheckSpec {
+  kind: 'http' | 'tcp' | 'exec';
+  /** http and tcp: the named port the check targets. */
+  port: string | null;
+  /** http only. */
+  path: string | null;
+  /** http only: a substring the body must contain. */
+  expect: string | null;
+  /** exec only. */
+  command: string[] | null;
+  interval_ms: number;
+  timeout_ms: number;
+  healthy_threshold: number;
+  unhealthy_threshold: number;
+  grace_period_ms: number;
+}
+
+export interface DeploySpec {
+  strategy: 'rolling' | 'blue-green';
+  max_unavailable: number;
+  max_surge: number;
+  /** How long a new release has to become healthy before the rollout is rolled back. */
+  healthy_deadline_ms: number;
+}
+
+export interface VolumeSpec {
+  name: string;
+  size_mib: number;
+  path: string;
+}
