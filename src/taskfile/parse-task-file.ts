@@ -1,0 +1,201 @@
+import { ParseError, parseTOML } from 'toml-eslint-parser';
+import type { z } from 'zod';
+import type { FieldProblem } from '../errors/invalid-request-error.js';
+import { TaskFileError } from '../errors/task-file-error.js';
+import { suggestKey } from './suggest-key.js';
+import { TaskSchema } from './task-schema.js';
+import type { TaskSpec } from './task-spec.js';
+import { type PathSegment, TomlLocations } from './toml-locations.js';
+import { tomlToValue } from './toml-to-value.js';
+
+/**
+ * Parses and validates a task file. Returns the normalised `TaskSpec`, or throws a
+ * `TaskFileError` listing every problem found, each with its line and column; it throws nothing
+ * else, whatever the input.
+ *
+ * @param file how to name the file in messages (a path or `bubo.toml`).
+ */
+export function parseTaskFile(text: string, file = 'bubo.toml'): TaskSpec {
+  let problems: FieldProblem[];
+  try {
+    const parsed = parseToml(text);
+    if ('problem' in parsed) throw new TaskFileError(file, [parsed.problem]);
+    const result = TaskSchema.safeParse(parsed.value, { error: describeIssue });
+    if (result.success) return result.data;
+    const locations = new TomlLocations(parsed.program);
+    problems = result.error.issues.flatMap((issue) => toProblems(issue, parsed.value, locations));
+  } catch (error) {
+    if (error instanceof TaskFileError) throw error;
+    // A bug of ours must still reach the user as a task file problem, never as a crash.
+    problems = [
+      { path: '', message: `cannot check this file: ${(error as Error)?.message ?? String(error)}`, line: 1, column: 1 },
+    ];
+  }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  throw new TaskFileError(file, problems);
+}
+
+type Parsed = { program: ReturnType<typeof parseTOML>; value: unknown } | { problem: FieldProblem };
+
+function parseToml(text: string): Parsed {
+  try {
+    const program = parseTOML(text);
+    return { program, value: tomlToValue(program) };
+  } catch (error) {
+    if (error instanceof ParseError) {
+      return {
+        problem: {
+          path: '',
+          message: `invalid TOML: ${lowerFirst(error.message)}`,
+          line: error.lineNumber,
+          column: error.column + 1,
+        },
+      };
+    }
+    throw error;
+  }
+}
+
+function toProblems(issue: z.core.$ZodIssue, input: unknown, locations: TomlLocations): FieldProblem[] {
+  const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const candidates = keysAllowedAt(path);
+    return issue.keys.map((key) => {
+      const suggestion = suggestKey(key, candidates);
+      const where = path.length === 0 ? '' : ` in ${formatPath(path)}`;
+      let hint = suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
+      const topLevel = path.length > 0 && suggestion === undefined ? suggestKey(key, keysAllowedAt([])) : undefined;
+      if (topLevel !== undefined) {
+        // The classic TOML slip: a top-level key written after a [table] header belongs to that table.
+        hint = `; did you mean the top-level key "${topLevel}"? Top-level keys must come before the first [table]`;
+      }
+      return located(
+        [...path, key],
+        `unknown key "${key}"${where}${hint}`,
+        locations.get([...path, key])?.key ?? locations.nearest(path)?.key,
+      );
+    });
+  }
+  if (issue.code === 'invalid_key') {
+    // A record key (an env name) is wrong: point at the key, and use the key check's message.
+    return [located(path, issue.issues[0]?.message ?? issue.message, locations.get(path)?.key)];
+  }
+  const exact = locations.get(path);
+  if (exact === undefined || valueAt(input, path) === undefined) {
+    // Missing key: point at the table that should hold it.
+    return [located(path, issue.message, locations.nearest(path)?.key)];
+  }
+  return [located(path, issue.message, exact.value)];
+}
+
+function located(path: readonly PathSegment[], message: string, at: { line: number; column: number } | undefined) {
+  const problem: FieldProblem = { path: formatPath(path), message };
+  problem.line = at?.line ?? 1;
+  problem.column = at?.column ?? 1;
+  return problem;
+}
+
+/** Messages for zod's generic issues, written in TOML's terms. Field-specific ones win. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'required but missing';
+      return `expected ${article(issue.expected)}, got ${describeValue(issue.input)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(issue.input)}`;
+    case 'too_small':
+      return `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    case 'too_big':
+      return `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    default:
+      return undefined;
+  }
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    int: 'a whole number',
+    boolean: 'true or false',
+    array: 'an array',
+    object: 'a table',
+    record: 'a table',
+  };
+  return names[expected] ?? expected;
+}
+
+function describeValue(value: unknown): string {
+  if (value instanceof Date) return `a date-time`;
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value)}`;
+    case 'number':
+      return Number.isInteger(value) ? `the integer ${value}` : `the number ${value}`;
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return value === null ? 'nothing' : 'a table';
+    default:
+      return typeof value;
+  }
+}
+
+/** `containers[0].env.PATH`; keys that are not plain words are quoted: `env["my key"]`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly PathSegment[]): unknown {
+  let current = input;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return current;
+}
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  in?: { _zod: { def: SchemaDef } };
+  innerType?: { _zod: { def: SchemaDef } };
+  element?: { _zod: { def: SchemaDef } };
+}
+
+/** The keys `TaskSchema` allows in the table at `path`, for "did you mean" suggestions. */
+function keysAllowedAt(path: readonly PathSegment[]): string[] {
+  let def: SchemaDef | undefined = (TaskSchema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  let rest = [...path];
+  for (let guard = 0; def !== undefined && guard < 100; guard++) {
+    const next: { _zod: { def: SchemaDef } } | undefined =
+      def.type === 'pipe'
+        ? def.in
+        : def.innerType !== undefined
+          ? def.innerType
+          : def.type === 'array' && typeof rest[0] === 'number'
+            ? def.element
+            : def.type === 'object' && typeof rest[0] === 'string'
+              ? ownChild(def.shape, rest[0])
+              : undefined;
+    if (next === undefined) break;
+    if (def.type === 'array' || def.type === 'object') rest = rest.slice(1);
+    def = next._zod.def;
+  }
+  return def?.type === 'object' && rest.length === 0 ? Object.keys(def.shape ?? {}) : [];
+}
+
+function ownChild<T>(shape: Record<string, T> | undefined, key: string): T | undefined {
+  return shape !== undefined && Object.hasOwn(shape, key) ? shape[key] : undefined;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

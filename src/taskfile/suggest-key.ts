@@ -1,0 +1,24 @@
+import { distance } from 'fastest-levenshtein';
+
+/**
+ * The candidate closest to a misspelt key, or `undefined` when none is close enough to be a
+ * plausible typo (at most 2 edits, or a third of the key's length for long keys; a case-only
+ * difference always counts). Ties go to the earlier candidate.
+ */
+export function suggestKey(unknown: string, candidates: readonly string[]): string | undefined {
+  const lower = unknown.toLowerCase();
+  const limit = Math.max(2, Math.min(3, Math.floor(unknown.length / 3)));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best === undefined || bestDistance > limit || bestDistance >= Math.max(unknown.length, 2)) {
+    return undefined;
+  }
+  return best;
+}

@@ -1,0 +1,370 @@
+import { z } from 'zod';
+import { parseDurationMs } from './parse-duration.js';
+import { parseImageReference } from './image-reference.js';
+import { parseSizeMib } from './parse-size.js';
+import type { TaskSpec } from './task-spec.js';
+
+/*
+ * The task file's input format (TOML, snake_case) and its normalisation into `TaskSpec`. Every
+ * object is strict: an unknown key is a problem, never silently ignored. Per-field rules live on
+ * the fields; rules that span fields (unique names, a check naming a declared port) are
+ * refinements that run even when other fields failed, so that one run reports every problem.
+ *
+ * The same schema generates the published JSON Schema (`task-json-schema.ts`, input side), so
+ * descriptions here are user documentation.
+ */
+
+const DNS_LABEL = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const GROUP = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const USER = /^(?:[a-z_][a-z0-9_-]*|\d+)(?::(?:[a-z_][a-z0-9_-]*|\d+))?$/;
+
+const MAX_MIB = 4 * 1024 * 1024; // 4 TiB
+const MAX_DISK_MIB = 64 * 1024 * 1024; // 64 TiB
+
+function dnsLabel(what: string) {
+  return z
+    .string()
+    .regex(
+      DNS_LABEL,
+      'must be a DNS label: 1-63 lower-case letters, digits and "-", starting with a letter and not ending with "-"',
+    )
+    .meta({ description: `${what}: a DNS label` });
+}
+
+function absolutePath(what: string) {
+  return z
+    .string()
+    .regex(/^\//, 'must be an absolute path starting with "/"')
+    .meta({ description: `${what} (an absolute path)` });
+}
+
+/** A size string (`"512MiB"`) into whole MiB within [min, max]. A bare number gets a hint. */
+function size(minMib: number, maxMib: number, example: string) {
+  return z
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `a size needs a unit; write "${issue.input}MiB"`
+          : undefined,
+    })
+    .meta({
+      description: `A size with a binary unit: KiB, MiB, GiB, TiB (or K, M, G, T), e.g. "${example}"`,
+      pattern: '^\\s*\\d+(\\.\\d+)?\\s*(KiB|MiB|GiB|TiB|K|M|G|T)\\s*$',
+    })
+    .transform((text, ctx) => {
+      let mib: number;
+      try {
+        mib = parseSizeMib(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+      if (mib < minMib || mib > maxMib) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `size "${text}" is out of range; it must be between ${formatMib(minMib)} and ${formatMib(maxMib)}`,
+        });
+        return z.NEVER;
+      }
+      return mib;
+    });
+}
+
+function formatMib(mib: number): string {
+  if (mib >= 1024 * 1024 && mib % (1024 * 1024) === 0) return `${mib / (1024 * 1024)}TiB`;
+  if (mib >= 1024 && mib % 1024 === 0) return `${mib / 1024}GiB`;
+  return `${mib}MiB`;
+}
+
+/** A duration string (`"5s"`, `"1m30s"`) into milliseconds; zero only when `allowZero`. */
+function duration(allowZero = false) {
+  return z
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number' ? `a duration needs a unit; write "${issue.input}s"` : undefined,
+    })
+    .meta({
+      description: 'A duration: a number and ms, s, m or h, combinable as in "1m30s"',
+      pattern: '^\\s*(\\d+(\\.\\d+)?(ms|s|m|h))+\\s*$',
+    })
+    .transform((text, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDurationMs(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+      if (ms === 0 && !allowZero) {
+        ctx.addIssue({ code: 'custom', message: `duration "${text}" must be longer than zero` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+/**
+ * A whole number in [min, max]. Not `z.int()`: its issue aborts the whole parse, which would skip
+ * the cross-field checks and hide problems from the user; `type: integer` is restored for the
+ * JSON Schema by hand.
+ */
+function integer(min: number, max: number) {
+  return z
+    .number()
+    .refine(Number.isInteger, 'must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .meta({ type: 'integer' });
+}
+
+function stringList() {
+  return z.array(z.string());
+}
+
+/** Absent tables and arrays normalise to null, as TaskSpec says. */
+function orNull<T extends z.ZodType>(schema: T) {
+  return schema.optional().transform((value): z.output<T> | null => value ?? null);
+}
+
+/** Adds a problem at `[index, key]` for every repeated `key` value in an array of tables. */
+function requireUnique(items: unknown, key: string, what: string, ctx: z.RefinementCtx, base: PropertyKey[]) {
+  if (!Array.isArray(items)) return;
+  const seen = new Set<string>();
+  items.forEach((item: unknown, index) => {
+    const value = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[key] : item;
+    if (typeof value !== 'string') return;
+    if (seen.has(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...base, index, ...(typeof item === 'object' ? [key] : [])],
+        message: `${what} "${value}" is declared more than once`,
+      });
+    }
+    seen.add(value);
+  });
+}
+
+const always = { when: () => true };
+
+/** `[containers]` (one bracket pair) makes a table where an array of tables is expected. */
+function arrayOfTablesHint(name: string, input: unknown): string | undefined {
+  return typeof input === 'object' && input !== null && !Array.isArray(input)
+    ? `${name} is a list: write [[${name}]] (double brackets) for each entry`
+    : undefined;
+}
+
+const ResourcesSchema = z
+  .strictObject({
+    cpus: z
+      .number()
+      .gt(0, 'must be more than 0')
+      .max(256, 'must be at most 256')
+      .refine((cpus) => Math.abs(cpus * 1000 - Math.round(cpus * 1000)) < 1e-6, 'must be a multiple of 0.001')
+      .default(1)
+      .meta({ description: 'CPU cores, fractions allowed down to 0.001' }),
+    memory: size(16, MAX_MIB, '512MiB').prefault('256MiB'),
+    disk: size(0, MAX_DISK_MIB, '1GiB').prefault('1GiB'),
+  })
+  .transform(({ cpus, memory, disk }) => ({ cpus, memory_mib: memory, disk_mib: disk }));
+
+const ContainerSchema = z
+  .strictObject({
+    name: dnsLabel('a container name'),
+    image: z
+      .string()
+      .meta({ description: 'OCI image with a tag or digest, e.g. "registry.internal:5000/shop:1.4.2"' })
+      .check(
+        z.superRefine((image, ctx) => {
+          try {
+            parseImageReference(image);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
+      ),
+    command: orNull(stringList().meta({ description: "Replaces the image's entrypoint" })),
+    args: orNull(stringList().meta({ description: "Replaces the image's cmd" })),
+    env: z
+      .record(
+        z.string().regex(ENV_NAME, 'an environment variable name must be letters, digits and "_", not starting with a digit'),
+        z.string({
+          error: (issue) =>
+            issue.input !== undefined && typeof issue.input !== 'object'
+              ? `environment values are strings; write "${String(issue.input)}"`
+              : undefined,
+        }),
+      )
+      .prefault({}),
+    workdir: orNull(absolutePath('Working directory')),
+    user: orNull(
+      z
+        .string()
+        .regex(USER, 'must be a user name or id, optionally with a group: "1000", "1000:1000" or "nobody"'),
+    ),
+    secrets: z
+      .array(z.string().regex(ENV_NAME, 'a secret name must be letters, digits and "_", not starting with a digit'))
+      .prefault([])
+      .meta({ description: "Names of secrets in the app's namespace, delivered as environment variables" })
+      .check(z.superRefine((secrets, ctx) => requireUnique(secrets, '', 'secret', ctx, []))),
+    restart: z.enum(['always', 'on-failure', 'never']).default('always'),
+    stop_timeout: duration().prefault('10s'),
+  })
+  .transform(({ stop_timeout, ...container }) => ({ ...container, stop_timeout_ms: stop_timeout }));
+
+const PublicSchema = z
+  .strictObject({
+    host: z.string().regex(HOSTNAME, 'must be a lower-case DNS name, e.g. "shop.example.com"'),
+    port: integer(1, 65535).optional().meta({ description: 'Load balancer port; default 80, or 443 with tls' }),
+    tls: orNull(z.strictObject({ cert: absolutePath('PEM certificate file'), key: absolutePath('PEM private key file') })),
+  })
+  .transform(({ host, port, tls }) => ({ host, port: port ?? (tls === null ? 80 : 443), tls }));
+
+const PortSchema = z
+  .strictObject({
+    name: dnsLabel('a port name'),
+    port: integer(1, 65535),
+    protocol: z.enum(['tcp', 'udp', 'http']).default('http'),
+    public: orNull(PublicSchema),
+  })
+  .superRefine((port, ctx) => {
+    if (port.protocol === 'udp' && port.public !== undefined && port.public !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['public'],
+        message: 'udp ports cannot be public; the load balancer forwards tcp and http only',
+      });
+    }
+  }, always);
+
+const CheckSchema = z
+  .strictObject({
+    http: z
+      .strictObject({
+        port: z.string().meta({ description: 'Name of a port declared in [[ports]]' }),
+        path: z.string().regex(/^\//, 'must start with "/"').default('/'),
+        expect: z.string().optional().meta({ description: 'A substring the response body must contain' }),
+      })
+      .optional(),
+    tcp: z.strictObject({ port: z.string().meta({ description: 'Name of a port declared in [[ports]]' }) }).optional(),
+    exec: z.strictObject({ command: stringList().min(1, 'must name a program') }).optional(),
+    interval: duration().prefault('10s'),
+    timeout: duration().prefault('2s'),
+    healthy_threshold: integer(1, 100).default(1),
+    unhealthy_threshold: integer(1, 100).default(3),
+    grace_period: duration(true).prefault('0s'),
+  })
+  .superRefine((check, ctx) => {
+    const kinds = (['http', 'tcp', 'exec'] as const).filter((kind) => check[kind] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: kinds.length > 1 ? [kinds[1]!] : [],
+        message:
+          kinds.length === 0
+            ? 'a check needs exactly one of http, tcp or exec'
+            : `a check needs exactly one of http, tcp or exec, not ${kinds.join(' and ')}`,
+      });
+    }
+    if (typeof check.timeout === 'number' && typeof check.interval === 'number' && check.timeout >= check.interval) {
+      ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be shorter than interval' });
+    }
+  }, always)
+  .transform((check) => {
+    const { http, tcp, exec } = check;
+    return {
+      kind: http !== undefined ? ('http' as const) : tcp !== undefined ? ('tcp' as const) : ('exec' as const),
+      port: http?.port ?? tcp?.port ?? null,
+      path: http?.path ?? null,
+      expect: http?.expect ?? null,
+      command: exec?.command ?? null,
+      interval_ms: check.interval,
+      timeout_ms: check.timeout,
+      healthy_threshold: check.healthy_threshold,
+      unhealthy_threshold: check.unhealthy_threshold,
+      grace_period_ms: check.grace_period,
+    };
+  });
+
+const DeploySchema = z
+  .strictObject({
+    strategy: z.enum(['rolling', 'blue-green']).default('rolling'),
+    max_unavailable: integer(0, 10000).default(1),
+    max_surge: integer(0, 10000).default(1),
+    healthy_deadline: duration().prefault('5m'),
+  })
+  .superRefine((deploy, ctx) => {
+    if (deploy.max_unavailable === 0 && deploy.max_surge === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_surge'],
+        message:
+          'max_unavailable and max_surge are both 0, so a rollout could never replace an instance; set one of them to at least 1',
+      });
+    }
+  }, always)
+  .transform(({ healthy_deadline, ...deploy }) => ({ ...deploy, healthy_deadline_ms: healthy_deadline }));
+
+const VolumeSchema = z
+  .strictObject({
+    name: dnsLabel('a volume name'),
+    size: size(1, MAX_DISK_MIB, '10GiB'),
+    path: absolutePath('Mount point inside the containers').refine((path) => path !== '/', 'a volume cannot be mounted at "/"'),
+  })
+  .transform(({ size: sizeMib, ...volume }) => ({ name: volume.name, size_mib: sizeMib, path: volume.path }));
+
+/** The task file schema: TOML input in, `TaskSpec` out. */
+export const TaskSchema = z
+  .strictObject({
+    app: dnsLabel('app').meta({ description: 'Name of the app; unique within its namespace' }),
+    namespace: dnsLabel('namespace').default('default'),
+    group: z
+      .string()
+      .regex(GROUP, 'must be lower-case letters, digits, "." and "-"')
+      .meta({ description: 'Host group the app runs on' }),
+    count: integer(0, 10000).default(1).meta({ description: 'Number of instances' }),
+    runtime: z.enum(['microvm', 'container']).default('microvm'),
+    resources: ResourcesSchema.prefault({}),
+    containers: z
+      .array(ContainerSchema, {
+        error: (issue) =>
+          issue.input === undefined ? 'add at least one [[containers]] table' : arrayOfTablesHint('containers', issue.input),
+      })
+      .min(1, 'add at least one [[containers]] table')
+      .max(16, 'at most 16 containers are allowed'),
+    ports: z.array(PortSchema, { error: (issue) => arrayOfTablesHint('ports', issue.input) }).prefault([]),
+    check: orNull(CheckSchema),
+    deploy: DeploySchema.prefault({}),
+    volumes: z.array(VolumeSchema, { error: (issue) => arrayOfTablesHint('volumes', issue.input) }).prefault([]),
+  })
+  .superRefine((task, ctx) => {
+    requireUnique(task.containers, 'name', 'container', ctx, ['containers']);
+    requireUnique(task.ports, 'name', 'port', ctx, ['ports']);
+    requireUnique(task.volumes, 'name', 'volume', ctx, ['volumes']);
+    requireUnique(task.volumes, 'path', 'volume path', ctx, ['volumes']);
+    const check: unknown = task.check;
+    if (typeof check === 'object' && check !== null && 'kind' in check && 'port' in check) {
+      const { kind, port } = check as { kind: string; port: unknown };
+      const declared = Array.isArray(task.ports)
+        ? task.ports.map((p: unknown) => (typeof p === 'object' && p !== null ? (p as { name?: unknown }).name : undefined))
+        : [];
+      if (typeof port === 'string' && !declared.includes(port)) {
+        const names = declared.filter((name): name is string => typeof name === 'string');
+        ctx.addIssue({
+          code: 'custom',
+          path: ['check', kind, 'port'],
+          message:
+            names.length === 0
+              ? `check names port "${port}", but no [[ports]] are declared`
+              : `check names port "${port}", which is not declared in [[ports]] (declared: ${names.map((n) => `"${n}"`).join(', ')})`,
+        });
+      }
+    }
+  }, always);
+
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time proof that the schema produces exactly `TaskSpec`; fails to type-check otherwise. */
+const outputIsTaskSpec: Mutual<z.output<typeof TaskSchema>, TaskSpec> = true;
+void outputIsTaskSpec;
