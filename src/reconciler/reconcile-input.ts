@@ -1,0 +1,29 @@
+import type { Instance } from '../domain/instance.js';
+import type { DeploySpec } from '../taskfile/task-spec.js';
+
+/** What the reconciler needs to know about an app; the caller folds `stopped`/`destroying` into `count`. */
+export interface ReconcileApp {
+  appId: string;
+  /** Release the app should run; null before the first deploy (nothing runs). */
+  release: number | null;
+  /** Instances wanted; already 0 when the app is stopped or being destroyed. */
+  count: number;
+  /** Of the target release: how a rollout may proceed. */
+  deploy: DeploySpec;
+}
+
+export interface ReconcileHost {
+  id: string;
+  status: 'ready' | 'down';
+  lastHeartbeatAt: number;
+}
+
+export interface ReconcileInput {
+  /** The clock, passed in so that the reconciler stays pure and replayable. */
+  now: number;
+  /** A ready host not heard from for longer than this is declared down. */
+  hostTtlMs: number;
+  apps: ReconcileApp[];
+  instances: Instance[];
+  hosts: ReconcileHost[];
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { Instance } from '../domain/instance.js';
+import { applyPlanInstantly } from './apply-plan-instantly.js';
+import { reconcile } from './reconcile.js';
+import type { ReconcileApp, ReconcileInput } from './reconcile-input.js';
+import { testDeploy, testInstance } from './test-instance.js';
+
+const NOW = 1_000_000;
+
+function input(instances: Instance[], app: Partial<ReconcileApp> = {}, hosts: ReconcileInput['hosts'] = []): ReconcileInput {
+  return {
+    now: NOW,
+    hostTtlMs: 30_000,
+    apps: [{ appId: 'default/shop', release: 1, count: 3, deploy: testDeploy(), ...app }],
+    instances,
+    hosts: [{ id: 'h1', status: 'ready', lastHeartbeatAt: NOW }, ...hosts],
+  };
+}
+
+const slots = (plan: { place: { slot: number }[] }) => plan.place.map((p) => p.slot);
+const stopped = (plan: { stop: { instanceId: string }[] }) => plan.stop.map((s) => s.instanceId);
+
+describe('reconcile', () => {
+  it('fills every missing slot, lowest first, when nothing runs', () => {
+    const plan = reconcile(input([]));
+    expect(plan.place).toEqual([0, 1, 2].map((slot) => ({ appId: 'default/shop', release: 1, slot, replaces: null, reason: `fill slot ${slot}` })));
+    expect(plan.stop).toEqual([]);
+  });
+
+  it('fills only the gaps between running instances', () => {
+    const plan = reconcile(input([testInstance('a', { slot: 0 }), testInstance('c', { slot: 2 })]));
+    expect(slots(plan)).toEqual([1]);
+  });
+
+  it('does nothing when the app runs as desired', () => {
+    const plan = reconcile(input([0, 1, 2].map((slot) => testInstance(`i${slot}`, { slot }))));
+    expect(plan).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+  });
+
+  it('scales down by stopping the slots above count, non-running first, then highest slot first', () => {
+    const instances = [0, 1, 2, 3, 4].map((slot) => testInstance(`i${slot}`, { slot, state: slot === 3 ? 'starting' : 'running' }));
+    const plan = reconcile(input(instances, { count: 2 }));
+    expect(stopped(plan)).toEqual(['i3', 'i4', 'i2']);
+    expect(plan.stop[0]?.reason).toBe('scale down to 2');
+    expect(plan.place).toEqual([]);
+  });
+
+  it('stops a failed instance and places a replacement in its slot', () => {
+    const plan = reconcile(input([testInstance('a', { slot: 0 }), testInstance('b', { slot: 1, state: 'failed', message: 'exit code 1' }), testInstance('c', { slot: 2 })]));
+    expect(plan.stop).toEqual([{ instanceId: 'b', reason: 'failed: exit code 1' }]);
+    expect(plan.place).toEqual([{ appId: 'default/shop', release: 1, slot: 1, replaces: 'b', reason: 'replace failed instance b' }]);
+  });
+
+  it('marks the instances of a host that stopped heartbeating lost and replaces them', () => {
+    const instances = [testInstance('a', { slot: 0 }), testInstance('b', { slot: 1, hostId: 'h2' }), testInstance('c', { slot: 2, hostId: 'h2', desired: 'stop', state: 'stopping' })];
+    const plan = reconcile(input(instances, {}, [{ id: 'h2', status: 'ready', lastHeartbeatAt: NOW - 45_000 }]));
+    expect(plan.hostsDown).toEqual(['h2']);
+    expect(plan.lost).toEqual([
+      { instanceId: 'b', reason: 'host h2 missed its heartbeats (last one 45s ago, ttl 30s)' },
+      { instanceId: 'c', reason: 'host h2 missed its heartbeats (last one 45s ago, ttl 30s)' },
+    ]);
+    expect(plan.stop).toEqual([]);
+    expect(plan.place).toEqual([
+      { appId: 'default/shop', release: 1, slot: 1, replaces: 'b', reason: 'replace lost instance b' },
+      { appId: 'default/shop', release: 1, slot: 2, replaces: null, reason: 'fill slot 2' },
+    ]);
+  });
+
+  it('stops lost instances still desired to run once their slot has a replacement', () => {
+    const plan = reconcile(input([testInstance('a', { slot: 0 }), testInstance('b', { slot: 1, state: 'lost' }), testInstance('b2', { slot: 1 }), testInstance('c', { slot: 2 })]));
+    expect(plan.stop).toEqual([{ instanceId: 'b', reason: 'lost' }]);
+    expect(plan.place).toEqual([]);
+  });
+
+  it('stops everything when the app has no release or a count of zero', () => {
+    const instances = [testInstance('a', { slot: 0 }), testInstance('b', { slot: 1, state: 'pending' })];
+    expect(stopped(reconcile(input(instances, { release: null })))).toEqual(['b', 'a']);
+    expect(reconcile(input(instances, { count: 0 })).place).toEqual([]);
+    expect(stopped(reconcile(input(instances, { count: 0 })))).toEqual(['b', 'a']);
+  });
+
+  it('stops the instances of apps that no longer exist', () => {
+    const plan = reconcile({ ...input([testInstance('x', { appId: 'default/gone' })]), apps: [] });
+    expect(plan.stop).toEqual([{ instanceId: 'x', reason: 'app default/gone no longer exists' }]);
+  });
+
+  it('rolls 3 instances to a new release step by step with max_unavailable=1 and max_surge=1', () => {
+    let world = input([0, 1, 2].map((slot) => testInstance(`old${slot}`, { slot })), { release: 2 });
+
+    // Step 1: one old goes (3 → 2 running, the floor), two new are placed (2 old + 2 new = count + surge).
+    let plan = reconcile(world);
+    expect(plan.stop).toEqual([{ instanceId: 'old0', reason: 'rolling update to release 2' }]);
+    expect(plan.place).toEqual([
+      { appId: 'default/shop', release: 2, slot: 0, replaces: 'old0', reason: 'rolling update to release 2' },
+      { appId: 'default/shop', release: 2, slot: 1, replaces: 'old1', reason: 'rolling update to release 2' },
+    ]);
+
+    // While the new ones are still starting nothing more may stop, and nothing more may be placed.
+    const starting = applyPlanInstantly(world, plan, 1);
+    const notYet = { ...starting, instances: starting.instances.map((i) => (i.release === 2 ? { ...i, state: 'starting' as const } : i)) };
+    expect(reconcile(notYet)).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+
+    // Step 2: both new run; old1 (its slot's new instance runs) and old2 go, slot 2 gets its new one.
+    world = starting;
+    plan = reconcile(world);
+    expect(stopped(plan)).toEqual(['old1', 'old2']);
+    expect(plan.place).toEqual([{ appId: 'default/shop', release: 2, slot: 2, replaces: 'old2', reason: 'rolling update to release 2' }]);
+
+    // Step 3: three new run; nothing is left to do.
+    world = applyPlanInstantly(world, plan, 2);
+    expect(reconcile(world)).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+    const live = world.instances.filter((i) => i.desired === 'run');
+    expect(live.map((i) => [i.release, i.slot, i.state])).toEqual([
+      [2, 0, 'running'],
+      [2, 1, 'running'],
+      [2, 2, 'running'],
+    ]);
+  });
+
+  it('stops old instances that are not running yet first, at no cost in availability', () => {
+    const instances = [testInstance('o0', { slot: 0 }), testInstance('o1', { slot: 1 }), testInstance('o2', { slot: 2, state: 'pending' })];
+    const plan = reconcile(input(instances, { release: 2, deploy: testDeploy({ max_surge: 0, max_unavailable: 1 }) }));
+    expect(stopped(plan)).toEqual(['o2']);
+    expect(slots(plan)).toEqual([2]);
+  });
+
+  it('rolls one at a time with max_surge=0, never dropping below count − max_unavailable', () => {
+    const plan = reconcile(input([0, 1, 2].map((slot) => testInstance(`o${slot}`, { slot })), { release: 2, deploy: testDeploy({ max_surge: 0, max_unavailable: 1 }) }));
+    expect(stopped(plan)).toEqual(['o0']);
+    expect(slots(plan)).toEqual([0]);
+  });
+
+  it('treats blue-green as a rolling update that surges the whole count', () => {
+    const plan = reconcile(input([0, 1, 2].map((slot) => testInstance(`o${slot}`, { slot })), { release: 2, deploy: testDeploy({ strategy: 'blue-green', max_unavailable: 0 }) }));
+    expect(plan.stop).toEqual([]);
+    expect(slots(plan)).toEqual([0, 1, 2]);
+  });
+
+  it('keeps the running copy and stops the other when two instances of the new release share a slot', () => {
+    const plan = reconcile(input([testInstance('a', { slot: 0, state: 'starting' }), testInstance('b', { slot: 0 }), testInstance('c', { slot: 1 }), testInstance('d', { slot: 2 })]));
+    expect(plan.stop).toEqual([{ instanceId: 'a', reason: 'duplicate of b in slot 0' }]);
+    expect(plan.place).toEqual([]);
+  });
+});

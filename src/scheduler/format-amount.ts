@@ -1,0 +1,10 @@
+import { type ResourceKey, millicpusToCpus } from '../domain/resources.js';
+
+/** `1 cpu`, `0.5 cpus`, `512 MiB`: the units a user wrote in the task file. */
+export function formatAmount(key: ResourceKey, canonical: number): string {
+  if (key === 'millicpus') {
+    const cpus = millicpusToCpus(canonical);
+    return `${cpus} ${cpus === 1 ? 'cpu' : 'cpus'}`;
+  }
+  return `${canonical} MiB`;
+}
