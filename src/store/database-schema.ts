@@ -1,0 +1,116 @@
+import type { Generated, Selectable } from 'kysely';
+
+/**
+ * The tables as Kysely sees them (snake_case, one interface per table). Booleans are stored as
+ * 0/1 integers and structured values as JSON text so that the same columns work in SQLite and
+ * PostgreSQL; millisecond timestamps are `bigint` columns read back as JS numbers.
+ */
+export interface Database {
+  counters: CounterTable;
+  groups: GroupTable;
+  hosts: HostTable;
+  apps: AppTable;
+  releases: ReleaseTable;
+  instances: InstanceTable;
+  deployments: DeploymentTable;
+  events: EventTable;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface GroupTable {
+  name: string;
+  created_at: number;
+}
+
+export interface HostTable {
+  id: string;
+  name: string;
+  group_name: string;
+  address: string;
+  subnet: string;
+  capacity_millicpus: number;
+  capacity_memory_mib: number;
+  capacity_disk_mib: number;
+  /** JSON array of HostRuntime. */
+  runtimes: string;
+  /** JSON object. */
+  labels: string;
+  /** JSON array of strings. */
+  roles: string;
+  cordoned: number;
+  status: string;
+  registered_at: number;
+  last_heartbeat_at: number;
+}
+
+export interface AppTable {
+  id: string;
+  namespace: string;
+  name: string;
+  group_name: string;
+  count: number;
+  stopped: number;
+  destroying: number;
+  release: number | null;
+  over_provision: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ReleaseTable {
+  app_id: string;
+  version: number;
+  /** JSON TaskSpec. */
+  spec: string;
+  /** JSON array of strings. */
+  warnings: string;
+  created_at: number;
+}
+
+export interface InstanceTable {
+  id: string;
+  app_id: string;
+  release: number;
+  host_id: string;
+  slot: number;
+  desired: string;
+  state: string;
+  address: string | null;
+  message: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeploymentTable {
+  id: string;
+  app_id: string;
+  from_release: number | null;
+  to_release: number;
+  status: string;
+  message: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  kind: string;
+  app_id: string | null;
+  host_id: string | null;
+  message: string;
+  /** JSON object. */
+  data: string;
+}
+
+export type HostRow = Selectable<HostTable>;
+export type AppRow = Selectable<AppTable>;
+export type ReleaseRow = Selectable<ReleaseTable>;
+export type InstanceRow = Selectable<InstanceTable>;
+export type DeploymentRow = Selectable<DeploymentTable>;
+export type EventRow = Selectable<EventTable>;

@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './0001-initial.js';
+
+/**
+ * Every migration, in order. Kysely applies them sorted by name, so names start with a
+ * zero-padded number. Listed in code (not found by scanning a folder) so that the same list runs
+ * from `dist/` and under tsx.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
