@@ -1,0 +1,85 @@
+import type { CoreContext } from './core-context.js';
+import { type BlockedMemo, type ReconcileOutcome, reconcileOnce } from './reconcile-once.js';
+
+export interface ControlLoopOptions {
+  /** Reconcile at least this often, to notice missed heartbeats and deadlines. */
+  intervalMs: number;
+  /** After a wake-up, wait this long so a burst of reports becomes one pass. */
+  debounceMs: number;
+  onError: (error: unknown) => void;
+  onPass?: (outcome: ReconcileOutcome) => void;
+}
+
+/**
+ * Runs `reconcileOnce` on a timer and whenever an action wakes it, never two passes at once.
+ * A wake-up during a pass schedules exactly one more pass after it.
+ */
+export class ControlLoop {
+  #ctx: CoreContext;
+  #options: ControlLoopOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+  #blocked: BlockedMemo = new Map();
+
+  constructor(ctx: CoreContext, options: ControlLoopOptions) {
+    this.#ctx = ctx;
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#schedule(this.#options.debounceMs);
+  }
+
+  /** Waits for the pass in flight, then stops. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** One pass now (tests and the first pass after start). */
+  async runOnce(): Promise<void> {
+    while (this.#running) await this.#running;
+    this.#running = this.#pass();
+    try {
+      await this.#running;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      void this.runOnce().then(() => {
+        if (this.#stopped) return;
+        if (this.#again) {
+          this.#again = false;
+          this.#schedule(this.#options.debounceMs);
+        } else this.#schedule(this.#options.intervalMs);
+      });
+    }, delayMs);
+  }
+
+  async #pass(): Promise<void> {
+    try {
+      const outcome = await reconcileOnce(this.#ctx, this.#blocked);
+      this.#options.onPass?.(outcome);
+      await this.#ctx.store.pruneInstances(this.#ctx.now() - this.#ctx.options.keepTerminalMs);
+    } catch (error) {
+      this.#options.onError(error);
+    }
+  }
+}

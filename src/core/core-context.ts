@@ -1,0 +1,36 @@
+import type { Store } from '../store/store.js';
+import type { AssignmentNotifier } from './assignment-notifier.js';
+import type { ReleaseCache } from './release-cache.js';
+
+/**
+ * What every core action needs. Time and randomness are injected so tests can drive them; the
+ * store is the only state.
+ */
+export interface CoreContext {
+  store: Store;
+  now: () => number;
+  notifier: AssignmentNotifier;
+  releases: ReleaseCache;
+  /** Ask the control loop to reconcile soon (after a deploy, a scale, a status report...). */
+  wake: () => void;
+  /** Seed for the scheduler's tie-breaks; fixed in tests, random in production. */
+  seed: () => number;
+  options: CoreOptions;
+}
+
+export interface CoreOptions {
+  /** Cluster range from which each host gets a /24. */
+  clusterCidr: string;
+  heartbeatIntervalMs: number;
+  /** A host is down when no heartbeat arrived for this long. */
+  hostTtlMs: number;
+  /** Terminal instances are kept this long for `bubo status`, then pruned. */
+  keepTerminalMs: number;
+}
+
+export const DEFAULT_CORE_OPTIONS: CoreOptions = {
+  clusterCidr: '10.88.0.0/16',
+  heartbeatIntervalMs: 5_000,
+  hostTtlMs: 20_000,
+  keepTerminalMs: 10 * 60_000,
+};

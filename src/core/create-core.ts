@@ -1,0 +1,35 @@
+import { randomInt } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import { AssignmentNotifier } from './assignment-notifier.js';
+import { ControlLoop, type ControlLoopOptions } from './control-loop.js';
+import { type CoreContext, type CoreOptions, DEFAULT_CORE_OPTIONS } from './core-context.js';
+import { ReleaseCache } from './release-cache.js';
+
+export interface CoreSetup {
+  store: Store;
+  options?: Partial<CoreOptions>;
+  loop?: Partial<ControlLoopOptions>;
+  now?: () => number;
+  seed?: () => number;
+}
+
+/** Wires a context and its control loop together (the loop is not started). */
+export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlLoop } {
+  let loop: ControlLoop | undefined;
+  const ctx: CoreContext = {
+    store: setup.store,
+    now: setup.now ?? Date.now,
+    notifier: new AssignmentNotifier(),
+    releases: new ReleaseCache(),
+    wake: () => loop?.wake(),
+    seed: setup.seed ?? (() => randomInt(2 ** 31)),
+    options: { ...DEFAULT_CORE_OPTIONS, ...setup.options },
+  };
+  loop = new ControlLoop(ctx, {
+    intervalMs: 1_000,
+    debounceMs: 20,
+    onError: (error) => process.stderr.write(`bubo: control loop: ${error instanceof Error ? error.message : String(error)}\n`),
+    ...setup.loop,
+  });
+  return { ctx, loop };
+}

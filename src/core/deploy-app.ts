@@ -1,0 +1,112 @@
+import type { DeployResponse } from '../api/deploy-request.js';
+import { type App, appId as makeAppId } from '../domain/app.js';
+import type { Deployment } from '../domain/deployment.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { suggestKey } from '../taskfile/suggest-key.js';
+import { parseTaskFile } from '../taskfile/parse-task-file.js';
+import { checkCapacity } from './check-capacity.js';
+import type { CoreContext } from './core-context.js';
+import { newId } from './new-id.js';
+import { event } from './record-event.js';
+import { toDeploymentView } from './views/to-deployment-view.js';
+
+export interface DeployInput {
+  task: string;
+  filename?: string | undefined;
+  force?: boolean | undefined;
+  actor: string;
+}
+
+/**
+ * Validates a task file, checks the group can hold it, and records a new release plus the
+ * deployment that moves the app to it. Placing instances is the control loop's job; this only
+ * records intent, in one transaction, so a crash leaves either all of it or none.
+ */
+export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<DeployResponse> {
+  const spec = parseTaskFile(input.task, input.filename ?? 'bubo.toml');
+  const id = makeAppId(spec.namespace, spec.app);
+  const groups = await ctx.store.listGroups();
+  if (!groups.includes(spec.group)) {
+    const near = suggestKey(spec.group, groups);
+    const hint = near
+      ? `did you mean "${near}"?`
+      : groups.length > 0
+        ? `known groups: ${groups.join(', ')}`
+        : 'no host has registered yet; start "bubo agent --group NAME" on a server first';
+    throw new NotFoundError('group', spec.group, hint);
+  }
+  const { warnings } = await checkCapacity(ctx, spec, spec.count, input.force === true);
+
+  const result = await ctx.store.transaction(async (tx) => {
+    const now = ctx.now();
+    const existing = await tx.getApp(id);
+    if (existing?.destroying) {
+      throw new ConflictError(`app ${id} is being destroyed; wait until "bubo status" no longer lists it, then deploy again`);
+    }
+    const version = (await tx.latestReleaseVersion(id)) + 1;
+    const app: App = {
+      id,
+      namespace: spec.namespace,
+      name: spec.app,
+      group: spec.group,
+      count: spec.count,
+      stopped: false,
+      destroying: false,
+      release: version,
+      overProvision: input.force === true,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    if (existing) {
+      await tx.updateApp(id, {
+        group: app.group,
+        count: app.count,
+        stopped: false,
+        release: version,
+        overProvision: app.overProvision,
+        updatedAt: now,
+      });
+    } else {
+      await tx.insertApp(app);
+    }
+    await tx.insertRelease({ appId: id, version, spec, warnings, createdAt: now });
+    const previous = await tx.activeDeployment(id);
+    if (previous) {
+      await tx.updateDeployment(previous.id, { status: 'superseded', message: `superseded by release ${version}`, updatedAt: now });
+    }
+    const deployment: Deployment = {
+      id: newId(`deploy-${spec.app}`),
+      appId: id,
+      fromRelease: existing?.release ?? null,
+      toRelease: version,
+      status: 'running',
+      message: `rolling out release ${version}`,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insertDeployment(deployment);
+    const images = spec.containers.map((c) => c.image).join(', ');
+    await tx.appendEvents([
+      event(now, input.actor, 'release.created', `release ${version} of ${id}: ${spec.count} × ${images}`, {
+        appId: id,
+        data: { release: version, count: spec.count, group: spec.group, warnings },
+      }),
+      ...warnings.map((w) => event(now, input.actor, 'capacity.overprovisioned', w, { appId: id, data: { release: version } })),
+      event(now, input.actor, 'deployment.started', `deployment ${deployment.id}: release ${existing?.release ?? 'none'} → ${version}`, {
+        appId: id,
+        data: { deployment: deployment.id, from: existing?.release ?? null, to: version },
+      }),
+    ]);
+    const instances = await tx.listInstances({ appId: id });
+    return { app, deployment, instances, version };
+  });
+  ctx.wake();
+  return {
+    app: spec.app,
+    namespace: spec.namespace,
+    release: result.version,
+    deployment: toDeploymentView(result.deployment, result.app, result.instances),
+    warnings,
+  };
+}

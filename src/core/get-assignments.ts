@@ -1,0 +1,42 @@
+import type { AssignmentsResponse } from '../api/agent-protocol.js';
+import { isTerminal } from '../domain/instance.js';
+import type { CoreContext } from './core-context.js';
+import { findHost } from './find-host.js';
+
+export const ASSIGNMENTS_COUNTER = 'assignments';
+
+/**
+ * Long-poll: answers at once when the agent's index is behind (or ahead: the server restarted),
+ * otherwise when the assignments change or `waitMs` passes. The answer is the complete set of
+ * non-terminal instances placed on the host; anything else the agent runs must go.
+ */
+export async function getAssignments(
+  ctx: CoreContext,
+  input: { hostId: string; index: number; waitMs: number; signal?: AbortSignal | undefined },
+): Promise<AssignmentsResponse> {
+  const host = await findHost(ctx.store, input.hostId);
+  let index = await ctx.store.getCounter(ASSIGNMENTS_COUNTER);
+  if (index === input.index && input.waitMs > 0) {
+    const timeout = AbortSignal.timeout(input.waitMs);
+    const signal = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
+    // Re-check after each wake-up: a notify may concern other hosts only, but answering with an
+    // unchanged set is harmless and keeps the loop simple.
+    await ctx.notifier.wait(signal);
+    index = await ctx.store.getCounter(ASSIGNMENTS_COUNTER);
+  }
+  const instances = (await ctx.store.listInstances({ hostId: host.id })).filter((i) => !isTerminal(i.state));
+  const out = [];
+  for (const instance of instances) {
+    const release = await ctx.releases.get(ctx.store, instance.appId, instance.release);
+    out.push({
+      id: instance.id,
+      app: release.spec.app,
+      namespace: release.spec.namespace,
+      release: instance.release,
+      slot: instance.slot,
+      desired: instance.desired,
+      spec: release.spec as unknown as Record<string, unknown>,
+    });
+  }
+  return { index, instances: out };
+}

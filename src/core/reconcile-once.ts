@@ -1,0 +1,227 @@
+import type { App } from '../domain/app.js';
+import type { BuboEvent } from '../domain/event.js';
+import type { Instance } from '../domain/instance.js';
+import { reconcile } from '../reconciler/reconcile.js';
+import type { ReconcileApp } from '../reconciler/reconcile-input.js';
+import type { ReconcilePlan } from '../reconciler/reconcile-plan.js';
+import { schedule } from '../scheduler/schedule.js';
+import type { SchedulerSnapshot } from '../scheduler/scheduler-snapshot.js';
+import type { DeploySpec } from '../taskfile/task-spec.js';
+import { applyPlacements } from './apply-placements.js';
+import { buildSnapshot } from './build-snapshot.js';
+import type { CoreContext } from './core-context.js';
+import { evaluateDeployment } from './evaluate-deployment.js';
+import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
+import { instanceSizer } from './instance-sizer.js';
+import { newId } from './new-id.js';
+import { event } from './record-event.js';
+import { specResources } from './spec-resources.js';
+
+const ACTOR = 'system';
+const IDLE_DEPLOY: DeploySpec = { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 300_000 };
+
+/** Last "cannot place" message per app, so a blocked app logs one event, not one per second. */
+export type BlockedMemo = Map<string, string>;
+
+export interface ReconcileOutcome {
+  placed: number;
+  stopped: number;
+  lost: number;
+  hostsDown: number;
+  changedAssignments: boolean;
+}
+
+/**
+ * The one place that applies plans: snapshot the store, let the pure reconciler say what should
+ * change and the pure scheduler say where, then write all of it in one transaction and wake the
+ * agents. Safe to re-run at any time and after a crash: it only ever acts on the stored state.
+ */
+export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new Map()): Promise<ReconcileOutcome> {
+  const now = ctx.now();
+  const [hosts, apps, instances] = await Promise.all([
+    ctx.store.listHosts(),
+    ctx.store.listApps(),
+    ctx.store.listInstances({ unsettled: true }),
+  ]);
+  const appsById = new Map(apps.map((a) => [a.id, a]));
+  const reconcileApps: ReconcileApp[] = [];
+  for (const app of apps) {
+    const release = app.release === null ? undefined : await ctx.releases.get(ctx.store, app.id, app.release);
+    reconcileApps.push({
+      appId: app.id,
+      release: app.release,
+      count: app.stopped || app.destroying ? 0 : app.count,
+      deploy: release?.spec.deploy ?? IDLE_DEPLOY,
+    });
+  }
+  const plan = reconcile({
+    now,
+    hostTtlMs: ctx.options.hostTtlMs,
+    apps: reconcileApps,
+    instances,
+    hosts: hosts.map((h) => ({ id: h.id, status: h.status, lastHeartbeatAt: h.lastHeartbeatAt })),
+  });
+
+  // What the scheduler sees: hosts going down now are down, instances lost now hold nothing.
+  const down = new Set(plan.hostsDown);
+  const lost = new Set(plan.lost.map((l) => l.instanceId));
+  const sizeOf = await instanceSizer(ctx.store, ctx.releases, instances);
+  let snapshot = buildSnapshot(
+    hosts.map((h) => (down.has(h.id) ? { ...h, status: 'down' as const } : h)),
+    instances.map((i) => (lost.has(i.id) ? { ...i, state: 'lost' as const } : i)),
+    sizeOf,
+  );
+  const placed: Instance[] = [];
+  const events: Omit<BuboEvent, 'id'>[] = [];
+  for (const [key, places] of groupBy(plan.place, (p) => `${p.appId}#${p.release}`)) {
+    const first = places[0]!;
+    const app = appsById.get(first.appId)!;
+    const release = await ctx.releases.get(ctx.store, first.appId, first.release);
+    const result = placeApp(snapshot, app, release.spec, places.length, ctx.seed());
+    snapshot = result.snapshot;
+    const names = new Map(hosts.map((h) => [h.id, h.name]));
+    result.hostIds.forEach((hostId, n) => {
+      const p = places[n]!;
+      placed.push({
+        id: newId(release.spec.app),
+        appId: app.id,
+        release: p.release,
+        hostId,
+        slot: p.slot,
+        desired: 'run',
+        state: 'pending',
+        address: null,
+        message: '',
+        createdAt: now,
+        updatedAt: now,
+      });
+    });
+    if (result.hostIds.length > 0) {
+      const where = [...new Set(result.hostIds.map((id) => names.get(id)))].join(', ');
+      events.push(
+        event(now, ACTOR, 'instance.placed', `placed ${result.hostIds.length} instance(s) of ${app.id} release ${first.release} on ${where}`, {
+          appId: app.id,
+          data: { release: first.release, instances: placed.slice(-result.hostIds.length).map((i) => i.id) },
+        }),
+      );
+      for (const w of result.warnings) events.push(event(now, ACTOR, 'capacity.overprovisioned', w, { appId: app.id }));
+    }
+    if (result.blocked && blocked.get(key) !== result.blocked) {
+      events.push(event(now, ACTOR, 'placement.blocked', result.blocked, { appId: app.id }));
+    }
+    if (result.blocked) blocked.set(key, result.blocked);
+    else blocked.delete(key);
+  }
+
+  const outcome: ReconcileOutcome = {
+    placed: placed.length,
+    stopped: plan.stop.length,
+    lost: plan.lost.length,
+    hostsDown: plan.hostsDown.length,
+    changedAssignments: placed.length + plan.stop.length + plan.lost.length > 0,
+  };
+  await ctx.store.transaction(async (tx) => {
+    for (const hostId of plan.hostsDown) {
+      await tx.updateHost(hostId, { status: 'down' });
+      const name = hosts.find((h) => h.id === hostId)?.name ?? hostId;
+      events.push(event(now, ACTOR, 'host.down', `host ${name} missed its heartbeats; marked down`, { hostId }));
+    }
+    for (const { instanceId, reason } of plan.lost) {
+      await tx.updateInstance(instanceId, { state: 'lost', message: reason, updatedAt: now });
+    }
+    await stopInstances(tx, plan, now);
+    events.push(...describeStops(plan, instances, now));
+    if (placed.length > 0) await tx.insertInstances(placed);
+    if (outcome.changedAssignments) await tx.incrementCounter(ASSIGNMENTS_COUNTER);
+    events.push(...(await settleApps(ctx, tx, apps, now)));
+    if (events.length > 0) await tx.appendEvents(events);
+  });
+  if (outcome.changedAssignments) ctx.notifier.notify();
+  return outcome;
+}
+
+function placeApp(snapshot: SchedulerSnapshot, app: App, spec: Parameters<typeof specResources>[0], count: number, seed: number) {
+  const resources = specResources(spec);
+  const request = { appId: app.id, group: spec.group, runtime: spec.runtime, resources, count };
+  let plan = schedule(snapshot, request, { seed, force: app.overProvision });
+  let blocked: string | null = null;
+  if (plan.placements.length < count) {
+    blocked = `cannot place ${count} instance(s) of ${app.id} in group "${spec.group}": ${plan.summary}`;
+    // Place as many as fit (largest n by binary search): a partly served app beats none.
+    let lo = 0;
+    let hi = count - 1;
+    let best = plan;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const attempt = schedule(snapshot, { ...request, count: mid }, { seed, force: app.overProvision });
+      if (attempt.placements.length === mid) {
+        lo = mid;
+        best = attempt;
+      } else hi = mid - 1;
+    }
+    plan = lo > 0 ? best : { ...plan, placements: [] };
+  }
+  const hostIds = plan.placements.map((p) => p.hostId);
+  return { snapshot: applyPlacements(snapshot, app.id, resources, hostIds), hostIds, warnings: plan.warnings, blocked };
+}
+
+async function stopInstances(tx: CoreContext['store'], plan: ReconcilePlan, now: number) {
+  const ids = plan.stop.map((s) => s.instanceId);
+  if (ids.length > 0) await tx.updateInstances(ids, { desired: 'stop', updatedAt: now });
+}
+
+function describeStops(plan: ReconcilePlan, instances: Instance[], now: number) {
+  const byId = new Map(instances.map((i) => [i.id, i]));
+  const out: Omit<BuboEvent, 'id'>[] = [];
+  for (const [appId, stops] of groupBy(plan.stop, (s) => byId.get(s.instanceId)?.appId ?? '?')) {
+    const reasons = [...new Set(stops.map((s) => s.reason))].join('; ');
+    out.push(
+      event(now, ACTOR, 'instance.stopping', `stopping ${stops.length} instance(s) of ${appId}: ${reasons}`, {
+        appId,
+        data: { instances: stops.map((s) => s.instanceId) },
+      }),
+    );
+  }
+  return out;
+}
+
+/** Finishes deployments that are done or out of time and deletes destroyed apps that are empty. */
+async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[], now: number) {
+  const out: Omit<BuboEvent, 'id'>[] = [];
+  for (const app of apps) {
+    const deployment = await tx.activeDeployment(app.id);
+    const needsLook = deployment || app.destroying;
+    if (!needsLook) continue;
+    const instances = await tx.listInstances({ appId: app.id });
+    if (deployment) {
+      const release = await ctx.releases.get(tx, app.id, deployment.toRelease);
+      const verdict = evaluateDeployment(deployment, app, instances, release.spec.deploy.healthy_deadline_ms, now);
+      if (verdict) {
+        await tx.updateDeployment(deployment.id, { ...verdict, updatedAt: now });
+        out.push(
+          event(now, ACTOR, `deployment.${verdict.status}`, `deployment ${deployment.id} ${verdict.status}: ${verdict.message}`, {
+            appId: app.id,
+            data: { deployment: deployment.id, release: deployment.toRelease },
+          }),
+        );
+      }
+    }
+    if (app.destroying && instances.every((i) => i.state === 'stopped' || i.state === 'failed' || i.state === 'lost')) {
+      await tx.deleteApp(app.id);
+      ctx.releases.forgetApp(app.id);
+      out.push(event(now, ACTOR, 'app.destroyed', `${app.id} destroyed`, { appId: app.id }));
+    }
+  }
+  return out;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

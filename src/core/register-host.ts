@@ -1,0 +1,81 @@
+import type { RegisterResponse } from '../api/agent-protocol.js';
+import type { Host } from '../domain/host.js';
+import { cpusToMillicpus } from '../domain/resources.js';
+import type { HostRuntime } from '../domain/runtime-kind.js';
+import { allocateSubnet } from './allocate-subnet.js';
+import type { CoreContext } from './core-context.js';
+import { newId } from './new-id.js';
+import { event } from './record-event.js';
+
+export interface RegisterInput {
+  name: string;
+  group: string;
+  address: string;
+  capacity: { cpus: number; memory_mib: number; disk_mib: number };
+  runtimes: HostRuntime[];
+  labels: Record<string, string>;
+  roles: string[];
+}
+
+/**
+ * Registers a host, or refreshes the facts of one that registered before under the same name
+ * (an agent restart keeps the host's id and subnet, so its instances stay where they are).
+ */
+export async function registerHost(ctx: CoreContext, input: RegisterInput): Promise<RegisterResponse> {
+  const host = await ctx.store.transaction(async (tx) => {
+    const now = ctx.now();
+    const capacity = {
+      millicpus: cpusToMillicpus(input.capacity.cpus),
+      memoryMib: input.capacity.memory_mib,
+      diskMib: input.capacity.disk_mib,
+    };
+    const existing = await tx.getHostByName(input.name);
+    await tx.ensureGroup(input.group, now);
+    if (existing) {
+      await tx.updateHost(existing.id, {
+        group: input.group,
+        address: input.address,
+        capacity,
+        runtimes: input.runtimes,
+        labels: input.labels,
+        roles: input.roles,
+        status: 'ready',
+        lastHeartbeatAt: now,
+      });
+      const moved = existing.group !== input.group ? ` (moved from group ${existing.group})` : '';
+      await tx.appendEvents([
+        event(now, `host:${input.name}`, 'host.reregistered', `host ${input.name} registered again${moved}`, {
+          hostId: existing.id,
+        }),
+      ]);
+      return { ...existing, group: input.group };
+    }
+    const used = new Set((await tx.listHosts()).map((h) => h.subnet));
+    const created: Host = {
+      id: newId('host'),
+      name: input.name,
+      group: input.group,
+      address: input.address,
+      subnet: allocateSubnet(ctx.options.clusterCidr, used),
+      capacity,
+      runtimes: input.runtimes,
+      labels: input.labels,
+      roles: input.roles,
+      cordoned: false,
+      status: 'ready',
+      registeredAt: now,
+      lastHeartbeatAt: now,
+    };
+    await tx.upsertHost(created);
+    const runtimes = input.runtimes.filter((r) => r.available).map((r) => r.name).join(', ') || 'none';
+    await tx.appendEvents([
+      event(now, `host:${input.name}`, 'host.registered', `host ${input.name} joined group ${input.group} (runtimes: ${runtimes})`, {
+        hostId: created.id,
+        data: { subnet: created.subnet, address: input.address },
+      }),
+    ]);
+    return created;
+  });
+  ctx.wake();
+  return { host_id: host.id, subnet: host.subnet, heartbeat_interval_ms: ctx.options.heartbeatIntervalMs };
+}

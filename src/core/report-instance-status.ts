@@ -1,0 +1,42 @@
+import type { StatusReport } from '../api/agent-protocol.js';
+import { isTerminal } from '../domain/instance.js';
+import type { CoreContext } from './core-context.js';
+import { findHost } from './find-host.js';
+import { event } from './record-event.js';
+
+/**
+ * Agents own `state`: this records what they report. Reports about instances of another host,
+ * unknown instances, or instances the server already gave up on (terminal) are ignored; the
+ * agent stops those because they are missing from its assignments.
+ */
+export async function reportInstanceStatus(ctx: CoreContext, report: StatusReport): Promise<{ ok: true }> {
+  const host = await findHost(ctx.store, report.host_id);
+  let changed = false;
+  await ctx.store.transaction(async (tx) => {
+    const now = ctx.now();
+    const current = new Map((await tx.listInstances({ hostId: host.id })).map((i) => [i.id, i]));
+    const events = [];
+    for (const r of report.instances) {
+      const instance = current.get(r.id);
+      if (!instance || isTerminal(instance.state)) continue;
+      const address = r.address === undefined ? instance.address : r.address;
+      const message = r.message ?? '';
+      if (instance.state === r.state && instance.address === address && instance.message === message) continue;
+      await tx.updateInstance(instance.id, { state: r.state, address, message, updatedAt: now });
+      changed = true;
+      if (instance.state !== r.state) {
+        const why = message ? `: ${message}` : '';
+        events.push(
+          event(now, `host:${host.name}`, `instance.${r.state}`, `instance ${instance.id} ${r.state} on ${host.name}${why}`, {
+            appId: instance.appId,
+            hostId: host.id,
+            data: { instance: instance.id, release: instance.release, from: instance.state },
+          }),
+        );
+      }
+    }
+    if (events.length > 0) await tx.appendEvents(events);
+  });
+  if (changed) ctx.wake();
+  return { ok: true };
+}

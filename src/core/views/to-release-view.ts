@@ -1,0 +1,13 @@
+import type { ReleaseView } from '../../api/release-view.js';
+import type { Release } from '../../domain/app.js';
+
+export function toReleaseView(release: Release, current: number | null): ReleaseView {
+  return {
+    version: release.version,
+    current: release.version === current,
+    images: release.spec.containers.map((c) => c.image),
+    count: release.spec.count,
+    warnings: release.warnings,
+    created_at: new Date(release.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,70 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type RouteDef, routes } from '../api/routes.js';
+import type { CoreContext } from '../core/core-context.js';
+import { UnauthorizedError } from '../errors/unauthorized-error.js';
+import { buildOpenApi } from './build-openapi.js';
+import { checkToken } from './check-token.js';
+import { errorToResponse } from './error-to-response.js';
+import { type HandlerInput, handlers } from './handlers.js';
+import { parseInput } from './parse-input.js';
+
+export const API_VERSION = '0.1.0';
+const BODY_LIMIT = 1024 * 1024;
+
+export interface HttpAppOptions {
+  ctx: CoreContext;
+  token: string;
+  /** Where to log unexpected errors (default: stderr). */
+  logError?: (error: unknown, request: string) => void;
+}
+
+/**
+ * The HTTP transport: parse, authenticate, call the handler, map errors. Tests use
+ * `app.inject()` on the returned instance, without sockets.
+ */
+export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  const logError =
+    options.logError ?? ((error, request) => process.stderr.write(`bubo: ${request}: ${(error as Error)?.stack ?? String(error)}\n`));
+  const openapi = buildOpenApi(routes, API_VERSION);
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, internal } = errorToResponse(error);
+    if (internal) logError(error, `${request.method} ${request.url}`);
+    void reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: null });
+  });
+
+  app.get('/v1/openapi.json', async () => openapi);
+  for (const [name, route] of Object.entries(routes) as [keyof typeof routes, RouteDef][]) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        if (route.auth && !checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError();
+        const input = {
+          params: route.params ? parseInput(route.params, request.params, 'path') : undefined,
+          query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
+          body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
+          actor: 'admin',
+          signal: abortOnClose(request),
+        };
+        const handler = handlers[name] as (ctx: CoreContext, input: HandlerInput<RouteDef>) => Promise<unknown>;
+        const result = await handler(options.ctx, input as HandlerInput<RouteDef>);
+        return reply.code(route.status).send(result);
+      },
+    });
+  }
+  return app;
+}
+
+function abortOnClose(request: FastifyRequest): AbortSignal {
+  const controller = new AbortController();
+  request.raw.once('close', () => {
+    if (!request.raw.complete || request.raw.destroyed) controller.abort();
+  });
+  request.socket?.once('close', () => controller.abort());
+  return controller.signal;
+}

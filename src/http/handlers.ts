@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { RouteDef, RouteName, routes } from '../api/routes.js';
+import type { CoreContext } from '../core/core-context.js';
+import { deployApp } from '../core/deploy-app.js';
+import { destroyApp } from '../core/destroy-app.js';
+import { getAppStatus, listAppStatus } from '../core/get-app-status.js';
+import { getAssignments } from '../core/get-assignments.js';
+import { getDeployment } from '../core/get-deployment.js';
+import { listEvents } from '../core/list-events.js';
+import { listGroupViews, listHostViews } from '../core/list-host-views.js';
+import { listReleases } from '../core/list-releases.js';
+import { recordHeartbeat } from '../core/record-heartbeat.js';
+import { registerHost } from '../core/register-host.js';
+import { reportInstanceStatus } from '../core/report-instance-status.js';
+import { scaleApp } from '../core/scale-app.js';
+import { setHostCordon } from '../core/set-host-cordon.js';
+import { stopApp } from '../core/stop-app.js';
+
+type Parsed<R extends RouteDef, K extends keyof RouteDef> = R[K] extends z.ZodType ? z.output<R[K]> : undefined;
+
+export interface HandlerInput<R extends RouteDef> {
+  params: Parsed<R, 'params'>;
+  query: Parsed<R, 'query'>;
+  body: Parsed<R, 'body'>;
+  /** Who is calling, for the event log. */
+  actor: string;
+  /** Aborted when the client goes away (long-polls stop waiting). */
+  signal: AbortSignal;
+}
+
+export type Handlers = {
+  [K in RouteName]: (ctx: CoreContext, input: HandlerInput<(typeof routes)[K]>) => Promise<z.input<(typeof routes)[K]['response']>>;
+};
+
+/** Translation only: each handler turns parsed input into one core action. */
+export const handlers: Handlers = {
+  health: async () => ({ status: 'ok', version: '0.1.0' }),
+  deploy: (ctx, { body, actor }) => deployApp(ctx, { ...body, actor }),
+  listApps: (ctx, { query }) => listAppStatus(ctx, query.namespace),
+  getApp: (ctx, { params }) => getAppStatus(ctx, params.namespace, params.app),
+  scaleApp: (ctx, { params, body, actor }) => scaleApp(ctx, { ...params, ...body, actor }),
+  stopApp: (ctx, { params, actor }) => stopApp(ctx, { ...params, actor }),
+  destroyApp: (ctx, { params, actor }) => destroyApp(ctx, { ...params, actor }),
+  listReleases: (ctx, { params }) => listReleases(ctx, params.namespace, params.app),
+  getDeployment: (ctx, { params }) => getDeployment(ctx, params.id),
+  listHosts: (ctx) => listHostViews(ctx),
+  cordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, actor }),
+  uncordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: false, actor }),
+  listGroups: (ctx) => listGroupViews(ctx),
+  listEvents: (ctx, { query }) => listEvents(ctx, query),
+  agentRegister: (ctx, { body }) => registerHost(ctx, body),
+  agentHeartbeat: (ctx, { body }) => recordHeartbeat(ctx, body.host_id),
+  agentAssignments: (ctx, { query, signal }) =>
+    getAssignments(ctx, { hostId: query.host_id, index: query.index, waitMs: query.wait_ms, signal }),
+  agentStatus: (ctx, { body }) => reportInstanceStatus(ctx, body),
+};

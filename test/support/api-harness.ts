@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import type { CoreContext } from '../../src/core/core-context.js';
+import type { ControlLoop } from '../../src/core/control-loop.js';
+import { createCore } from '../../src/core/create-core.js';
+import { buildHttpApp } from '../../src/http/build-http-app.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { OpenApiChecker } from './openapi-checker.js';
+
+export const TOKEN = 'bubo_test_token_0123456789';
+
+export interface Harness {
+  app: FastifyInstance;
+  ctx: CoreContext;
+  loop: ControlLoop;
+  store: Store;
+  openapi: OpenApiChecker;
+  clock: { now: number };
+  /** Injects a request (authenticated unless `token` is null) and checks the answer against OpenAPI. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers; the OpenAPI checker validates their shape
+  request(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/** An in-process server on an in-memory SQLite store with a hand-driven clock and control loop. */
+export async function createHarness(openapi?: OpenApiChecker): Promise<Harness> {
+  const store = await openSqliteStore(':memory:');
+  const clock = { now: Date.parse('2026-11-24T12:00:00Z') };
+  const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42 });
+  const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {} });
+  await app.ready();
+  const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+  const checker = openapi ?? new OpenApiChecker(doc);
+  return {
+    app,
+    ctx,
+    loop,
+    store,
+    openapi: checker,
+    clock,
+    async request(method, url, body, token = TOKEN) {
+      const res = await app.inject({
+        method,
+        url,
+        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+        ...(body === undefined ? {} : typeof body === 'string' ? { payload: body, headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) } } : { payload: body as object }),
+      });
+      const parsed = res.body.length > 0 ? res.json() : undefined;
+      checker.check(method, url, res.statusCode, parsed);
+      return { status: res.statusCode, body: parsed };
+    },
+    async close() {
+      await loop.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export function taskFile(overrides: { app?: string; group?: string; count?: number; memory?: string; cpus?: number; runtime?: string } = {}): string {
+  return `app = "${overrides.app ?? 'shop'}"
+group = "${overrides.group ?? 'web'}"
+count = ${overrides.count ?? 2}
+runtime = "${overrides.runtime ?? 'microvm'}"
+
+[resources]
+cpus = ${overrides.cpus ?? 1}
+memory = "${overrides.memory ?? '512MiB'}"
+disk = "1GiB"
+
+[[containers]]
+name = "web"
+image = "registry.internal:5000/shop:1.4.2"
+
+[[ports]]
+name = "http"
+port = 8080
+`;
+}
+
+export function registerBody(name: string, group: string, opts: { cpus?: number; memory_mib?: number; disk_mib?: number; runtimes?: string[] } = {}) {
+  return {
+    name,
+    group,
+    address: `192.0.2.${name.length}`,
+    capacity: { cpus: opts.cpus ?? 4, memory_mib: opts.memory_mib ?? 4096, disk_mib: opts.disk_mib ?? 20480 },
+    runtimes: (opts.runtimes ?? ['qemu', 'runc']).map((r) => ({ name: r, kind: r === 'runc' ? 'container' : 'microvm', available: true })),
+    labels: {},
+    roles: [],
+  };
+}

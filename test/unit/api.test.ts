@@ -1,0 +1,354 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, registerBody, taskFile } from '../support/api-harness.js';
+import type { OpenApiChecker } from '../support/openapi-checker.js';
+
+let h: Harness;
+let checker: OpenApiChecker | undefined;
+
+beforeEach(async () => {
+  h = await createHarness(checker);
+  checker = h.openapi;
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function register(name: string, group = 'web', opts: Parameters<typeof registerBody>[2] = {}): Promise<string> {
+  const res = await h.request('POST', '/v1/agent/register', registerBody(name, group, opts));
+  expect(res.status).toBe(200);
+  return res.body.host_id;
+}
+
+async function reportAll(hostId: string, state: 'running' | 'failed' | 'stopped' = 'running') {
+  const assigned = await h.request('GET', `/v1/agent/assignments?host_id=${hostId}&wait_ms=0`);
+  const instances = assigned.body.instances.map((a: { id: string; desired: string }) => ({
+    id: a.id,
+    state: a.desired === 'stop' ? 'stopped' : state,
+    address: a.desired === 'stop' ? null : '10.88.1.10',
+  }));
+  const res = await h.request('POST', '/v1/agent/status', { host_id: hostId, instances });
+  expect(res.status).toBe(200);
+  return assigned.body.instances as { id: string; desired: string; release: number }[];
+}
+
+describe('authentication', () => {
+  it('answers the health endpoint without a token', async () => {
+    const res = await h.request('GET', '/v1/health', undefined, null);
+    expect(res).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('refuses every other route without a token or with a wrong one', async () => {
+    for (const token of [null, 'wrong-token']) {
+      const res = await h.request('GET', '/v1/apps', undefined, token);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('unauthorized');
+      expect(res.body.message).toMatch(/BUBO_TOKEN/);
+    }
+  });
+
+  it('answers unknown routes with a 404 error body', async () => {
+    const res = await h.request('GET', '/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe('no route GET /v1/nope');
+  });
+});
+
+describe('deploying', () => {
+  it('refuses a task file for a group that has no hosts, suggesting the nearest one', async () => {
+    await register('h1', 'web');
+    const res = await h.request('POST', '/v1/deploy', { task: taskFile({ group: 'webb' }) });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe('group "webb" not found; did you mean "web"?');
+  });
+
+  it('reports task file problems with file, line and field', async () => {
+    await register('h1');
+    const res = await h.request('POST', '/v1/deploy', { task: 'app = "shop"\ngroup = "web"\ncontaners = []\n', filename: 'shop.toml' });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('invalid_task_file');
+    expect(res.body.message).toContain('shop.toml:3');
+    expect(res.body.message).toContain('did you mean "containers"?');
+    const problem = res.body.details.problems.find((p: { message: string }) => p.message.includes('contaners'));
+    expect(problem).toMatchObject({ line: 3 });
+  });
+
+  it('stores a release and a deployment, then places instances spread over the group', async () => {
+    const h1 = await register('h1');
+    const h2 = await register('h2');
+    await register('db1', 'db');
+    const res = await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }) });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ app: 'shop', namespace: 'default', release: 1, warnings: [] });
+    expect(res.body.deployment).toMatchObject({ status: 'running', from_release: null, to_release: 1 });
+
+    await h.loop.runOnce();
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    expect(status.body.instances.map((i: { host: string }) => i.host).sort()).toEqual(['h1', 'h2']);
+    expect(status.body.instances.every((i: { state: string }) => i.state === 'pending')).toBe(true);
+
+    await reportAll(h1);
+    await reportAll(h2);
+    await h.loop.runOnce();
+    const after = await h.request('GET', '/v1/apps');
+    expect(after.body.apps).toHaveLength(1);
+    expect(after.body.apps[0]).toMatchObject({ name: 'shop', release: 1, desired: 2, running: 2 });
+    const deployment = await h.request('GET', `/v1/deployments/${res.body.deployment.id}`);
+    expect(deployment.body).toMatchObject({ status: 'succeeded', progress: { desired: 2, running: 2, old_live: 0 } });
+  });
+
+  it('refuses to over-provision a group with a shortfall table, and places anyway when forced', async () => {
+    await register('h1', 'web', { memory_mib: 1024 });
+    const refused = await h.request('POST', '/v1/deploy', { task: taskFile({ count: 3, memory: '512MiB' }) });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('insufficient_capacity');
+    expect(refused.body.message).toMatch(/memory/);
+    expect(refused.body.message).toMatch(/--force/);
+    expect(refused.body.details.shortfall.length).toBeGreaterThan(0);
+    const apps = await h.request('GET', '/v1/apps');
+    expect(apps.body.apps).toEqual([]);
+
+    const forced = await h.request('POST', '/v1/deploy', { task: taskFile({ count: 3, memory: '512MiB' }), force: true });
+    expect(forced.status).toBe(201);
+    expect(forced.body.warnings.join(' ')).toMatch(/over-provisioned/);
+    await h.loop.runOnce();
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    expect(status.body.instances).toHaveLength(3);
+    const events = await h.request('GET', '/v1/events?app=shop');
+    expect(events.body.events.map((e: { kind: string }) => e.kind)).toContain('capacity.overprovisioned');
+    const hosts = await h.request('GET', '/v1/hosts');
+    expect(hosts.body.hosts[0].overcommit).toBe(1.5);
+  });
+
+  it('never places an instance outside the named group', async () => {
+    await register('w1', 'web', { cpus: 1 });
+    await register('big', 'db', { cpus: 64 });
+    const res = await h.request('POST', '/v1/deploy', { task: taskFile({ count: 4, cpus: 1 }), force: true });
+    expect(res.status).toBe(201);
+    await h.loop.runOnce();
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    expect(new Set(status.body.instances.map((i: { host: string }) => i.host))).toEqual(new Set(['w1']));
+  });
+
+  it('rolls a new release out and stops the old instances', async () => {
+    const h1 = await register('h1');
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }) });
+    await h.loop.runOnce();
+    await reportAll(h1);
+    await h.loop.runOnce();
+    const second = await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }).replace('1.4.2', '1.5.0') });
+    expect(second.body.release).toBe(2);
+    expect(second.body.deployment.from_release).toBe(1);
+    for (let round = 0; round < 10; round++) {
+      await h.loop.runOnce();
+      await reportAll(h1);
+    }
+    await h.loop.runOnce();
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    const live = status.body.instances.filter((i: { state: string }) => i.state === 'running');
+    expect(live.map((i: { release: number }) => i.release)).toEqual([2, 2]);
+    const deployment = await h.request('GET', `/v1/deployments/${second.body.deployment.id}`);
+    expect(deployment.body.status).toBe('succeeded');
+    const releases = await h.request('GET', '/v1/apps/default/shop/releases');
+    expect(releases.body.releases.map((r: { version: number; current: boolean }) => [r.version, r.current])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(releases.body.releases[0].images).toEqual(['registry.internal:5000/shop:1.5.0']);
+  });
+});
+
+describe('scaling, stopping and destroying', () => {
+  it('scales up and down and stops everything on stop', async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    await reportAll(h1);
+
+    const up = await h.request('POST', '/v1/apps/default/shop/scale', { count: 3 });
+    expect(up.status).toBe(200);
+    expect(up.body.desired).toBe(3);
+    await h.loop.runOnce();
+    await reportAll(h1);
+    expect((await h.request('GET', '/v1/apps/default/shop')).body.running).toBe(3);
+
+    await h.request('POST', '/v1/apps/default/shop/scale', { count: 1 });
+    await h.loop.runOnce();
+    await reportAll(h1);
+    await h.loop.runOnce();
+    expect((await h.request('GET', '/v1/apps/default/shop')).body.running).toBe(1);
+
+    const stopped = await h.request('POST', '/v1/apps/default/shop/stop');
+    expect(stopped.body).toMatchObject({ stopped: true, desired: 0 });
+    await h.loop.runOnce();
+    await reportAll(h1);
+    expect((await h.request('GET', '/v1/apps/default/shop')).body.running).toBe(0);
+  });
+
+  it('refuses a scale beyond capacity unless forced', async () => {
+    await register('h1', 'web', { cpus: 2 });
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1, cpus: 1 }) });
+    const refused = await h.request('POST', '/v1/apps/default/shop/scale', { count: 5 });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('insufficient_capacity');
+    const forced = await h.request('POST', '/v1/apps/default/shop/scale', { count: 5, force: true });
+    expect(forced.status).toBe(200);
+  });
+
+  it('destroys an app once its instances are stopped', async () => {
+    const h1 = await register('h1');
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    await reportAll(h1);
+    const res = await h.request('DELETE', '/v1/apps/default/shop');
+    expect(res).toMatchObject({ status: 202, body: { destroying: true } });
+    await h.loop.runOnce();
+    await reportAll(h1);
+    await h.loop.runOnce();
+    expect((await h.request('GET', '/v1/apps')).body.apps).toEqual([]);
+    expect((await h.request('GET', '/v1/apps/default/shop')).status).toBe(404);
+    const kinds = (await h.request('GET', '/v1/events')).body.events.map((e: { kind: string }) => e.kind);
+    expect(kinds).toContain('app.destroyed');
+  });
+
+  it('answers 404 for apps that do not exist', async () => {
+    const res = await h.request('POST', '/v1/apps/default/ghost/scale', { count: 1 });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toMatch(/app "default\/ghost" not found/);
+  });
+});
+
+describe('hosts and groups', () => {
+  it('shows capacity per host and per group, with cordoned hosts marked', async () => {
+    const h1 = await register('h1', 'web', { cpus: 4, memory_mib: 4096 });
+    await register('h2', 'web', { cpus: 4, memory_mib: 4096 });
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2, cpus: 1, memory: '1GiB' }) });
+    await h.loop.runOnce();
+    await reportAll(h1);
+
+    const cordon = await h.request('POST', '/v1/hosts/h2/cordon');
+    expect(cordon.body).toMatchObject({ name: 'h2', cordoned: true });
+    const groups = await h.request('GET', '/v1/groups');
+    expect(groups.body.groups).toEqual([
+      expect.objectContaining({
+        name: 'web',
+        hosts: 2,
+        cordoned_hosts: 1,
+        cpus: { allocated: 2, total: 4 },
+        memory_mib: { allocated: 2048, total: 4096 },
+      }),
+    ]);
+    const hosts = await h.request('GET', '/v1/hosts');
+    expect(hosts.body.hosts.map((x: { name: string; instances: number }) => [x.name, x.instances])).toEqual([
+      ['h1', 1],
+      ['h2', 1],
+    ]);
+    const uncordon = await h.request('POST', '/v1/hosts/h2/uncordon');
+    expect(uncordon.body.cordoned).toBe(false);
+    expect((await h.request('POST', '/v1/hosts/nope/cordon')).status).toBe(404);
+  });
+
+  it('places nothing on a cordoned host', async () => {
+    await register('h1');
+    await register('h2');
+    await h.request('POST', '/v1/hosts/h2/cordon');
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }) });
+    await h.loop.runOnce();
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    expect(status.body.instances.map((i: { host: string }) => i.host)).toEqual(['h1', 'h1']);
+  });
+
+  it('marks a silent host down and replaces its instances on another host', async () => {
+    const h1 = await register('h1');
+    const h2 = await register('h2');
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }) });
+    await h.loop.runOnce();
+    await reportAll(h1);
+    await reportAll(h2);
+
+    h.clock.now += 15_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
+    h.clock.now += 10_000;
+    await h.loop.runOnce();
+
+    const hosts = (await h.request('GET', '/v1/hosts')).body.hosts;
+    expect(hosts.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([
+      ['h1', 'ready'],
+      ['h2', 'down'],
+    ]);
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    const byState = status.body.instances.map((i: { host: string; state: string }) => `${i.host}:${i.state}`).sort();
+    expect(byState).toEqual(['h1:pending', 'h1:running', 'h2:lost']);
+    const kinds = (await h.request('GET', '/v1/events')).body.events.map((e: { kind: string }) => e.kind);
+    expect(kinds).toContain('host.down');
+  });
+});
+
+describe('agent protocol', () => {
+  it('re-registering under the same name keeps the host id and subnet', async () => {
+    const first = await h.request('POST', '/v1/agent/register', registerBody('h1', 'web'));
+    const again = await h.request('POST', '/v1/agent/register', registerBody('h1', 'web', { cpus: 8 }));
+    expect(again.body.host_id).toBe(first.body.host_id);
+    expect(again.body.subnet).toBe(first.body.subnet);
+    const second = await h.request('POST', '/v1/agent/register', registerBody('h2', 'web'));
+    expect(second.body.subnet).not.toBe(first.body.subnet);
+  });
+
+  it('long-polls assignments until they change', async () => {
+    const h1 = await register('h1');
+    const first = await h.request('GET', `/v1/agent/assignments?host_id=${h1}&wait_ms=0`);
+    expect(first.body.instances).toEqual([]);
+    const waiting = h.request('GET', `/v1/agent/assignments?host_id=${h1}&index=${first.body.index}&wait_ms=5000`);
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    const answer = await waiting;
+    expect(answer.body.index).toBeGreaterThan(first.body.index);
+    expect(answer.body.instances).toHaveLength(1);
+    expect(answer.body.instances[0]).toMatchObject({ app: 'shop', namespace: 'default', release: 1, desired: 'run', slot: 0 });
+    expect(answer.body.instances[0].spec.containers[0].image).toBe('registry.internal:5000/shop:1.4.2');
+  });
+
+  it('tells an agent with an unknown host id to register again', async () => {
+    const res = await h.request('POST', '/v1/agent/heartbeat', { host_id: 'host-00000000' });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toMatch(/register again/);
+  });
+
+  it('replaces an instance its agent reports as failed', async () => {
+    const h1 = await register('h1');
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    const [failed] = await reportAll(h1, 'failed');
+    await h.loop.runOnce();
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    const states = status.body.instances.map((i: { id: string; state: string }) => `${i.id === failed!.id ? 'old' : 'new'}:${i.state}`);
+    expect(states.sort()).toEqual(['new:pending', 'old:failed']);
+  });
+});
+
+describe('bad input', () => {
+  it('rejects malformed JSON, unknown fields, wrong types and oversized bodies with 4xx', async () => {
+    const malformed = await h.request('POST', '/v1/deploy', '{"task": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('invalid_json');
+
+    const unknown = await h.request('POST', '/v1/deploy', { task: 'x', forse: true });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/forse/);
+
+    const wrongType = await h.request('POST', '/v1/apps/default/shop/scale', { count: -1 });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.details.problems[0].path).toBe('body.count');
+
+    const huge = await h.request('POST', '/v1/deploy', { task: 'x'.repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+
+    const badQuery = await h.request('GET', '/v1/events?limit=0');
+    expect(badQuery.status).toBe(400);
+  });
+});
+
+afterAll(() => {
+  // Every route of the table has been exercised against the OpenAPI document above.
+  expect(checker?.uncovered()).toEqual([]);
+});
+
