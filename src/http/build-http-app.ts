@@ -23,7 +23,9 @@ export interface HttpAppOptions {
  * `app.inject()` on the returned instance, without sockets.
  */
 export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  // Long-polls and idle keep-alive sockets would hold `close()` for up to their wait; cutting them
+  // is safe (agents retry), so close drops every connection.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, forceCloseConnections: true });
   const logError =
     options.logError ?? ((error, request) => process.stderr.write(`bubo: ${request}: ${(error as Error)?.stack ?? String(error)}\n`));
   const openapi = buildOpenApi(routes, API_VERSION);

@@ -1,0 +1,228 @@
+import type { Assignment } from '../api/agent-protocol.js';
+import type { ApiClient } from '../client/api-client.js';
+import { RUNTIME_PREFERENCE } from '../domain/runtime-kind.js';
+import { DomainError } from '../errors/domain-error.js';
+import type { Runtime, RuntimeInstance } from '../runtimes/runtime.js';
+import type { TaskSpec } from '../taskfile/task-spec.js';
+
+export interface AgentOptions {
+  client: ApiClient;
+  name: string;
+  group: string;
+  address: string;
+  capacity: { cpus: number; memory_mib: number; disk_mib: number };
+  runtimes: Runtime[];
+  labels?: Record<string, string>;
+  roles?: string[];
+  /** How long one assignments long-poll may wait on the server. */
+  pollWaitMs?: number;
+  /** How often running instances are inspected for exits. */
+  monitorIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+type Reported = { state: string; address: string | null; message: string };
+
+/**
+ * The host side of the agent protocol, independent of any runtime: register, heartbeat,
+ * long-poll the complete set of instances this host should hold, converge to it, report states.
+ * Declarative and idempotent: converging twice to the same set does nothing the second time.
+ * Stopping the agent leaves instances running (they are re-adopted through `Runtime.list`).
+ */
+export class Agent {
+  hostId: string | null = null;
+  #o: Required<Omit<AgentOptions, 'labels' | 'roles'>> & Pick<AgentOptions, 'labels' | 'roles'>;
+  #abort = new AbortController();
+  #loops: Promise<void>[] = [];
+  #assignments = new Map<string, Assignment>();
+  #busy = new Map<string, Promise<void>>();
+  #failed = new Map<string, string>();
+  #reported = new Map<string, Reported>();
+  #heartbeatMs = 5_000;
+
+  constructor(options: AgentOptions) {
+    this.#o = { pollWaitMs: 30_000, monitorIntervalMs: 1_000, log: () => {}, ...options };
+  }
+
+  async start(): Promise<void> {
+    await this.#register();
+    const signal = this.#abort.signal;
+    this.#loops = [this.#every(() => this.#heartbeatMs, () => this.#heartbeat(), signal), this.#pollLoop(signal), this.#every(() => this.#o.monitorIntervalMs, () => this.#report(), signal)];
+  }
+
+  /** Stops talking to the server; instances keep running. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await Promise.allSettled([...this.#loops, ...this.#busy.values()]);
+  }
+
+  async #register(): Promise<void> {
+    const runtimes = await Promise.all(this.#o.runtimes.map((r) => r.probe()));
+    const answer = await this.#o.client.call('agentRegister', {
+      body: {
+        name: this.#o.name,
+        group: this.#o.group,
+        address: this.#o.address,
+        capacity: this.#o.capacity,
+        runtimes,
+        labels: this.#o.labels ?? {},
+        roles: this.#o.roles ?? [],
+      },
+    });
+    this.hostId = answer.host_id;
+    this.#heartbeatMs = answer.heartbeat_interval_ms;
+    this.#reported.clear();
+    this.#o.log(`registered as ${answer.host_id} with subnet ${answer.subnet}`);
+  }
+
+  async #heartbeat(): Promise<void> {
+    try {
+      await this.#o.client.call('agentHeartbeat', { body: { host_id: this.hostId! } });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'not_found') await this.#register();
+      else throw error;
+    }
+  }
+
+  async #pollLoop(signal: AbortSignal): Promise<void> {
+    let index = 0;
+    let backoff = 250;
+    while (!signal.aborted) {
+      try {
+        const answer = await this.#o.client.call('agentAssignments', {
+          query: { host_id: this.hostId!, index, wait_ms: this.#o.pollWaitMs },
+          signal,
+          timeoutMs: this.#o.pollWaitMs + 10_000,
+        });
+        // An index that went backwards means the server restarted: report everything again.
+        if (answer.index < index) this.#reported.clear();
+        index = answer.index;
+        backoff = 250;
+        this.#assignments = new Map(answer.instances.map((a) => [a.id, a]));
+        await this.#converge();
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof DomainError && error.code === 'not_found') await this.#register().catch(() => {});
+        this.#o.log(`assignments: ${(error as Error).message}; retrying in ${backoff} ms`);
+        this.#reported.clear();
+        await sleep(backoff, signal);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  /** Starts what should run, stops what should not, and reports. */
+  async #converge(): Promise<void> {
+    const running = await this.#listAll();
+    for (const assignment of this.#assignments.values()) {
+      const have = running.get(assignment.id);
+      if (assignment.desired === 'run' && !have && !this.#busy.has(assignment.id) && !this.#failed.has(assignment.id)) {
+        this.#track(assignment.id, this.#startInstance(assignment));
+      }
+      if (assignment.desired === 'stop' && !this.#busy.has(assignment.id)) {
+        this.#track(assignment.id, this.#stopInstance(assignment.id, have?.runtime, assignment));
+      }
+    }
+    for (const [id, { runtime }] of running) {
+      if (!this.#assignments.has(id) && !this.#busy.has(id)) this.#track(id, this.#stopInstance(id, runtime));
+    }
+    await this.#report();
+  }
+
+  #track(id: string, work: Promise<void>): void {
+    const done = work.finally(() => {
+      this.#busy.delete(id);
+      void this.#report().catch(() => {});
+    });
+    this.#busy.set(id, done);
+  }
+
+  async #startInstance(assignment: Assignment): Promise<void> {
+    const spec = assignment.spec as unknown as TaskSpec;
+    const runtime = this.#runtimeFor(spec);
+    if (!runtime) {
+      this.#failed.set(assignment.id, `no ${spec.runtime} runtime available on host ${this.#o.name}`);
+      return;
+    }
+    try {
+      await runtime.start({ id: assignment.id, app: assignment.app, namespace: assignment.namespace, release: assignment.release, slot: assignment.slot, spec }, this.#abort.signal);
+    } catch (error) {
+      this.#failed.set(assignment.id, `start failed: ${(error as Error).message}`);
+    }
+  }
+
+  async #stopInstance(id: string, runtime: Runtime | undefined, assignment?: Assignment): Promise<void> {
+    const spec = assignment?.spec as unknown as TaskSpec | undefined;
+    const timeout = spec?.containers?.[0]?.stop_timeout_ms ?? 10_000;
+    if (runtime) await runtime.stop(id, timeout);
+    this.#failed.delete(id);
+  }
+
+  #runtimeFor(spec: TaskSpec): Runtime | undefined {
+    const preference = RUNTIME_PREFERENCE[spec.runtime] ?? [];
+    const ofKind = this.#o.runtimes.filter((r) => r.kind === spec.runtime);
+    return [...ofKind].sort((a, b) => rank(preference, a.name) - rank(preference, b.name))[0];
+  }
+
+  async #listAll(): Promise<Map<string, { runtime: Runtime; instance: RuntimeInstance }>> {
+    const out = new Map<string, { runtime: Runtime; instance: RuntimeInstance }>();
+    for (const runtime of this.#o.runtimes) {
+      for (const instance of await runtime.list()) out.set(instance.id, { runtime, instance });
+    }
+    return out;
+  }
+
+  /** Sends the states that changed since the last successful report. */
+  async #report(): Promise<void> {
+    if (!this.hostId) return;
+    const running = await this.#listAll();
+    const changes: { id: string; state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'; address: string | null; message: string }[] = [];
+    for (const assignment of this.#assignments.values()) {
+      const now = this.#stateOf(assignment, running.get(assignment.id)?.instance);
+      const last = this.#reported.get(assignment.id);
+      if (last && last.state === now.state && last.address === now.address && last.message === now.message) continue;
+      changes.push({ id: assignment.id, ...now });
+    }
+    if (changes.length === 0) return;
+    await this.#o.client.call('agentStatus', { body: { host_id: this.hostId, instances: changes } });
+    for (const c of changes) this.#reported.set(c.id, { state: c.state, address: c.address, message: c.message });
+  }
+
+  #stateOf(assignment: Assignment, instance: RuntimeInstance | undefined) {
+    const failure = this.#failed.get(assignment.id);
+    const busy = this.#busy.has(assignment.id);
+    if (assignment.desired === 'stop') {
+      return { state: busy || instance ? ('stopping' as const) : ('stopped' as const), address: instance?.address ?? null, message: '' };
+    }
+    if (failure) return { state: 'failed' as const, address: null, message: failure };
+    if (!instance) return { state: 'starting' as const, address: null, message: '' };
+    if (instance.state === 'exited') return { state: 'failed' as const, address: instance.address, message: instance.message };
+    return { state: 'running' as const, address: instance.address, message: '' };
+  }
+
+  async #every(intervalMs: () => number, fn: () => Promise<void>, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await sleep(intervalMs(), signal);
+      if (signal.aborted) return;
+      await fn().catch((error) => this.#o.log(`${(error as Error).message}`));
+    }
+  }
+}
+
+function rank(preference: readonly string[], name: string): number {
+  const i = preference.indexOf(name);
+  return i === -1 ? preference.length : i;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import type { CliDeps } from './cli-deps.js';
+import { registerDeploy } from './commands/register-deploy.js';
+import { registerDestroy } from './commands/register-destroy.js';
+import { registerEvents } from './commands/register-events.js';
+import { registerGroups } from './commands/register-groups.js';
+import { registerHost } from './commands/register-host.js';
+import { registerHosts } from './commands/register-hosts.js';
+import { registerReleases } from './commands/register-releases.js';
+import { registerScale } from './commands/register-scale.js';
+import { registerServer } from './commands/register-server.js';
+import { registerStatus } from './commands/register-status.js';
+import { registerStop } from './commands/register-stop.js';
+import { registerValidate } from './commands/register-validate.js';
+
+/**
+ * The `bubo` command line, with no process-level side effects: output, exit code, files and
+ * signals all go through `deps`. Commander never exits the process (`exitOverride`); `runCli`
+ * turns its usage errors into exit code 2.
+ */
+export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Command {
+  const json = argv.includes('--json');
+  const program = new Command('bubo')
+    .description('bubo: an on-premises simple cloud')
+    .version(deps.version, '-V, --version', 'print the bubo version')
+    .option('--addr <addr>', 'server address, host:port or URL (env BUBO_ADDR; default 127.0.0.1:7070)')
+    .option('--token <token>', 'API token (env BUBO_TOKEN or BUBO_TOKEN_FILE; default: the local admin token)')
+    .option('--json', 'print the API answer as JSON')
+    .option('-n, --namespace <namespace>', 'namespace of APP arguments (default "default")')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (text) => deps.stdout(text),
+      writeErr: (text) => deps.stderr(text),
+      outputError: (text, write) => {
+        const message = text.trim().replace(/^error: /, '');
+        if (json) deps.stdout(`${JSON.stringify({ error: { code: 'usage', message, details: null } }, null, 2)}\n`);
+        else write(`bubo: ${message}\n`);
+      },
+    });
+  for (const register of [
+    registerServer,
+    registerValidate,
+    registerDeploy,
+    registerStatus,
+    registerHosts,
+    registerGroups,
+    registerScale,
+    registerStop,
+    registerDestroy,
+    registerReleases,
+    registerHost,
+    registerEvents,
+  ]) {
+    register(program, deps);
+  }
+  return program;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { fakeCliDeps } from '../fake-cli-deps.js';
+import { runCli } from '../run-cli.js';
+
+describe('bubo server', () => {
+  it('starts in the default state dir, says where it listens and closes on the shutdown signal', async () => {
+    const controller = new AbortController();
+    const events: string[] = [];
+    const cli = fakeCliDeps(
+      {},
+      {
+        shutdownSignal: () => controller.signal,
+        startServer: async (options) => {
+          events.push(`start ${options.stateDir} ${options.listen}`);
+          setTimeout(() => controller.abort('SIGTERM'), 1);
+          return {
+            url: 'http://127.0.0.1:7070',
+            adminTokenPath: `${options.stateDir}/admin.token`,
+            close: async () => {
+              events.push('close');
+            },
+          };
+        },
+      },
+    );
+    await runCli(['server'], cli.deps);
+    expect(events).toEqual(['start /home/test/.local/share/bubo/server 127.0.0.1:7070', 'close']);
+    expect(cli.stdout()).toBe(
+      'bubo server listening on http://127.0.0.1:7070\nstate dir: /home/test/.local/share/bubo/server\nadmin token: /home/test/.local/share/bubo/server/admin.token\n',
+    );
+    expect(cli.stderr()).toBe('bubo: SIGTERM received, stopping\n');
+    expect(cli.exitCode()).toBe(0);
+  });
+
+  it('passes --state-dir and --listen through', async () => {
+    const seen: unknown[] = [];
+    const cli = fakeCliDeps(
+      {},
+      {
+        shutdownSignal: () => AbortSignal.abort('SIGINT'),
+        startServer: async (options) => {
+          seen.push(options);
+          return { url: 'http://0.0.0.0:8080', adminTokenPath: '/srv/bubo/admin.token', close: async () => {} };
+        },
+      },
+    );
+    await runCli(['server', '--state-dir', '/srv/bubo', '--listen', '0.0.0.0:8080'], cli.deps);
+    expect(seen).toEqual([{ stateDir: '/srv/bubo', listen: '0.0.0.0:8080' }]);
+  });
+});

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+
+/** Options of the `bubo` program that every command accepts. */
+export interface GlobalOptions {
+  addr?: string;
+  token?: string;
+  json: boolean;
+  /** Unset when the user did not pass `-n`; commands about one app default to `default`. */
+  namespace?: string;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  const o = command.optsWithGlobals<Partial<GlobalOptions>>();
+  return {
+    json: Boolean(o.json),
+    ...(o.addr === undefined ? {} : { addr: o.addr }),
+    ...(o.token === undefined ? {} : { token: o.token }),
+    ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
+  };
+}

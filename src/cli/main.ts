@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CliDeps } from './cli-deps.js';
+import { runCli } from './run-cli.js';
+
+// The process edge of the CLI: real streams, environment, files, terminal and signals.
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const deps: CliDeps = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  home: homedir(),
+  version: pkg.version,
+  interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  readFile: (path) => readFile(path, 'utf8'),
+  confirm: async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(question)).trim());
+    } finally {
+      rl.close();
+    }
+  },
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}).catch(() => undefined),
+  now: () => Date.now(),
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+  shutdownSignal: () => {
+    const controller = new AbortController();
+    // `once`: a second ctrl-c falls back to Node's default and ends the process at once.
+    for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => controller.abort(name));
+    return controller.signal;
+  },
+};
+
+await runCli(process.argv.slice(2), deps);
