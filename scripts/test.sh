@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh Debian 12 machine: install what is missing, then lint,
-# type-check, unit tests and e2e tests. `.ci/run` calls exactly this.
-set -euo pipefail
+# type-check, unit tests and e2e tests. `.ci/run` calls exactly this. Ends with one plain line
+# "tests: N passed, N failed, N skipped" summing every vitest run.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-./scripts/ensure-deps.sh
-echo "bubo: lint";       npm run --silent lint
-echo "bubo: typecheck";  npm run --silent typecheck
-echo "bubo: unit tests"; npx vitest run --project unit
-echo "bubo: e2e tests";  npx vitest run --project e2e
+./scripts/ensure-deps.sh || exit 1
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+status=0
+step() { echo "bubo: $1"; shift; "$@" || status=1; }
+step lint npm run --silent lint
+step typecheck npm run --silent typecheck
+step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
+step "e2e tests" npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json"
+node -e '
+  const fs = require("node:fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of fs.readdirSync(process.argv[1])) {
+    const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}`, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + (r.numFailedTestSuites ? 0 : 0);
+    skipped += r.numPendingTests + r.numTodoTests;
+    if (!r.success && r.numFailedTests === 0) failed += 1; // a suite that failed to load
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$reports"
+exit $status

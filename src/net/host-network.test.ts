@@ -1,0 +1,155 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Command } from '../exec/command.js';
+import type { CommandResult, Executor } from '../exec/run-command.js';
+import { HostNetwork } from './host-network.js';
+import { instanceHash } from './instance-hash.js';
+
+/** A tiny model of the kernel's links and namespaces, enough to drive HostNetwork without root. */
+function fakeKernel() {
+  const links = new Map<string, { up: boolean; master?: string }>();
+  const netns = new Set<string>();
+  const log: string[] = [];
+  const ok = (stdout = ''): CommandResult => ({ exitCode: 0, stdout, stderr: '' });
+  const exec: Executor = async (command: Command) => {
+    const a = command.argv;
+    const line = a.join(' ');
+    if (line === 'ip -j link show') return ok(JSON.stringify([...links].map(([ifname, l]) => ({ ifname, flags: l.up ? ['UP'] : [], master: l.master, mtu: 1500 }))));
+    if (line === 'ip -j netns list') return ok(netns.size ? JSON.stringify([...netns].map((name) => ({ name }))) : '');
+    if (line.startsWith('ip -j -4 addr show')) return ok('[]');
+    log.push(line);
+    if (line.startsWith('ip link add name')) links.set(a[4]!, { up: false });
+    if (line.startsWith('ip tuntap add')) links.set(a[4]!, { up: false });
+    if (line.startsWith('ip netns add')) netns.add(a[3]!);
+    if (line.startsWith('ip netns del')) {
+      netns.delete(a[3]!);
+      links.delete(`bv${a[3]!.slice(-10)}`);
+    }
+    if (line.startsWith('ip link del')) links.delete(a[4]!);
+    if (line.startsWith('ip link set dev') && a.includes('master')) links.set(a[4]!, { up: true, master: a[a.indexOf('master') + 1]! });
+    return ok();
+  };
+  return { exec, log, links, netns };
+}
+
+describe('HostNetwork (against a fake kernel)', () => {
+  let stateDir: string;
+  beforeEach(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'bubo-net-'));
+  });
+  afterEach(async () => {
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  const options = (exec: Executor) => ({ bridge: 'bubo0', subnet: '10.88.1.0/24', stateDir, exec });
+
+  it('attaches a netns instance with exactly these commands', async () => {
+    const kernel = fakeKernel();
+    const network = await new HostNetwork(options(kernel.exec)).attach('web-1', 'netns');
+    const h = instanceHash('web-1');
+    expect(network).toEqual({
+      instanceId: 'web-1',
+      netnsPath: `/var/run/netns/bubo-${h}`,
+      hostInterface: `bv${h}`,
+      address: '10.88.1.2',
+      prefixLength: 24,
+      gateway: '10.88.1.1',
+      dns: '10.88.1.1',
+      mtu: 1500,
+    });
+    expect(kernel.log).toEqual([
+      `ip netns add bubo-${h}`,
+      `ip link add name bv${h} mtu 1500 type veth peer name eth0 mtu 1500 netns bubo-${h}`,
+      `ip link set dev bv${h} mtu 1500 master bubo0 up`,
+      `ip -n bubo-${h} addr add 10.88.1.2/24 dev eth0`,
+      `ip -n bubo-${h} link set dev lo up`,
+      `ip -n bubo-${h} link set dev eth0 up`,
+      `ip -n bubo-${h} route add default via 10.88.1.1 dev eth0`,
+      'nft -f -',
+    ]);
+  });
+
+  it('returns the same attachment on a second attach without touching devices', async () => {
+    const kernel = fakeKernel();
+    const host = new HostNetwork(options(kernel.exec));
+    const first = await host.attach('web-1', 'tap');
+    kernel.log.length = 0;
+    expect(await host.attach('web-1', 'tap')).toEqual(first);
+    expect(kernel.log).toEqual(['nft -f -']);
+    expect(first.netnsPath).toBe('');
+    expect(first.hostInterface).toBe(`bt${instanceHash('web-1')}`);
+  });
+
+  it('keeps reservations across a new HostNetwork over the same state dir', async () => {
+    const kernel = fakeKernel();
+    await new HostNetwork(options(kernel.exec)).attach('a', 'netns');
+    await new HostNetwork(options(kernel.exec)).attach('b', 'tap');
+    const again = new HostNetwork(options(kernel.exec));
+    expect((await again.attach('c', 'netns')).address).toBe('10.88.1.4');
+    expect(await again.list()).toEqual(['a', 'b', 'c']);
+    const saved = JSON.parse(await readFile(join(stateDir, 'network.json'), 'utf8'));
+    expect(Object.keys(saved.attachments)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('hands a detached address out again, lowest first', async () => {
+    const kernel = fakeKernel();
+    const host = new HostNetwork(options(kernel.exec));
+    await host.attach('a', 'netns');
+    await host.attach('b', 'netns');
+    await host.detach('a');
+    expect((await host.attach('c', 'netns')).address).toBe('10.88.1.2');
+  });
+
+  it('rebuilds an attachment whose host device went missing, keeping its address', async () => {
+    const kernel = fakeKernel();
+    const host = new HostNetwork(options(kernel.exec));
+    const first = await host.attach('a', 'netns');
+    kernel.links.delete(first.hostInterface);
+    expect(await host.list()).toEqual([]);
+    expect(await host.attach('a', 'netns')).toEqual(first);
+    expect(await host.list()).toEqual(['a']);
+  });
+
+  it('refuses to attach the same instance as another kind', async () => {
+    const host = new HostNetwork(options(fakeKernel().exec));
+    await host.attach('a', 'netns');
+    await expect(host.attach('a', 'tap')).rejects.toThrow(/Cannot attach instance a as tap: it is attached as netns; detach it first/);
+  });
+
+  it('detaches unknown instances without error', async () => {
+    const kernel = fakeKernel();
+    await new HostNetwork(options(kernel.exec)).detach('never-attached');
+    expect(kernel.log).toEqual([]);
+  });
+
+  it('reports bubo devices that no attachment owns as leaks', async () => {
+    const kernel = fakeKernel();
+    const host = new HostNetwork(options(kernel.exec));
+    await host.attach('a', 'netns');
+    kernel.links.set('bt0123456789', { up: true });
+    kernel.netns.add('bubo-0123456789');
+    kernel.netns.add('other-ns');
+    expect(await host.leakCheck()).toEqual({ netns: ['bubo-0123456789'], links: ['bt0123456789'] });
+  });
+
+  it('refuses a different subnet while attachments of the old one exist', async () => {
+    const kernel = fakeKernel();
+    await new HostNetwork(options(kernel.exec)).attach('a', 'netns');
+    const moved = new HostNetwork({ ...options(kernel.exec), subnet: '10.88.2.0/24' });
+    await expect(moved.attach('b', 'netns')).rejects.toThrow(/holds attachments in 10\.88\.1\.0\/24/);
+  });
+
+  it('creates the bridge, its address, forwarding and the ruleset on a bare host', async () => {
+    const kernel = fakeKernel();
+    await new HostNetwork({ ...options(kernel.exec), mtu: 1450 }).setupHost();
+    expect(kernel.log).toEqual([
+      'ip link add name bubo0 mtu 1450 type bridge',
+      'ip link set dev bubo0 up',
+      'ip addr add 10.88.1.1/24 dev bubo0',
+      'sysctl -w net.ipv4.ip_forward=1',
+      'nft -f -',
+    ]);
+  });
+});

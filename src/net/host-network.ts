@@ -1,0 +1,246 @@
+import { ConflictError } from '../errors/conflict-error.js';
+import type { Executor } from '../exec/run-command.js';
+import { allocateAddress } from './allocate-address.js';
+import { addBridge, addBridgeAddress, enableIpv4Forwarding, listBridgeAddresses } from './bridge-commands.js';
+import { instanceHash } from './instance-hash.js';
+import { type LinkState, parseAddresses, parseLinks, parseNetnsList } from './ip-json.js';
+import { type Ipv4Subnet, parseIpv4Subnet } from './ipv4-subnet.js';
+import { deleteLink, enslaveLink, listLinks, setLinkUp } from './link-commands.js';
+import { addNetns, deleteNetns, listNetns } from './netns-commands.js';
+import type { InstanceNetwork, NetworkProvider } from './network-provider.js';
+import { type AttachmentRecord, loadNetworkState, type NetworkState, saveNetworkState } from './network-state-file.js';
+import { applyRuleset, renderRuleset } from './nft-ruleset.js';
+import { addTap } from './tap-commands.js';
+import { addVethPair, configureInstanceInterface } from './veth-commands.js';
+
+export interface HostNetworkOptions {
+  /** Bridge name, e.g. `bubo0` (at most 15 characters). */
+  bridge: string;
+  /** The host's instance subnet from registration, e.g. `10.88.1.0/24`; `.1` goes on the bridge. */
+  subnet: string;
+  /** Where `network.json` (the address reservations) lives; survives agent restarts. */
+  stateDir: string;
+  exec: Executor;
+  /** MTU of the bridge and every instance interface. Default 1500; use 1450 under VXLAN. */
+  mtu?: number;
+  /** Prefix of instance namespace names. Default `bubo-`. */
+  netnsPrefix?: string;
+  /** Destinations reached without masquerade (other hosts' instances). Default: `subnet` only. */
+  clusterCidr?: string;
+}
+
+/** Host-side device names: veths `bv<hash>`, taps `bt<hash>` (12 characters, under the 15 limit). */
+const DEVICE_NAME = /^b[vt][0-9a-f]{10}$/;
+
+interface Observed {
+  links: Map<string, LinkState>;
+  netns: Set<string>;
+}
+
+/**
+ * Linux host networking for instances: the bridge, forwarding and nftables (`setupHost`), and
+ * one netns+veth or tap per instance. Every system command goes through `exec`; address
+ * reservations go to the state file first, so a crash mid-attach leaves an owned, repairable
+ * half-attachment rather than a leak. Operations run one at a time.
+ */
+export class HostNetwork implements NetworkProvider {
+  readonly #bridge: string;
+  readonly #subnet: Ipv4Subnet;
+  readonly #stateDir: string;
+  readonly #exec: Executor;
+  readonly #mtu: number;
+  readonly #netnsPrefix: string;
+  readonly #clusterCidr: string;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: HostNetworkOptions) {
+    if (options.bridge.length > 15) throw new ConflictError(`Bridge name "${options.bridge}" is longer than the 15 characters Linux allows`);
+    this.#bridge = options.bridge;
+    this.#subnet = parseIpv4Subnet(options.subnet);
+    this.#stateDir = options.stateDir;
+    this.#exec = options.exec;
+    this.#mtu = options.mtu ?? 1500;
+    this.#netnsPrefix = options.netnsPrefix ?? 'bubo-';
+    this.#clusterCidr = options.clusterCidr ?? this.#subnet.cidr;
+  }
+
+  setupHost(): Promise<void> {
+    return this.#serial(async () => {
+      const { links } = await this.#observe();
+      const bridge = links.get(this.#bridge);
+      if (!bridge) await this.#exec(addBridge(this.#bridge, this.#mtu));
+      if (!bridge?.up) await this.#exec(setLinkUp(this.#bridge));
+      const gateway = `${this.#subnet.gateway}/${this.#subnet.prefixLength}`;
+      const addresses = parseAddresses((await this.#exec(listBridgeAddresses(this.#bridge))).stdout);
+      if (!addresses.includes(gateway)) await this.#exec(addBridgeAddress(this.#bridge, this.#subnet.gateway, this.#subnet.prefixLength));
+      await this.#exec(enableIpv4Forwarding());
+      await this.#applyRuleset(await this.#load());
+    });
+  }
+
+  /**
+   * Idempotent: the same id gets the same address and names; devices found broken (missing,
+   * detached from the bridge, down) are rebuilt. `namespace` (default `default`) decides which
+   * other instances on this host it may reach.
+   */
+  attach(instanceId: string, kind: 'netns' | 'tap', namespace = 'default'): Promise<InstanceNetwork> {
+    return this.#serial(async () => {
+      const state = await this.#load();
+      let record = state.attachments[instanceId];
+      if (record && record.kind !== kind) {
+        throw new ConflictError(`Cannot attach instance ${instanceId} as ${kind}: it is attached as ${record.kind}; detach it first`);
+      }
+      if (!record || record.namespace !== namespace) {
+        record = record ? { ...record, namespace } : this.#reserve(state, instanceId, kind, namespace);
+        state.attachments[instanceId] = record;
+        await saveNetworkState(this.#stateDir, state);
+      }
+      const observed = await this.#observe();
+      if (!this.#isIntact(record, observed)) {
+        await this.#removeDevices(record.hash, observed);
+        await this.#createDevices(record);
+      }
+      await this.#applyRuleset(state);
+      return this.#describe(instanceId, record);
+    });
+  }
+
+  /** Removes the instance's namespace, veth or tap, and its address; unknown ids are a no-op. */
+  detach(instanceId: string): Promise<void> {
+    return this.#serial(async () => {
+      const state = await this.#load();
+      await this.#removeDevices(state.attachments[instanceId]?.hash ?? instanceHash(instanceId), await this.#observe());
+      if (state.attachments[instanceId]) {
+        delete state.attachments[instanceId];
+        await saveNetworkState(this.#stateDir, state);
+        await this.#applyRuleset(state);
+      }
+    });
+  }
+
+  /**
+   * Instance ids whose attachment is recorded and intact. A recorded but broken attachment (e.g.
+   * after a reboot) keeps its address reserved until `attach` repairs it or `detach` frees it.
+   */
+  list(): Promise<string[]> {
+    return this.#serial(async () => {
+      const state = await this.#load();
+      const observed = await this.#observe();
+      return Object.entries(state.attachments)
+        .filter(([, record]) => this.#isIntact(record, observed))
+        .map(([id]) => id)
+        .sort();
+    });
+  }
+
+  /** bubo-named namespaces and host devices that no recorded attachment owns. */
+  leakCheck(): Promise<{ netns: string[]; links: string[] }> {
+    return this.#serial(async () => {
+      const state = await this.#load();
+      const observed = await this.#observe();
+      const owned = new Set(Object.values(state.attachments).flatMap((r) => this.#deviceNames(r)));
+      return {
+        netns: [...observed.netns].filter((n) => n.startsWith(this.#netnsPrefix) && !owned.has(n)).sort(),
+        links: [...observed.links.keys()].filter((l) => DEVICE_NAME.test(l) && !owned.has(l)).sort(),
+      };
+    });
+  }
+
+  #reserve(state: NetworkState, instanceId: string, kind: 'netns' | 'tap', namespace: string): AttachmentRecord {
+    const hash = instanceHash(instanceId);
+    const clash = Object.entries(state.attachments).find(([, r]) => r.hash === hash);
+    if (clash) throw new ConflictError(`Cannot attach instance ${instanceId}: its device hash ${hash} collides with instance ${clash[0]}`);
+    const address = allocateAddress(this.#subnet, Object.values(state.attachments).map((r) => r.address));
+    return { kind, hash, address, namespace };
+  }
+
+  #isIntact(record: AttachmentRecord, observed: Observed): boolean {
+    const link = observed.links.get(this.#hostLink(record));
+    const onBridge = link?.up === true && link.master === this.#bridge;
+    return record.kind === 'tap' ? onBridge : onBridge && observed.netns.has(this.#netns(record.hash));
+  }
+
+  async #createDevices(record: AttachmentRecord): Promise<void> {
+    const hostLink = this.#hostLink(record);
+    if (record.kind === 'tap') {
+      await this.#exec(addTap(hostLink));
+    } else {
+      const netns = this.#netns(record.hash);
+      await this.#exec(addNetns(netns));
+      await this.#exec(addVethPair(hostLink, netns, this.#mtu));
+    }
+    await this.#exec(enslaveLink(hostLink, this.#bridge, this.#mtu));
+    if (record.kind === 'netns') {
+      const config = { netns: this.#netns(record.hash), address: record.address, prefixLength: this.#subnet.prefixLength, gateway: this.#subnet.gateway };
+      for (const command of configureInstanceInterface(config)) await this.#exec(command);
+    }
+  }
+
+  /** Deletes whatever exists of an attachment's devices; missing pieces are skipped. */
+  async #removeDevices(hash: string, observed: Observed): Promise<void> {
+    const netns = this.#netns(hash);
+    if (observed.netns.has(netns)) await this.#exec(deleteNetns(netns));
+    for (const link of [`bv${hash}`, `bt${hash}`]) {
+      // Deleting the namespace usually took the veth's host end with it; look again.
+      if (observed.links.has(link) && (await this.#observe()).links.has(link)) await this.#exec(deleteLink(link));
+    }
+  }
+
+  #describe(instanceId: string, record: AttachmentRecord): InstanceNetwork {
+    return {
+      instanceId,
+      netnsPath: record.kind === 'netns' ? `/var/run/netns/${this.#netns(record.hash)}` : '',
+      hostInterface: this.#hostLink(record),
+      address: record.address,
+      prefixLength: this.#subnet.prefixLength,
+      gateway: this.#subnet.gateway,
+      dns: this.#subnet.gateway,
+      mtu: this.#mtu,
+    };
+  }
+
+  async #applyRuleset(state: NetworkState): Promise<void> {
+    const namespaces = new Map<string, string[]>();
+    for (const record of Object.values(state.attachments)) {
+      namespaces.set(record.namespace, [...(namespaces.get(record.namespace) ?? []), record.address]);
+    }
+    await this.#exec(applyRuleset(renderRuleset({ subnet: this.#subnet.cidr, clusterCidr: this.#clusterCidr, namespaces })));
+  }
+
+  async #observe(): Promise<Observed> {
+    const links = parseLinks((await this.#exec(listLinks())).stdout);
+    const netns = parseNetnsList((await this.#exec(listNetns())).stdout);
+    return { links: new Map(links.map((l) => [l.name, l])), netns: new Set(netns) };
+  }
+
+  async #load(): Promise<NetworkState> {
+    const state = await loadNetworkState(this.#stateDir, this.#subnet.cidr);
+    if (state.subnet !== this.#subnet.cidr) {
+      if (Object.keys(state.attachments).length > 0) {
+        throw new ConflictError(
+          `Cannot use subnet ${this.#subnet.cidr}: ${this.#stateDir}/network.json holds attachments in ${state.subnet}; detach those instances first`,
+        );
+      }
+      return { version: 1, subnet: this.#subnet.cidr, attachments: {} };
+    }
+    return state;
+  }
+
+  #deviceNames(record: AttachmentRecord): string[] {
+    return record.kind === 'tap' ? [this.#hostLink(record)] : [this.#hostLink(record), this.#netns(record.hash)];
+  }
+
+  #hostLink(record: AttachmentRecord): string {
+    return `${record.kind === 'tap' ? 'bt' : 'bv'}${record.hash}`;
+  }
+
+  #netns(hash: string): string {
+    return `${this.#netnsPrefix}${hash}`;
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation, operation);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,77 @@
+import type { Command } from '../exec/command.js';
+
+/** The nftables tables bubo owns entirely: `ip bubo` (NAT, routed traffic) and `bridge bubo`. */
+export const NFT_TABLE = 'bubo';
+
+export interface RulesetInput {
+  /** The host's instance subnet, e.g. `10.88.1.0/24`. */
+  subnet: string;
+  /** Traffic to these addresses keeps its source (other hosts' instances); the rest is masqueraded. */
+  clusterCidr: string;
+  /** Local instance addresses by bubo namespace. */
+  namespaces: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Renders the whole of bubo's nftables state. Each table is first added (a no-op if it exists)
+ * and deleted, then declared, all in one `nft -f` transaction: applying the text twice gives the
+ * same ruleset, and a hand-edited or missing table comes back as rendered.
+ *
+ * Namespace isolation lives in the `bridge` table, because instances of one host share a bridge
+ * and their traffic is switched, never routed. Each namespace gets one rule dropping IPv4 from
+ * its addresses to the other namespaces' addresses on this host.
+ */
+export function renderRuleset(input: RulesetInput): string {
+  const namespaces = [...input.namespaces.entries()].filter(([, a]) => a.length > 0).sort(([a], [b]) => a.localeCompare(b));
+  const isolation = namespaces.flatMap(([name, own]) => {
+    const others = namespaces.filter(([other]) => other !== name).flatMap(([, a]) => a);
+    if (others.length === 0) return [];
+    return [`\t\tip saddr ${addressSet(own)} ip daddr ${addressSet(others)} drop comment "namespace ${name}"`];
+  });
+  return [
+    `table ip ${NFT_TABLE}`,
+    `delete table ip ${NFT_TABLE}`,
+    `table ip ${NFT_TABLE} {`,
+    '\tchain postrouting {',
+    '\t\ttype nat hook postrouting priority srcnat; policy accept;',
+    `\t\tip saddr ${input.subnet} ip daddr != ${input.clusterCidr} masquerade`,
+    '\t}',
+    '\tchain forward {',
+    '\t\ttype filter hook forward priority filter; policy accept;',
+    '\t\tjump namespace_isolation',
+    '\t}',
+    // TODO(namespaces across hosts): routed traffic to other hosts' instances needs the cluster's
+    // address→namespace map, which the agent does not pass yet; rules for it belong here.
+    '\tchain namespace_isolation {',
+    '\t}',
+    '}',
+    `table bridge ${NFT_TABLE}`,
+    `delete table bridge ${NFT_TABLE}`,
+    `table bridge ${NFT_TABLE} {`,
+    '\tchain namespace_isolation {',
+    '\t\ttype filter hook forward priority filter; policy accept;',
+    ...isolation,
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function addressSet(addresses: readonly string[]): string {
+  return `{ ${[...addresses].sort(compareAddresses).join(', ')} }`;
+}
+
+function compareAddresses(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Applies a rendered ruleset atomically from standard input. */
+export function applyRuleset(ruleset: string): Command {
+  return { argv: ['nft', '-f', '-'], input: ruleset };
+}
