@@ -181,8 +181,14 @@ export class HostNetwork implements NetworkProvider {
     const netns = this.#netns(hash);
     if (observed.netns.has(netns)) await this.#exec(deleteNetns(netns));
     for (const link of [`bv${hash}`, `bt${hash}`]) {
-      // Deleting the namespace usually took the veth's host end with it; look again.
-      if (observed.links.has(link) && (await this.#observe()).links.has(link)) await this.#exec(deleteLink(link));
+      // Deleting the namespace takes the veth's host end with it, asynchronously: the link can
+      // vanish between looking and deleting, so a failed delete counts when the link is gone.
+      if (!observed.links.has(link) || !(await this.#observe()).links.has(link)) continue;
+      try {
+        await this.#exec(deleteLink(link));
+      } catch (error) {
+        if ((await this.#observe()).links.has(link)) throw error;
+      }
     }
   }
 
