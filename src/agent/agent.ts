@@ -1,4 +1,4 @@
-import type { Assignment } from '../api/agent-protocol.js';
+import type { Assignment, RegisterResponse } from '../api/agent-protocol.js';
 import type { ApiClient } from '../client/api-client.js';
 import { RUNTIME_PREFERENCE } from '../domain/runtime-kind.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -19,6 +19,11 @@ export interface AgentOptions {
   /** How often running instances are inspected for exits. */
   monitorIntervalMs?: number;
   log?: (line: string) => void;
+  /**
+   * Runs after each registration and before the agent acts on any assignment: the host's subnet
+   * arrives here, and the network must exist before an instance can start.
+   */
+  onRegistered?: (registration: RegisterResponse) => Promise<void>;
 }
 
 type Reported = { state: string; address: string | null; message: string };
@@ -31,7 +36,7 @@ type Reported = { state: string; address: string | null; message: string };
  */
 export class Agent {
   hostId: string | null = null;
-  #o: Required<Omit<AgentOptions, 'labels' | 'roles'>> & Pick<AgentOptions, 'labels' | 'roles'>;
+  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered'>> & Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered'>;
   #abort = new AbortController();
   #loops: Promise<void>[] = [];
   #assignments = new Map<string, Assignment>();
@@ -42,12 +47,30 @@ export class Agent {
 
   constructor(options: AgentOptions) {
     this.#o = { pollWaitMs: 30_000, monitorIntervalMs: 1_000, log: () => {}, ...options };
+    this.#o.runtimes = [...options.runtimes];
   }
 
   async start(): Promise<void> {
     await this.#register();
     const signal = this.#abort.signal;
-    this.#loops = [this.#every(() => this.#heartbeatMs, () => this.#heartbeat(), signal), this.#pollLoop(signal), this.#every(() => this.#o.monitorIntervalMs, () => this.#report(), signal)];
+    this.#loops = [
+      this.#every(() => this.#heartbeatMs, () => this.#heartbeat(), signal),
+      this.#pollLoop(signal),
+      this.#every(() => this.#o.monitorIntervalMs, () => this.#supervise(), signal),
+    ];
+  }
+
+  /** `--drain-on-exit`: stop every instance this host runs (after `stop`). */
+  async drain(): Promise<void> {
+    for (const [id, { runtime }] of await this.#listAll()) {
+      const spec = this.#assignments.get(id)?.spec as unknown as TaskSpec | undefined;
+      await runtime.stop(id, spec?.containers?.[0]?.stop_timeout_ms ?? 10_000);
+    }
+  }
+
+  async #supervise(): Promise<void> {
+    for (const runtime of this.#o.runtimes) await runtime.supervise?.();
+    await this.#report();
   }
 
   /** Stops talking to the server; instances keep running. */
@@ -69,6 +92,7 @@ export class Agent {
         roles: this.#o.roles ?? [],
       },
     });
+    await this.#o.onRegistered?.(answer);
     this.hostId = answer.host_id;
     this.#heartbeatMs = answer.heartbeat_interval_ms;
     this.#reported.clear();
@@ -126,6 +150,7 @@ export class Agent {
     for (const [id, { runtime }] of running) {
       if (!this.#assignments.has(id) && !this.#busy.has(id)) this.#track(id, this.#stopInstance(id, runtime));
     }
+    for (const id of this.#failed.keys()) if (!this.#assignments.has(id)) this.#failed.delete(id);
     await this.#report();
   }
 

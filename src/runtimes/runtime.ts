@@ -18,6 +18,11 @@ export interface Runtime {
   inspect(id: string): Promise<RuntimeInstance | null>;
   /** Everything this runtime runs on the host, for re-adoption after an agent restart. */
   list(): Promise<RuntimeInstance[]>;
+  /**
+   * Called by the agent about once a second: apply restart policies, rotate logs. Runtimes whose
+   * instances supervise themselves (a microVM's init) need not implement it.
+   */
+  supervise?(): Promise<unknown>;
 }
 
 export interface StartRequest {
