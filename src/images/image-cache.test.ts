@@ -143,8 +143,14 @@ describe('ImageCache', () => {
   });
 
   it('tells the user to mark a plain-HTTP registry insecure', async () => {
-    const { cache } = newCache({ registries: {} });
+    // Loopback registries are insecure by default; say explicitly that this one is not.
+    const { cache } = newCache({ registries: { [registry.host]: { insecure: false } } });
     await expect(cache.pull(bb)).rejects.toThrow(/speaks plain HTTP, not HTTPS; set "insecure: true"/);
+  });
+
+  it('pulls from a plain-HTTP registry on loopback without configuration, as Docker does', async () => {
+    const { cache } = newCache({ registries: {} });
+    expect((await cache.pull(bb)).digest).toMatch(/^sha256:/);
   });
 
   it('shares one pull between concurrent callers of the same reference', async () => {

@@ -265,7 +265,8 @@ export class ImageCache implements ImageProvider {
   private source(ref: ImageReference, authFile: string | undefined, pinnedDigest?: string): SkopeoSource {
     const transportRef = skopeoTransportRef(ref, ref.kind === 'registry' ? pinnedDigest : undefined);
     if (ref.kind !== 'registry') return { transportRef };
-    const insecure = this.registries[ref.registry]?.insecure === true;
+    // Like Docker, a registry on the loopback interface may speak plain HTTP without configuration.
+    const insecure = this.registries[ref.registry]?.insecure ?? isLoopbackRegistry(ref.registry);
     return { transportRef, ...(insecure && { tlsVerify: false }), ...(authFile && { authFile }) };
   }
 
@@ -330,4 +331,11 @@ function abandonable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** `localhost`, `127.x.y.z` or `[::1]`, with or without a port. */
+export function isLoopbackRegistry(registry: string | null): boolean {
+  if (!registry) return false;
+  const host = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.split(':')[0]!;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
