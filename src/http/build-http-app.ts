@@ -39,7 +39,11 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     void reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: null });
   });
 
-  app.get('/v1/openapi.json', async () => openapi);
+  // Everything but the health endpoint needs the token, the API description included.
+  app.get('/v1/openapi.json', async (request) => {
+    if (!checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError();
+    return openapi;
+  });
   for (const [name, route] of Object.entries(routes) as [keyof typeof routes, RouteDef][]) {
     app.route({
       method: route.method,

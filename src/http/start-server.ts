@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCidr } from '../core/allocate-subnet.js';
 import { createCore } from '../core/create-core.js';
 import type { CoreOptions } from '../core/core-context.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -24,6 +25,7 @@ export interface RunningServer {
 /** `bubo server`: state directory, store, admin token, control loop and HTTP listener. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { host, port } = parseListen(options.listen);
+  if (options.core?.clusterCidr) parseCidr(options.core.clusterCidr);
   await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
   const { token, path: adminTokenPath, created } = await ensureAdminToken(options.stateDir);
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));

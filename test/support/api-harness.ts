@@ -29,7 +29,7 @@ export async function createHarness(openapi?: OpenApiChecker): Promise<Harness> 
   const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42 });
   const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {} });
   await app.ready();
-  const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
+  const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json', headers: { authorization: `Bearer ${TOKEN}` } })).json();
   const checker = openapi ?? new OpenApiChecker(doc);
   return {
     app,

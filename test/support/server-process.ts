@@ -12,6 +12,7 @@ export class ServerProcess {
   constructor(
     readonly stateDir: string,
     readonly port: number,
+    readonly extraArgs: string[] = [],
   ) {}
 
   get url(): string {
@@ -21,7 +22,7 @@ export class ServerProcess {
   /** Starts the server and resolves once it answers its health endpoint. */
   async start(): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [BUBO, 'server', '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`], {
+    const child = spawn(process.execPath, [BUBO, 'server', '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`, ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, BUBO_ADDR: '', BUBO_TOKEN: '' },
     });

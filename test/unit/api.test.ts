@@ -46,6 +46,13 @@ describe('authentication', () => {
     }
   });
 
+  it('serves the OpenAPI document to authenticated callers only', async () => {
+    const denied = await h.app.inject({ method: 'GET', url: '/v1/openapi.json' });
+    expect(denied.statusCode).toBe(401);
+    const doc = await h.app.inject({ method: 'GET', url: '/v1/openapi.json', headers: { authorization: 'Bearer bubo_test_token_0123456789' } });
+    expect(doc.json()).toMatchObject({ openapi: '3.1.0', paths: { '/v1/deploy': { post: { operationId: 'deploy' } } } });
+  });
+
   it('answers unknown routes with a 404 error body', async () => {
     const res = await h.request('GET', '/v1/nope');
     expect(res.status).toBe(404);

@@ -32,7 +32,7 @@ describe('bubo server', () => {
     expect(cli.exitCode()).toBe(0);
   });
 
-  it('passes --state-dir and --listen through', async () => {
+  it('passes --state-dir, --listen and --cluster-cidr through', async () => {
     const seen: unknown[] = [];
     const cli = fakeCliDeps(
       {},
@@ -44,7 +44,7 @@ describe('bubo server', () => {
         },
       },
     );
-    await runCli(['server', '--state-dir', '/srv/bubo', '--listen', '0.0.0.0:8080'], cli.deps);
-    expect(seen).toEqual([{ stateDir: '/srv/bubo', listen: '0.0.0.0:8080' }]);
+    await runCli(['server', '--state-dir', '/srv/bubo', '--listen', '0.0.0.0:8080', '--cluster-cidr', '10.200.0.0/16'], cli.deps);
+    expect(seen).toEqual([{ stateDir: '/srv/bubo', listen: '0.0.0.0:8080', core: { clusterCidr: '10.200.0.0/16' } }]);
   });
 });

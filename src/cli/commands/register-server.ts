@@ -12,13 +12,14 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .description('run the bubo control plane (HTTP API, scheduler, deploy engine)')
     .option('--state-dir <dir>', 'where the database and admin.token live (default: /var/lib/bubo/server for root, else ~/.local/share/bubo/server)')
     .option('--listen <addr>', 'host:port to listen on', '127.0.0.1:7070')
+    .option('--cluster-cidr <cidr>', 'IPv4 range from which every host gets a /24 for its instances', '10.88.0.0/16')
     .action(
       runCommand(deps, async (command) => {
-        const options = command.opts<{ stateDir?: string; listen: string }>();
+        const options = command.opts<{ stateDir?: string; listen: string; clusterCidr: string }>();
         const stateDir = options.stateDir ?? defaultServerStateDir({ home: deps.home, ...(deps.uid === undefined ? {} : { uid: deps.uid }) });
         const shutdown = deps.shutdownSignal();
         const start = deps.startServer ?? (await import('../../http/start-server.js')).startServer;
-        const server = await start({ stateDir, listen: options.listen });
+        const server = await start({ stateDir, listen: options.listen, core: { clusterCidr: options.clusterCidr } });
         if (globalOptions(command).json) {
           printJson(deps, { url: server.url, state_dir: stateDir, admin_token_path: server.adminTokenPath });
         } else {
