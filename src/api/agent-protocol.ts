@@ -34,6 +34,8 @@ export type RegisterRequest = z.input<typeof RegisterRequest>;
 export const RegisterResponse = z.object({
   host_id: z.string(),
   subnet: z.string(),
+  /** The whole cluster range: traffic to it is routed, not masqueraded. */
+  cluster_cidr: z.string(),
   heartbeat_interval_ms: z.number().int(),
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;

@@ -77,5 +77,10 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
     return created;
   });
   ctx.wake();
-  return { host_id: host.id, subnet: host.subnet, heartbeat_interval_ms: ctx.options.heartbeatIntervalMs };
+  return {
+    host_id: host.id,
+    subnet: host.subnet,
+    cluster_cidr: ctx.options.clusterCidr,
+    heartbeat_interval_ms: ctx.options.heartbeatIntervalMs,
+  };
 }
