@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
+import { registerAgent } from './commands/register-agent.js';
 import { registerDeploy } from './commands/register-deploy.js';
 import { registerDestroy } from './commands/register-destroy.js';
 import { registerEvents } from './commands/register-events.js';
@@ -40,6 +41,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     });
   for (const register of [
     registerServer,
+    registerAgent,
     registerValidate,
     registerDeploy,
     registerStatus,

@@ -1,0 +1,96 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiClient } from '../client/api-client.js';
+import { runCommand } from '../exec/run-command.js';
+import { ImageCache } from '../images/image-cache.js';
+import type { RegistryAccess } from '../images/registry-access.js';
+import { HostNetwork } from '../net/host-network.js';
+import { RuncRuntime } from '../runtimes/runc/runc-runtime.js';
+import type { Runtime } from '../runtimes/runtime.js';
+import { Agent } from './agent.js';
+import { hostFacts } from './host-facts.js';
+import { LazyNetwork } from './lazy-network.js';
+
+export interface HostAgentOptions {
+  server: string;
+  token: string;
+  group: string;
+  stateDir: string;
+  name?: string;
+  address?: string;
+  labels?: Record<string, string>;
+  roles?: string[];
+  /** The instance bridge; `bubo0` unless several agents share one machine (tests). */
+  bridge?: string;
+  /** Prefix of instance network namespaces (`bubo-`). */
+  netnsPrefix?: string;
+  /** cgroup parent of instances (`/bubo`). */
+  cgroupParent?: string;
+  registries?: Record<string, RegistryAccess>;
+  log?: (line: string) => void;
+  /** Override the long-poll wait (tests). */
+  pollWaitMs?: number;
+}
+
+export interface RunningHostAgent {
+  agent: Agent;
+  runtimes: Runtime[];
+  network: LazyNetwork;
+  /** Stops the agent; with `drain`, stops every instance first (`--drain-on-exit`). */
+  stop(options?: { drain?: boolean }): Promise<void>;
+}
+
+/**
+ * `bubo agent`: the agent loop over the real pieces of a host: the image cache, the host
+ * network (set up once the server has given this host its subnet) and the runc runtime. Running
+ * instances survive the agent: a new agent over the same state directory re-adopts them.
+ */
+export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
+  const log = options.log ?? (() => {});
+  await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+  const facts = await hostFacts(options.stateDir, { name: options.name, address: options.address });
+  const images = new ImageCache({ root: join(options.stateDir, 'images'), registries: options.registries ?? {} });
+  const network = new LazyNetwork();
+  const runc = new RuncRuntime({
+    stateDir: join(options.stateDir, 'runc'),
+    images,
+    network,
+    ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
+  });
+  const runtimes: Runtime[] = [runc];
+  const agent = new Agent({
+    client: new ApiClient({ baseUrl: options.server, token: options.token }),
+    name: facts.name,
+    group: options.group,
+    address: facts.address,
+    capacity: facts.capacity,
+    runtimes,
+    labels: { kernel: facts.kernel, ...options.labels },
+    roles: options.roles ?? [],
+    log,
+    ...(options.pollWaitMs ? { pollWaitMs: options.pollWaitMs } : {}),
+    onRegistered: async (registration) => {
+      const host = new HostNetwork({
+        bridge: options.bridge ?? 'bubo0',
+        subnet: registration.subnet,
+        clusterCidr: registration.cluster_cidr,
+        stateDir: join(options.stateDir, 'net'),
+        exec: runCommand,
+        ...(options.netnsPrefix ? { netnsPrefix: options.netnsPrefix } : {}),
+      });
+      await host.setupHost();
+      network.bind(host);
+      log(`network: bridge ${options.bridge ?? 'bubo0'} with ${registration.subnet}`);
+    },
+  });
+  await agent.start();
+  return {
+    agent,
+    runtimes,
+    network,
+    async stop({ drain = false } = {}) {
+      await agent.stop();
+      if (drain) await agent.drain();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { resolveConnection } from '../../client/resolve-connection.js';
+import type { CliDeps } from '../cli-deps.js';
+import { globalOptions } from '../global-options.js';
+import { runCommand } from '../run-command.js';
+import { UsageError } from '../usage-error.js';
+
+/** `--label k=v`, repeatable. */
+function collectLabel(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new UsageError(`--label "${value}" must be key=value, e.g. --label rack=r12`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** Repeatable string options (`--role`, `--insecure-registry`). */
+function collectRole(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `bubo agent`: runs this host's instances as the server assigns them, until SIGINT/SIGTERM. */
+export function registerAgent(program: Command, deps: CliDeps): void {
+  program
+    .command('agent')
+    .description('run the host agent: register this server, run the instances the control plane assigns to it')
+    .option('--server <url>', 'control plane address (like --addr; env BUBO_ADDR)')
+    .requiredOption('--group <group>', 'host group this server joins, e.g. web')
+    .option('--label <key=value>', 'a label of this host (repeatable)', collectLabel, {})
+    .option('--role <role>', 'a role of this host, e.g. lb (repeatable)', collectRole, [])
+    .option('--state-dir <dir>', 'images, instances and network state', '/var/lib/bubo/agent')
+    .option('--name <name>', 'host name (default: the machine host name)')
+    .option('--address <ip>', 'address other hosts reach this one on (default: the first non-loopback IPv4)')
+    .option('--insecure-registry <host:port>', 'a registry reached over plain HTTP or with an untrusted certificate (repeatable; loopback registries always are)', collectRole, [])
+    .option('--bridge <name>', 'instance bridge', 'bubo0')
+    .option('--drain-on-exit', 'stop every instance when the agent stops (default: leave them running)')
+    .action(
+      runCommand(deps, async (command) => {
+        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string }>();
+        const g = globalOptions(command);
+        const connection = await resolveConnection({
+          addr: o.server ?? g.addr,
+          token: g.token,
+          env: deps.env,
+          cwd: deps.cwd,
+          home: deps.home,
+          readFile: deps.readFile,
+          ...(deps.uid === undefined ? {} : { uid: deps.uid }),
+        });
+        if (!connection.token) throw new UsageError('bubo agent needs the server token: pass --token or set BUBO_TOKEN');
+        const shutdown = deps.shutdownSignal();
+        const { startHostAgent } = await import('../../agent/start-host-agent.js');
+        const running = await startHostAgent({
+          server: connection.baseUrl,
+          token: connection.token,
+          group: o.group,
+          stateDir: o.stateDir,
+          labels: o.label,
+          roles: o.role,
+          bridge: o.bridge,
+          registries: Object.fromEntries(o.insecureRegistry.map((host) => [host, { insecure: true }])),
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.address ? { address: o.address } : {}),
+          log: (line) => deps.stderr(`bubo agent: ${line}\n`),
+        });
+        deps.stdout(`bubo agent registered as ${running.agent.hostId} with ${connection.baseUrl} (group ${o.group}, state in ${o.stateDir})\n`);
+        if (!shutdown.aborted) await new Promise((resolve) => shutdown.addEventListener('abort', resolve, { once: true }));
+        const drain = Boolean(o.drainOnExit);
+        deps.stderr(`bubo agent: ${String(shutdown.reason)} received, stopping${drain ? ' and draining instances' : '; instances keep running'}\n`);
+        await running.stop({ drain });
+      }),
+    );
+}

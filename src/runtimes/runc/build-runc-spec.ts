@@ -1,0 +1,141 @@
+import type { OciImageConfig } from '../../images/image-provider.js';
+import type { ContainerSpec, TaskResources } from '../../taskfile/task-spec.js';
+import { type AccountFiles, resolveUser } from './resolve-user.js';
+import {
+  CPU_PERIOD_US,
+  DEFAULT_CAPABILITIES,
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_MOUNTS,
+  DEFAULT_PATH,
+  DEFAULT_READONLY_PATHS,
+  NOFILE_LIMIT,
+  type OciMount,
+  PIDS_LIMIT,
+} from './runc-spec-defaults.js';
+
+export interface RuncSpecInput {
+  instanceId: string;
+  app: string;
+  container: ContainerSpec;
+  image: OciImageConfig;
+  /** The image's /etc/passwd and /etc/group, for user names. */
+  accounts: AccountFiles;
+  resources: TaskResources;
+  /** The instance's network namespace, shared by all its containers. */
+  netnsPath: string;
+  /** Absolute cgroup path, `<cgroupParent>/<instanceId>/<container>`. */
+  cgroupsPath: string;
+  /** Files bubo wrote in the instance directory, bind-mounted read-only. */
+  resolvConfPath: string;
+  hostsPath: string;
+}
+
+/** The subset of the OCI runtime spec bubo writes (`config.json`). */
+export interface RuncSpec {
+  ociVersion: string;
+  process: {
+    terminal: false;
+    user: { uid: number; gid: number };
+    args: string[];
+    env: string[];
+    cwd: string;
+    capabilities: Record<'bounding' | 'effective' | 'permitted', string[]>;
+    rlimits: { type: string; hard: number; soft: number }[];
+    noNewPrivileges: boolean;
+  };
+  root: { path: string; readonly: boolean };
+  hostname: string;
+  mounts: OciMount[];
+  linux: {
+    cgroupsPath: string;
+    resources: {
+      devices: { allow: boolean; access: string }[];
+      memory: { limit: number; swap: number };
+      cpu: { quota: number; period: number };
+      pids: { limit: number };
+    };
+    namespaces: { type: string; path?: string }[];
+    maskedPaths: string[];
+    readonlyPaths: string[];
+  };
+}
+
+/** A container the image and the task together do not describe well enough to run. */
+export class RuncSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuncSpecError';
+  }
+}
+
+/**
+ * Builds a container's `config.json`: the image config overridden by the task. Like Kubernetes,
+ * `command` replaces the image's Entrypoint and drops its Cmd unless `args` is also given; `args`
+ * replaces Cmd. Env: image, then task (task wins), then HOSTNAME/BUBO_INSTANCE/BUBO_APP, which
+ * bubo owns. Resources are the task's, applied to each container's cgroup.
+ */
+export function buildRuncSpec(input: RuncSpecInput): RuncSpec {
+  const { container, image, resources } = input;
+  const entrypoint = container.command ?? image.Entrypoint ?? [];
+  const cmd = container.args ?? (container.command ? [] : (image.Cmd ?? []));
+  const args = [...entrypoint, ...cmd];
+  if (args.length === 0) {
+    throw new RuncSpecError(`container "${container.name}" has nothing to run: the image has no Entrypoint or Cmd; set command in the task file`);
+  }
+  let user: { uid: number; gid: number };
+  try {
+    user = resolveUser(container.user ?? image.User, input.accounts);
+  } catch (error) {
+    throw new RuncSpecError(`container "${container.name}": ${(error as Error).message}`);
+  }
+  const memoryBytes = Math.round(resources.memory_mib * 1024 * 1024);
+  const capabilities = [...DEFAULT_CAPABILITIES];
+  return {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: false,
+      user,
+      args,
+      env: mergeEnv(image.Env ?? [], container.env, {
+        HOSTNAME: input.instanceId,
+        BUBO_INSTANCE: input.instanceId,
+        BUBO_APP: input.app,
+      }),
+      cwd: container.workdir || image.WorkingDir || '/',
+      capabilities: { bounding: capabilities, effective: [...capabilities], permitted: [...capabilities] },
+      rlimits: [{ type: 'RLIMIT_NOFILE', hard: NOFILE_LIMIT, soft: NOFILE_LIMIT }],
+      noNewPrivileges: true,
+    },
+    root: { path: 'rootfs', readonly: false },
+    hostname: input.instanceId,
+    mounts: [
+      ...DEFAULT_MOUNTS.map((m) => ({ ...m, ...(m.options ? { options: [...m.options] } : {}) })),
+      { destination: '/etc/resolv.conf', type: 'bind', source: input.resolvConfPath, options: ['rbind', 'ro'] },
+      { destination: '/etc/hosts', type: 'bind', source: input.hostsPath, options: ['rbind', 'ro'] },
+    ],
+    linux: {
+      cgroupsPath: input.cgroupsPath,
+      resources: {
+        devices: [{ allow: false, access: 'rwm' }],
+        memory: { limit: memoryBytes, swap: memoryBytes },
+        cpu: { quota: Math.round(resources.cpus * CPU_PERIOD_US), period: CPU_PERIOD_US },
+        pids: { limit: PIDS_LIMIT },
+      },
+      namespaces: [{ type: 'pid' }, { type: 'network', path: input.netnsPath }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+      maskedPaths: [...DEFAULT_MASKED_PATHS],
+      readonlyPaths: [...DEFAULT_READONLY_PATHS],
+    },
+  };
+}
+
+/** `KEY=value` lists merged left to right (later wins), keeping first-seen order; PATH defaulted. */
+function mergeEnv(image: readonly string[], ...overrides: Record<string, string>[]): string[] {
+  const env = new Map<string, string>();
+  for (const entry of image) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  if (!env.has('PATH')) env.set('PATH', DEFAULT_PATH.slice('PATH='.length));
+  for (const override of overrides) for (const [key, value] of Object.entries(override)) env.set(key, value);
+  return [...env].map(([key, value]) => `${key}=${value}`);
+}

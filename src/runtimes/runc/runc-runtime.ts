@@ -1,0 +1,447 @@
+import { access, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HostRuntime } from '../../domain/runtime-kind.js';
+import { type Executor, runCommand } from '../../exec/run-command.js';
+import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
+import type { NetworkProvider } from '../../net/network-provider.js';
+import { type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
+import { buildRuncSpec } from './build-runc-spec.js';
+import { hostsFile, resolvConf } from './instance-files.js';
+import { InstanceLayout } from './instance-layout.js';
+import { type ContainerRecord, type InstanceRecord, readInstanceRecord, writeInstanceRecord } from './instance-record.js';
+import { describeExit, restartDecision } from './restart-decision.js';
+import { rotateLog } from './rotate-log.js';
+import { mountOverlay, runcDelete, runcKill, runcList, runcRunArgv, runcVersion, shimArgv, unmount } from './runc-commands.js';
+import { spawnDetached } from './spawn-detached.js';
+
+export interface RuncRuntimeOptions {
+  /** Bundles, logs and instance records live in `<stateDir>/instances/<id>/`. */
+  stateDir: string;
+  images: ImageProvider;
+  network: NetworkProvider;
+  /** Default: the shared `runCommand`. */
+  exec?: Executor;
+  /** The runc binary; default `runc`. */
+  runc?: string;
+  /** Cgroup under which every instance gets `<id>/<container>`; default `/bubo`. */
+  cgroupParent?: string;
+  /** `rotateLogs` rotates a container log bigger than this; default 10 MiB. */
+  logMaxBytes?: number;
+  /** Rotated files kept per container (`.1` … `.n`); default 3. */
+  logFiles?: number;
+  /** Root of the cgroup v1 hierarchies; default `/sys/fs/cgroup` (tests only). */
+  cgroupRoot?: string;
+}
+
+type ContainerStatus = { state: 'running'; pid: number } | { state: 'exiting' } | { state: 'exited'; exitCode: number | null };
+
+interface RuncListEntry {
+  id: string;
+  pid: number;
+  status: string;
+}
+
+/** How long a container gets to reach `running` after `runc run`. */
+const START_DEADLINE_MS = 30_000;
+/** A container that ran this long before exiting restarts without backoff next time. */
+const HEALTHY_RUN_MS = 10_000;
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
+
+/**
+ * OCI containers under runc. One instance = one network namespace shared by its containers
+ * (pod-like); each container is one runc container `<instanceId>-<name>` with its own bundle.
+ * Each `runc run` runs in the foreground under a detached shim that records its exit status,
+ * so containers keep running, and exit codes are kept, across agent restarts. See README.md.
+ */
+export class RuncRuntime implements Runtime {
+  readonly name = 'runc';
+  readonly kind = 'container' as const;
+  readonly #stateDir: string;
+  readonly #images: ImageProvider;
+  readonly #network: NetworkProvider;
+  readonly #exec: Executor;
+  readonly #runc: string;
+  readonly #cgroupParent: string;
+  readonly #cgroupRoot: string;
+  readonly #logMaxBytes: number;
+  readonly #logFiles: number;
+  /** Instances being started or stopped; `supervise` leaves them alone. */
+  readonly #busy = new Set<string>();
+  #supervising = false;
+  /** Per runc container: restarts since it last ran well, when its exit was noticed, when it was launched. */
+  readonly #restarts = new Map<string, { attempt: number; exitedAt: number | null; launchedAt: number }>();
+
+  constructor(options: RuncRuntimeOptions) {
+    this.#stateDir = options.stateDir;
+    this.#images = options.images;
+    this.#network = options.network;
+    this.#exec = options.exec ?? runCommand;
+    this.#runc = options.runc ?? 'runc';
+    this.#cgroupParent = `/${(options.cgroupParent ?? '/bubo').replace(/^\/+|\/+$/g, '')}`;
+    this.#cgroupRoot = options.cgroupRoot ?? '/sys/fs/cgroup';
+    this.#logMaxBytes = options.logMaxBytes ?? 10 * 1024 * 1024;
+    this.#logFiles = options.logFiles ?? 3;
+  }
+
+  async probe(): Promise<HostRuntime> {
+    const base = { name: this.name, kind: this.kind };
+    const missing: string[] = [];
+    try {
+      await this.#exec(runcVersion(this.#runc));
+    } catch (error) {
+      missing.push(`${this.#runc} --version failed (${(error as Error).message}); install runc`);
+    }
+    if (process.getuid?.() !== 0) missing.push('the agent is not running as root');
+    const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+    if (!/ cgroup2? /.test(mounts)) missing.push('no cgroup filesystem is mounted');
+    return missing.length === 0 ? { ...base, available: true } : { ...base, available: false, reason: missing.join('; ') };
+  }
+
+  async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
+    const { id, spec } = request;
+    if (!INSTANCE_ID.test(id)) throw new RuntimeStartError(`Cannot start instance ${JSON.stringify(id)}: the id must be letters, digits, ".", "_" or "-"`);
+    const existing = await this.inspect(id);
+    if (existing?.state === 'running') return existing;
+    if (existing) await this.stop(id, 0);
+    const layout = new InstanceLayout(this.#stateDir, id);
+    this.#busy.add(id);
+    try {
+      await mkdir(layout.dir, { recursive: true });
+      const record: InstanceRecord = {
+        id,
+        app: request.app,
+        namespace: request.namespace,
+        address: null,
+        startedAt: Date.now(),
+        containers: spec.containers.map((c) => ({ name: c.name, runcName: `${id}-${c.name}`, restart: c.restart })),
+      };
+      // Written first, so that a crash at any later step leaves something `stop` can clean up.
+      await writeInstanceRecord(layout.record, record);
+      const [network, images] = await Promise.all([
+        this.#network.attach(id, 'netns', request.namespace),
+        Promise.all(spec.containers.map((c) => this.#pull(id, c.image, signal))),
+      ]);
+      record.address = network.address;
+      await writeInstanceRecord(layout.record, record);
+      await writeFile(layout.resolvConf, resolvConf(network.dns));
+      await writeFile(layout.hosts, hostsFile(id, network.address));
+      for (const [i, container] of spec.containers.entries()) {
+        abortIfAborted(id, signal);
+        const image = images[i] as PulledImage;
+        const containerRecord = record.containers[i] as ContainerRecord;
+        await this.#prepareBundle(layout, container.name, image);
+        const config = buildRuncSpec({
+          instanceId: id,
+          app: request.app,
+          container,
+          image: image.config,
+          accounts: await readAccounts(image.rootfs),
+          resources: spec.resources,
+          netnsPath: network.netnsPath,
+          cgroupsPath: `${this.#cgroupParent}/${id}/${container.name}`,
+          resolvConfPath: layout.resolvConf,
+          hostsPath: layout.hosts,
+        });
+        await writeFile(join(layout.bundle(container.name), 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        await this.#launch(layout, containerRecord);
+        await this.#waitRunning(layout, containerRecord, signal);
+      }
+      this.#busy.delete(id);
+      return (await this.inspect(id)) as RuntimeInstance;
+    } catch (error) {
+      this.#busy.delete(id);
+      await this.stop(id, 0).catch(() => {});
+      if (error instanceof RuntimeStartError) throw error;
+      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
+    }
+  }
+
+  async stop(id: string, timeoutMs: number): Promise<void> {
+    if (!INSTANCE_ID.test(id)) return;
+    const layout = new InstanceLayout(this.#stateDir, id);
+    if (!(await exists(layout.dir))) return;
+    this.#busy.add(id);
+    try {
+      const record = await readInstanceRecord(layout.record);
+      const containers = record?.containers ?? [];
+      const names = containers.map((c) => c.runcName);
+      for (const name of names) if ((await this.#runcList()).has(name)) await this.#exec(runcKill(this.#runc, name, 'TERM'));
+      const gone = await this.#waitGone(names, timeoutMs);
+      if (!gone) {
+        for (const name of names) await this.#exec(runcKill(this.#runc, name, 'KILL'));
+        await this.#waitGone(names, 5_000);
+      }
+      for (const name of names) await this.#exec(runcDelete(this.#runc, name));
+      // The shim writes the exit file once runc returns; wait for it so it does not race the removal below.
+      await waitFor(async () => (await Promise.all(containers.map((c) => this.#shimDone(layout, c.name)))).every(Boolean), 3_000);
+      await this.#unmountUnder(layout.dir);
+      await this.#removeCgroups(id, containers.map((c) => c.name));
+      await this.#network.detach(id);
+      await rm(layout.dir, { recursive: true, force: true, maxRetries: 3 });
+      for (const name of names) this.#restarts.delete(name);
+    } finally {
+      this.#busy.delete(id);
+    }
+  }
+
+  async inspect(id: string): Promise<RuntimeInstance | null> {
+    if (!INSTANCE_ID.test(id)) return null;
+    const record = await readInstanceRecord(new InstanceLayout(this.#stateDir, id).record);
+    return record ? this.#view(record, await this.#runcList()) : null;
+  }
+
+  async list(): Promise<RuntimeInstance[]> {
+    const running = await this.#runcList();
+    const records = await this.#records();
+    return Promise.all(records.map((record) => this.#view(record, running)));
+  }
+
+  /**
+   * Applies restart policies; the agent calls this every second. A container whose runc `run`
+   * has ended is restarted (same bundle, same writable layer) when its policy says so, after a
+   * backoff that doubles from 1 s to 30 s. Returns the runc names restarted.
+   */
+  #rotatedAt = 0;
+
+  async supervise(now = Date.now()): Promise<string[]> {
+    if (this.#supervising) return []; // A slow round is still going; the next tick catches up.
+    this.#supervising = true;
+    try {
+      const restarted = await this.#superviseOnce(now);
+      // Logs are checked every 30 s: stat-ing every log each second is wasted work.
+      if (now - this.#rotatedAt >= 30_000) {
+        this.#rotatedAt = now;
+        await this.rotateLogs();
+      }
+      return restarted;
+    } finally {
+      this.#supervising = false;
+    }
+  }
+
+  async #superviseOnce(now: number): Promise<string[]> {
+    const running = await this.#runcList();
+    const restarted: string[] = [];
+    for (const record of await this.#records()) {
+      if (this.#busy.has(record.id)) continue;
+      const layout = new InstanceLayout(this.#stateDir, record.id);
+      for (const container of record.containers) {
+        const status = await this.#status(layout, container, running);
+        const track = this.#track(container.runcName, now);
+        if (status.state === 'running') {
+          if (now - track.launchedAt > HEALTHY_RUN_MS) track.attempt = 0;
+          continue;
+        }
+        if (status.state !== 'exited') continue;
+        track.exitedAt ??= now;
+        const decision = restartDecision(container.restart, status.exitCode, track.attempt, track.exitedAt);
+        if (!decision.restart || now < decision.at) continue;
+        await this.#exec(runcDelete(this.#runc, container.runcName));
+        await this.#launch(layout, container);
+        Object.assign(track, { attempt: track.attempt + 1, exitedAt: null, launchedAt: now });
+        restarted.push(container.runcName);
+      }
+    }
+    return restarted;
+  }
+
+  /** Copy-truncate rotation of every container log bigger than `logMaxBytes`. */
+  async rotateLogs(): Promise<void> {
+    for (const record of await this.#records()) {
+      const layout = new InstanceLayout(this.#stateDir, record.id);
+      for (const container of record.containers) await rotateLog(layout.log(container.name), this.#logMaxBytes, this.#logFiles);
+    }
+  }
+
+  async #pull(id: string, image: string, signal?: AbortSignal): Promise<PulledImage> {
+    try {
+      return await this.#images.pull(image, signal ? { signal } : {});
+    } catch (error) {
+      throw new RuntimeStartError(`Cannot start instance ${id}: image ${image}: ${(error as Error).message}`);
+    }
+  }
+
+  async #prepareBundle(layout: InstanceLayout, container: string, image: PulledImage): Promise<void> {
+    for (const dir of [layout.rootfs(container), layout.upper(container), layout.work(container)]) await mkdir(dir, { recursive: true });
+    if (!(await mountedPaths()).includes(layout.rootfs(container))) {
+      await this.#exec(mountOverlay(image.rootfs, layout.upper(container), layout.work(container), layout.rootfs(container)));
+    }
+  }
+
+  /** Starts the shim (`sh` → `runc run`) for one container, output appended to its log. */
+  async #launch(layout: InstanceLayout, container: ContainerRecord): Promise<void> {
+    await rm(layout.exitFile(container.name), { force: true });
+    await rm(layout.runcLog(container.name), { force: true });
+    const run = runcRunArgv(this.#runc, layout.bundle(container.name), container.runcName, layout.runcLog(container.name));
+    const pid = spawnDetached(shimArgv(layout.exitFile(container.name), run), layout.log(container.name));
+    await writeFile(shimPidFile(layout, container.name), `${pid}\n`);
+    this.#track(container.runcName, Date.now()).launchedAt = Date.now();
+  }
+
+  async #waitRunning(layout: InstanceLayout, container: ContainerRecord, signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + START_DEADLINE_MS;
+    for (;;) {
+      abortIfAborted(layout.id, signal);
+      const entry = (await this.#runcList()).get(container.runcName);
+      if (entry?.status === 'running') return;
+      if (await exists(layout.exitFile(container.name))) {
+        const reason = await runcError(layout.runcLog(container.name));
+        if (reason) throw new RuntimeStartError(`Cannot start instance ${layout.id}: container "${container.name}": ${reason}`);
+        return; // It ran and already exited; inspect and supervise report it.
+      }
+      if (Date.now() > deadline) {
+        throw new RuntimeStartError(`Cannot start instance ${layout.id}: container "${container.name}" was not running after ${START_DEADLINE_MS} ms`);
+      }
+      await sleep(25);
+    }
+  }
+
+  async #status(layout: InstanceLayout, container: ContainerRecord, running: Map<string, RuncListEntry>): Promise<ContainerStatus> {
+    const entry = running.get(container.runcName);
+    if (entry && entry.status !== 'stopped') return { state: 'running', pid: entry.pid };
+    const exit = await readFile(layout.exitFile(container.name), 'utf8').catch(() => null);
+    if (exit !== null && /^\d+\s*$/.test(exit)) return { state: 'exited', exitCode: Number(exit) };
+    if (await this.#shimAlive(layout, container.name)) return { state: 'exiting' };
+    return { state: 'exited', exitCode: null };
+  }
+
+  async #view(record: InstanceRecord, running: Map<string, RuncListEntry>): Promise<RuntimeInstance> {
+    const layout = new InstanceLayout(this.#stateDir, record.id);
+    const base = { id: record.id, address: record.address, startedAt: record.startedAt };
+    const exits: { name: string; exitCode: number | null }[] = [];
+    let alive = false;
+    for (const container of record.containers) {
+      const status = await this.#status(layout, container, running);
+      if (status.state !== 'exited') alive = true;
+      else if (restartDecision(container.restart, status.exitCode, 0, 0).restart) alive = true;
+      else exits.push({ name: container.name, exitCode: status.exitCode });
+    }
+    if (alive || record.containers.length === 0) return { ...base, state: 'running', exitCode: null, message: '' };
+    const failed = exits.find((e) => e.exitCode !== 0);
+    return {
+      ...base,
+      state: 'exited',
+      exitCode: failed ? failed.exitCode : 0,
+      message: exits.map((e) => `container ${e.name} ${describeExit(e.exitCode)}`).join('; '),
+    };
+  }
+
+  #track(runcName: string, now: number) {
+    let track = this.#restarts.get(runcName);
+    if (!track) {
+      track = { attempt: 0, exitedAt: null, launchedAt: now };
+      this.#restarts.set(runcName, track);
+    }
+    return track;
+  }
+
+  async #runcList(): Promise<Map<string, RuncListEntry>> {
+    const { stdout } = await this.#exec(runcList(this.#runc));
+    const entries = (JSON.parse(stdout.trim() || 'null') as RuncListEntry[] | null) ?? [];
+    return new Map(entries.map((e) => [e.id, e]));
+  }
+
+  async #records(): Promise<InstanceRecord[]> {
+    const dir = InstanceLayout.instancesDir(this.#stateDir);
+    const ids = await readdir(dir).catch(() => [] as string[]);
+    const records = await Promise.all(ids.map((id) => readInstanceRecord(new InstanceLayout(this.#stateDir, id).record)));
+    return records.filter((r): r is InstanceRecord => r !== null);
+  }
+
+  /** True when none of `names` is still running (or stopped but undeleted) by `timeoutMs`. */
+  #waitGone(names: string[], timeoutMs: number): Promise<boolean> {
+    return waitFor(async () => {
+      const list = await this.#runcList();
+      return names.every((n) => list.get(n)?.status !== 'running' && list.get(n)?.status !== 'created');
+    }, timeoutMs);
+  }
+
+  async #shimDone(layout: InstanceLayout, container: string): Promise<boolean> {
+    return (await exists(layout.exitFile(container))) || !(await this.#shimAlive(layout, container));
+  }
+
+  async #shimAlive(layout: InstanceLayout, container: string): Promise<boolean> {
+    const pid = Number((await readFile(shimPidFile(layout, container), 'utf8').catch(() => '')).trim());
+    if (!pid) return false;
+    // The pid must still be our shim, not a recycled pid.
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    return cmdline.includes('bubo-runc-shim') && cmdline.includes(layout.exitFile(container));
+  }
+
+  /** Unmounts every mount at or below `dir`, deepest first (the overlays, and any leftovers). */
+  async #unmountUnder(dir: string): Promise<void> {
+    const targets = (await mountedPaths()).filter((p) => p === dir || p.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
+    for (const target of targets) await this.#exec(unmount(target));
+  }
+
+  /** runc removes a container's own cgroup, never its parents (PLATFORM §3): remove `<parent>/<id>` here. */
+  async #removeCgroups(id: string, containers: string[]): Promise<void> {
+    const controllers = await readdir(this.#cgroupRoot).catch(() => [] as string[]);
+    for (const controller of controllers) {
+      const instanceDir = join(this.#cgroupRoot, controller, this.#cgroupParent, id);
+      for (const dir of [...containers.map((c) => join(instanceDir, c)), instanceDir]) {
+        await rmdir(dir).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') throw error;
+        });
+      }
+    }
+  }
+}
+
+function shimPidFile(layout: InstanceLayout, container: string): string {
+  return join(layout.dir, `${container}.shim.pid`);
+}
+
+/** The last error runc logged (`runc run failed: …`), or null when it logged none. */
+async function runcError(path: string): Promise<string | null> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  let reason: string | null = null;
+  for (const line of text.split('\n')) {
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string };
+      if ((entry.level === 'error' || entry.level === 'fatal') && entry.msg) reason = entry.msg;
+    } catch {
+      // Not a JSON line; runc only writes JSON here.
+    }
+  }
+  return reason;
+}
+
+async function readAccounts(rootfs: string) {
+  const read = (path: string) => readFile(join(rootfs, path), 'utf8').catch(() => null);
+  return { passwd: await read('etc/passwd'), group: await read('etc/group') };
+}
+
+/** Mount points from /proc/self/mounts (octal escapes such as `\040` decoded). */
+async function mountedPaths(): Promise<string[]> {
+  const text = await readFile('/proc/self/mounts', 'utf8');
+  return text
+    .split('\n')
+    .map((line) => line.split(' ')[1])
+    .filter((p): p is string => p !== undefined)
+    .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))));
+}
+
+function abortIfAborted(id: string, signal?: AbortSignal): void {
+  if (signal?.aborted) throw new RuntimeStartError(`Cannot start instance ${id}: start aborted`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
