@@ -26,6 +26,8 @@ export interface CoreOptions {
   hostTtlMs: number;
   /** Terminal instances are kept this long for `bubo status`, then pruned. */
   keepTerminalMs: number;
+  /** A failed instance is replaced only after this long, so crash loops stay calm. */
+  failedReplaceDelayMs: number;
 }
 
 export const DEFAULT_CORE_OPTIONS: CoreOptions = {
@@ -33,4 +35,5 @@ export const DEFAULT_CORE_OPTIONS: CoreOptions = {
   heartbeatIntervalMs: 5_000,
   hostTtlMs: 20_000,
   keepTerminalMs: 10 * 60_000,
+  failedReplaceDelayMs: 5_000,
 };

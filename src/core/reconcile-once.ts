@@ -57,6 +57,7 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
   const plan = reconcile({
     now,
     hostTtlMs: ctx.options.hostTtlMs,
+    failedReplaceDelayMs: ctx.options.failedReplaceDelayMs,
     apps: reconcileApps,
     instances,
     hosts: hosts.map((h) => ({ id: h.id, status: h.status, lastHeartbeatAt: h.lastHeartbeatAt })),

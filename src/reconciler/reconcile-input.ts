@@ -23,6 +23,11 @@ export interface ReconcileInput {
   now: number;
   /** A ready host not heard from for longer than this is declared down. */
   hostTtlMs: number;
+  /**
+   * A failed instance keeps its slot this long before it is replaced (default 0), so that an
+   * image that cannot be pulled or an entrypoint that crashes is retried calmly, not in a loop.
+   */
+  failedReplaceDelayMs?: number;
   apps: ReconcileApp[];
   instances: Instance[];
   hosts: ReconcileHost[];

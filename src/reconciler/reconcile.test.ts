@@ -51,6 +51,16 @@ describe('reconcile', () => {
     expect(plan.place).toEqual([{ appId: 'default/shop', release: 1, slot: 1, replaces: 'b', reason: 'replace failed instance b' }]);
   });
 
+  it('holds a freshly failed instance in its slot for the replace delay, then replaces it', () => {
+    const failed = testInstance('b', { slot: 1, state: 'failed', message: 'image not found', updatedAt: NOW - 2_000 });
+    const instances = [testInstance('a', { slot: 0 }), failed, testInstance('c', { slot: 2 })];
+    const held = reconcile({ ...input(instances), failedReplaceDelayMs: 5_000 });
+    expect(held).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+    const later = reconcile({ ...input(instances), now: NOW + 3_001, failedReplaceDelayMs: 5_000, hosts: [{ id: 'h1', status: 'ready', lastHeartbeatAt: NOW + 3_001 }] });
+    expect(stopped(later)).toEqual(['b']);
+    expect(slots(later)).toEqual([1]);
+  });
+
   it('marks the instances of a host that stopped heartbeating lost and replaces them', () => {
     const instances = [testInstance('a', { slot: 0 }), testInstance('b', { slot: 1, hostId: 'h2' }), testInstance('c', { slot: 2, hostId: 'h2', desired: 'stop', state: 'stopping' })];
     const plan = reconcile(input(instances, {}, [{ id: 'h2', status: 'ready', lastHeartbeatAt: NOW - 45_000 }]));

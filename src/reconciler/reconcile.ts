@@ -9,6 +9,7 @@ import type { ReconcilePlan, StopInstance } from './reconcile-plan.js';
  *
  * Per instance, in this order:
  *   - on a down host (or one going down now) and not terminal → lost;
+ *   - failed less than `failedReplaceDelayMs` ago → held in its slot, like a starting instance;
  *   - terminal but still desired=run (failed, or lost/stopped earlier) → stop, its slot is vacated:
  *     the agent already gave up on restarting it, so the slot gets a fresh instance;
  *   - desired=run and not terminal → live, handed to the app's diff; live instances of apps
@@ -29,6 +30,11 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   for (const i of input.instances) {
     if (lostReason.has(i.id)) {
       if (i.desired === 'run') vacate(i, 'lost');
+    } else if (i.desired === 'run' && i.state === 'failed' && input.now - i.updatedAt < (input.failedReplaceDelayMs ?? 0)) {
+      // Held: still occupies its slot (counted like an instance that is not running yet).
+      const live = liveByApp.get(i.appId);
+      if (live) live.push(i);
+      else liveByApp.set(i.appId, [i]);
     } else if (i.desired === 'run' && isTerminal(i.state)) {
       stop.push({ instanceId: i.id, reason: `${i.state}${i.message ? `: ${i.message}` : ''}` });
       vacate(i, i.state);

@@ -320,11 +320,16 @@ describe('agent protocol', () => {
     expect(res.body.message).toMatch(/register again/);
   });
 
-  it('replaces an instance its agent reports as failed', async () => {
+  it('replaces an instance its agent reports as failed, after the replace delay', async () => {
     const h1 = await register('h1');
     await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
     await h.loop.runOnce();
     const [failed] = await reportAll(h1, 'failed');
+    await h.loop.runOnce();
+    const held = await h.request('GET', '/v1/apps/default/shop');
+    expect(held.body.instances.map((i: { state: string }) => i.state)).toEqual(['failed']);
+    h.clock.now += 5_001;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
     await h.loop.runOnce();
     const status = await h.request('GET', '/v1/apps/default/shop');
     const states = status.body.instances.map((i: { id: string; state: string }) => `${i.id === failed!.id ? 'old' : 'new'}:${i.state}`);
