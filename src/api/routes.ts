@@ -9,6 +9,7 @@ import {
   StatusReport,
 } from './agent-protocol.js';
 import { AppStatus, AppStatusList } from './app-status.js';
+import { CatalogQuery, CatalogResponse } from './catalog.js';
 import { DeployRequest, DeployResponse } from './deploy-request.js';
 import { DeploymentView } from './deployment-view.js';
 import { EventList } from './event-view.js';
@@ -66,6 +67,7 @@ export const routes = {
   agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, body: RegisterRequest, status: 200, response: RegisterResponse },
   agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, body: HeartbeatRequest, status: 200, response: Ok },
   agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
+  agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (running instances per app) for DNS', auth: true, query: CatalogQuery, status: 200, response: CatalogResponse },
   agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, body: StatusReport, status: 200, response: Ok },
 } as const satisfies Record<string, RouteDef>;
 

@@ -7,6 +7,7 @@ import { suggestKey } from '../taskfile/suggest-key.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
 import { checkCapacity } from './check-capacity.js';
 import type { CoreContext } from './core-context.js';
+import { CATALOG_COUNTER } from './get-catalog.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
 import { toDeploymentView } from './views/to-deployment-view.js';
@@ -98,6 +99,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
         data: { deployment: deployment.id, from: existing?.release ?? null, to: version },
       }),
     ]);
+    await tx.incrementCounter(CATALOG_COUNTER); // the ports may have changed
     const instances = await tx.listInstances({ appId: id });
     return { app, deployment, instances, version };
   });

@@ -12,6 +12,7 @@ import { buildSnapshot } from './build-snapshot.js';
 import type { CoreContext } from './core-context.js';
 import { evaluateDeployment } from './evaluate-deployment.js';
 import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
+import { CATALOG_COUNTER } from './get-catalog.js';
 import { instanceSizer } from './instance-sizer.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
@@ -133,7 +134,11 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
     await stopInstances(tx, plan, now);
     events.push(...describeStops(plan, instances, now));
     if (placed.length > 0) await tx.insertInstances(placed);
-    if (outcome.changedAssignments) await tx.incrementCounter(ASSIGNMENTS_COUNTER);
+    if (outcome.changedAssignments) {
+      await tx.incrementCounter(ASSIGNMENTS_COUNTER);
+      // Stopped and lost instances leave the catalog at once, before agents report them stopped.
+      if (plan.stop.length + plan.lost.length > 0) await tx.incrementCounter(CATALOG_COUNTER);
+    }
     events.push(...(await settleApps(ctx, tx, apps, now)));
     if (events.length > 0) await tx.appendEvents(events);
   });
@@ -209,6 +214,7 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
     }
     if (app.destroying && instances.every((i) => i.state === 'stopped' || i.state === 'failed' || i.state === 'lost')) {
       await tx.deleteApp(app.id);
+      await tx.incrementCounter(CATALOG_COUNTER);
       ctx.releases.forgetApp(app.id);
       out.push(event(now, ACTOR, 'app.destroyed', `${app.id} destroyed`, { appId: app.id }));
     }

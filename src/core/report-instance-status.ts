@@ -2,6 +2,7 @@ import type { StatusReport } from '../api/agent-protocol.js';
 import { isTerminal } from '../domain/instance.js';
 import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
+import { CATALOG_COUNTER } from './get-catalog.js';
 import { event } from './record-event.js';
 
 /**
@@ -36,7 +37,11 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
       }
     }
     if (events.length > 0) await tx.appendEvents(events);
+    if (changed) await tx.incrementCounter(CATALOG_COUNTER);
   });
-  if (changed) ctx.wake();
+  if (changed) {
+    ctx.notifier.notify();
+    ctx.wake();
+  }
   return { ok: true };
 }

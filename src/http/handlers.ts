@@ -5,6 +5,7 @@ import { deployApp } from '../core/deploy-app.js';
 import { destroyApp } from '../core/destroy-app.js';
 import { getAppStatus, listAppStatus } from '../core/get-app-status.js';
 import { getAssignments } from '../core/get-assignments.js';
+import { getCatalog } from '../core/get-catalog.js';
 import { getDeployment } from '../core/get-deployment.js';
 import { listEvents } from '../core/list-events.js';
 import { listGroupViews, listHostViews } from '../core/list-host-views.js';
@@ -52,5 +53,6 @@ export const handlers: Handlers = {
   agentHeartbeat: (ctx, { body }) => recordHeartbeat(ctx, body.host_id),
   agentAssignments: (ctx, { query, signal }) =>
     getAssignments(ctx, { hostId: query.host_id, index: query.index, waitMs: query.wait_ms, signal }),
+  agentCatalog: (ctx, { query, signal }) => getCatalog(ctx, { index: query.index, waitMs: query.wait_ms, signal }),
   agentStatus: (ctx, { body }) => reportInstanceStatus(ctx, body),
 };

@@ -314,6 +314,21 @@ describe('agent protocol', () => {
     expect(answer.body.instances[0].spec.containers[0].image).toBe('registry.internal:5000/shop:1.4.2');
   });
 
+  it('serves the catalog of running instances with their ports, and wakes long-polls when it changes', async () => {
+    const h1 = await register('h1');
+    const empty = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    expect(empty.body.services).toEqual([]);
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    const before = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    expect(before.body.services).toEqual([{ app: 'shop', namespace: 'default', ports: [{ name: 'http', port: 8080, protocol: 'http' }], instances: [] }]);
+    const waiting = h.request('GET', `/v1/agent/catalog?index=${before.body.index}&wait_ms=5000`);
+    await reportAll(h1);
+    const after = await waiting;
+    expect(after.body.index).toBeGreaterThan(before.body.index);
+    expect(after.body.services[0].instances).toEqual([{ id: expect.stringMatching(/^shop-/), address: '10.88.1.10', host: 'h1' }]);
+  });
+
   it('tells an agent with an unknown host id to register again', async () => {
     const res = await h.request('POST', '/v1/agent/heartbeat', { host_id: 'host-00000000' });
     expect(res.status).toBe(404);

@@ -1,0 +1,39 @@
+import type { CatalogEntry, CatalogResponse } from '../api/catalog.js';
+import type { CoreContext } from './core-context.js';
+
+export const CATALOG_COUNTER = 'catalog';
+
+/**
+ * Long-poll of the service catalog: answers at once when the caller's index differs from the
+ * current one, otherwise when the catalog changes or `waitMs` passes.
+ */
+export async function getCatalog(
+  ctx: CoreContext,
+  input: { index: number; waitMs: number; signal?: AbortSignal | undefined },
+): Promise<CatalogResponse> {
+  let index = await ctx.store.getCounter(CATALOG_COUNTER);
+  if (index === input.index && input.waitMs > 0) {
+    const timeout = AbortSignal.timeout(input.waitMs);
+    await ctx.notifier.wait(input.signal ? AbortSignal.any([timeout, input.signal]) : timeout);
+    index = await ctx.store.getCounter(CATALOG_COUNTER);
+  }
+  const [apps, instances, hosts] = await Promise.all([
+    ctx.store.listApps(),
+    ctx.store.listInstances({ live: true }),
+    ctx.store.listHosts(),
+  ]);
+  const hostNames = new Map(hosts.map((h) => [h.id, h.name]));
+  const services: CatalogEntry[] = [];
+  for (const app of apps) {
+    if (app.release === null) continue;
+    const release = await ctx.releases.get(ctx.store, app.id, app.release);
+    const serving = instances.filter((i) => i.appId === app.id && i.desired === 'run' && i.state === 'running' && i.address);
+    services.push({
+      app: app.name,
+      namespace: app.namespace,
+      ports: release.spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+      instances: serving.map((i) => ({ id: i.id, address: i.address!, host: hostNames.get(i.hostId) ?? i.hostId })),
+    });
+  }
+  return { index, services };
+}
