@@ -14,6 +14,8 @@ export interface AgentOptions {
   runtimes: Runtime[];
   labels?: Record<string, string>;
   roles?: string[];
+  /** This agent's own HTTP listener (`agent-http.ts`), announced at registration. */
+  agentUrl?: string;
   /** How long one assignments long-poll may wait on the server. */
   pollWaitMs?: number;
   /** How often running instances are inspected for exits. */
@@ -36,7 +38,7 @@ type Reported = { state: string; address: string | null; message: string };
  */
 export class Agent {
   hostId: string | null = null;
-  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered'>> & Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered'>;
+  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl'>> & Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl'>;
   #abort = new AbortController();
   #loops: Promise<void>[] = [];
   #assignments = new Map<string, Assignment>();
@@ -62,10 +64,12 @@ export class Agent {
 
   /** `--drain-on-exit`: stop every instance this host runs (after `stop`). */
   async drain(): Promise<void> {
-    for (const [id, { runtime }] of await this.#listAll()) {
+    // In parallel: each stop may wait out its instance's stop timeout.
+    const stops = [...(await this.#listAll())].map(([id, { runtime }]) => {
       const spec = this.#assignments.get(id)?.spec as unknown as TaskSpec | undefined;
-      await runtime.stop(id, spec?.containers?.[0]?.stop_timeout_ms ?? 10_000);
-    }
+      return runtime.stop(id, spec?.containers?.[0]?.stop_timeout_ms ?? 10_000);
+    });
+    await Promise.all(stops);
   }
 
   async #supervise(): Promise<void> {
@@ -90,6 +94,7 @@ export class Agent {
         runtimes,
         labels: this.#o.labels ?? {},
         roles: this.#o.roles ?? [],
+        ...(this.#o.agentUrl ? { agent_url: this.#o.agentUrl } : {}),
       },
     });
     await this.#o.onRegistered?.(answer);
@@ -220,7 +225,9 @@ export class Agent {
       return { state: busy || instance ? ('stopping' as const) : ('stopped' as const), address: instance?.address ?? null, message: '' };
     }
     if (failure) return { state: 'failed' as const, address: null, message: failure };
-    if (!instance) return { state: 'starting' as const, address: null, message: '' };
+    // Until `start` resolves the instance is starting, whatever a runtime's list shows of it
+    // (runtimes record an instance before starting it, so a crash half-way can be cleaned up).
+    if (!instance || busy) return { state: 'starting' as const, address: null, message: '' };
     if (instance.state === 'exited') return { state: 'failed' as const, address: instance.address, message: instance.message };
     return { state: 'running' as const, address: instance.address, message: '' };
   }

@@ -8,6 +8,7 @@ import { HostNetwork } from '../net/host-network.js';
 import { RuncRuntime } from '../runtimes/runc/runc-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { Agent } from './agent.js';
+import { startAgentHttp } from './agent-http.js';
 import { hostFacts } from './host-facts.js';
 import { LazyNetwork } from './lazy-network.js';
 
@@ -28,6 +29,8 @@ export interface HostAgentOptions {
   cgroupParent?: string;
   registries?: Record<string, RegistryAccess>;
   log?: (line: string) => void;
+  /** `host:port` of the agent's HTTP listener (logs); default `<address>:7071`, port 0 picks one. */
+  agentListen?: string;
   /** Override the long-poll wait (tests). */
   pollWaitMs?: number;
 }
@@ -58,7 +61,9 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
   });
   const runtimes: Runtime[] = [runc];
+  const http = await startLogListener(options.agentListen, facts.address, options.token, runtimes, log);
   const agent = new Agent({
+    ...(http ? { agentUrl: http.url } : {}),
     client: new ApiClient({ baseUrl: options.server, token: options.token }),
     name: facts.name,
     group: options.group,
@@ -83,14 +88,32 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       log(`network: bridge ${options.bridge ?? 'bubo0'} with ${registration.subnet}`);
     },
   });
-  await agent.start();
+  await agent.start().catch(async (error: unknown) => {
+    await http?.close();
+    throw error;
+  });
   return {
     agent,
     runtimes,
     network,
     async stop({ drain = false } = {}) {
       await agent.stop();
+      await http?.close();
       if (drain) await agent.drain();
     },
   };
+}
+
+/**
+ * The agent's HTTP listener. An explicit `--agent-listen` must work; the default port being taken
+ * (several agents on one machine) only costs `bubo logs` for this host, so the agent still starts.
+ */
+async function startLogListener(listen: string | undefined, address: string, token: string, runtimes: Runtime[], log: (line: string) => void) {
+  try {
+    return await startAgentHttp({ listen: listen ?? `${address}:7071`, token, runtimes, log });
+  } catch (error) {
+    if (listen !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    log(`${address}:7071 is in use: "bubo logs" cannot reach this host; pass --agent-listen`);
+    return null;
+  }
 }

@@ -28,6 +28,8 @@ export const RegisterRequest = z.strictObject({
     .max(16),
   labels: z.record(z.string().max(63), z.string().max(255)).default({}),
   roles: z.array(z.string().max(32)).max(16).default([]),
+  /** Where the server reaches this agent's own HTTP listener (logs), e.g. `http://192.0.2.10:7071`. */
+  agent_url: z.url({ protocol: /^https?$/ }).max(255).optional(),
 });
 export type RegisterRequest = z.input<typeof RegisterRequest>;
 

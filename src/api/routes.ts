@@ -8,6 +8,7 @@ import {
   RegisterResponse,
   StatusReport,
 } from './agent-protocol.js';
+import { AppLogLine, AppLogsQuery } from './app-log-line.js';
 import { AppStatus, AppStatusList } from './app-status.js';
 import { CatalogQuery, CatalogResponse } from './catalog.js';
 import { DeployRequest, DeployResponse } from './deploy-request.js';
@@ -33,7 +34,9 @@ export interface RouteDef {
   body?: z.ZodType;
   /** Status code of a successful answer. */
   status: 200 | 201 | 202;
+  /** One `response` per line, `application/x-ndjson`, streamed as it comes (the handler returns an AsyncIterable). */
   response: z.ZodType;
+  stream?: true;
 }
 
 const AppParams = z.strictObject({ namespace: z.string().max(63), app: z.string().max(63) });
@@ -57,6 +60,7 @@ export const routes = {
   scaleApp: { method: 'POST', path: '/v1/apps/:namespace/:app/scale', summary: 'Change the instance count', auth: true, params: AppParams, body: ScaleRequest, status: 200, response: AppStatus },
   stopApp: { method: 'POST', path: '/v1/apps/:namespace/:app/stop', summary: 'Stop every instance, keep the app', auth: true, params: AppParams, status: 200, response: AppStatus },
   destroyApp: { method: 'DELETE', path: '/v1/apps/:namespace/:app', summary: 'Stop every instance and delete the app', auth: true, params: AppParams, status: 202, response: Destroyed },
+  appLogs: { method: 'GET', path: '/v1/apps/:namespace/:app/logs', summary: 'Container output of an app\'s instances, streamed as NDJSON (one line per container line)', auth: true, params: AppParams, query: AppLogsQuery, status: 200, response: AppLogLine, stream: true },
   listReleases: { method: 'GET', path: '/v1/apps/:namespace/:app/releases', summary: 'Releases of an app, newest first', auth: true, params: AppParams, status: 200, response: ReleaseList },
   getDeployment: { method: 'GET', path: '/v1/deployments/:id', summary: 'One deployment and its progress', auth: true, params: DeploymentParams, status: 200, response: DeploymentView },
   listHosts: { method: 'GET', path: '/v1/hosts', summary: 'Every host with its capacity and allocations', auth: true, status: 200, response: HostList },

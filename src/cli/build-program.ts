@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { registerAgent } from './commands/register-agent.js';
+import { registerUp } from './commands/register-up.js';
 import { registerDeploy } from './commands/register-deploy.js';
 import { registerDestroy } from './commands/register-destroy.js';
 import { registerEvents } from './commands/register-events.js';
 import { registerGroups } from './commands/register-groups.js';
 import { registerHost } from './commands/register-host.js';
 import { registerHosts } from './commands/register-hosts.js';
+import { registerLogs } from './commands/register-logs.js';
 import { registerReleases } from './commands/register-releases.js';
 import { registerScale } from './commands/register-scale.js';
 import { registerServer } from './commands/register-server.js';
@@ -28,6 +30,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     .option('--token <token>', 'API token (env BUBO_TOKEN or BUBO_TOKEN_FILE; default: the local admin token)')
     .option('--json', 'print the API answer as JSON')
     .option('-n, --namespace <namespace>', 'namespace of APP arguments (default "default")')
+    .option('--dir <dir>', 'talk to the bubo up running from this directory (default ./.bubo when present)')
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({
@@ -40,6 +43,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
       },
     });
   for (const register of [
+    registerUp,
     registerServer,
     registerAgent,
     registerValidate,
@@ -53,6 +57,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerReleases,
     registerHost,
     registerEvents,
+    registerLogs,
   ]) {
     register(program, deps);
   }

@@ -7,6 +7,8 @@ export interface GlobalOptions {
   json: boolean;
   /** Unset when the user did not pass `-n`; commands about one app default to `default`. */
   namespace?: string;
+  /** Directory of a `bubo up` to talk to (default ./.bubo when it holds one). */
+  dir?: string;
 }
 
 export function globalOptions(command: Command): GlobalOptions {
@@ -16,5 +18,6 @@ export function globalOptions(command: Command): GlobalOptions {
     ...(o.addr === undefined ? {} : { addr: o.addr }),
     ...(o.token === undefined ? {} : { token: o.token }),
     ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
+    ...(o.dir === undefined ? {} : { dir: o.dir }),
   };
 }

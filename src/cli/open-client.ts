@@ -14,6 +14,7 @@ export async function openClient(command: Command, deps: CliDeps): Promise<ApiCl
     cwd: deps.cwd,
     home: deps.home,
     readFile: deps.readFile,
+    upDir: options.dir,
     ...(deps.uid === undefined ? {} : { uid: deps.uid }),
   });
   return new ApiClient({ baseUrl: connection.baseUrl, token: connection.token, ...(deps.fetch ? { fetch: deps.fetch } : {}) });

@@ -4,6 +4,7 @@ import { type RouteDef, type RouteName, routes } from '../api/routes.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ApiError } from './api-error.js';
 import { describeNetworkError } from './describe-network-error.js';
+import { streamNdjson } from './stream-ndjson.js';
 
 type Routes = typeof routes;
 type Part = 'params' | 'query' | 'body';
@@ -116,6 +117,21 @@ export class ApiClient {
       );
     }
     return parsed.data as CallOutput<N>;
+  }
+
+  /** A streaming route (`stream: true`, NDJSON): resolves once the server answered, then yields each line parsed. */
+  stream<N extends RouteName>(name: N, ...[input]: CallArgs<N>): Promise<AsyncIterable<CallOutput<N>>> {
+    const route: RouteDef = routes[name];
+    const { params, query, signal, timeoutMs = this.#timeoutMs } = (input ?? {}) as CallOptions & { params?: Record<string, unknown>; query?: Record<string, unknown> };
+    const headers: Record<string, string> = { accept: 'application/x-ndjson' };
+    if (this.#token) headers['authorization'] = `Bearer ${this.#token}`;
+    const what = `${route.method} ${route.path}`;
+    const parse = (json: unknown) => {
+      const parsed = route.response.safeParse(json);
+      if (parsed.success) return parsed.data as CallOutput<N>;
+      throw new DomainError('bad_response', `unexpected line from bubo server at ${this.baseUrl} in ${what}: ${parsed.error.issues[0]?.message}; are the CLI and the server the same version?`);
+    };
+    return streamNdjson({ url: this.#url(name, route, params, query), what, peer: `bubo server at ${this.baseUrl}`, headers, fetch: this.#fetch, signal, timeoutMs, parse });
   }
 
   #url(name: string, route: RouteDef, params?: Record<string, unknown>, query?: Record<string, unknown>): URL {

@@ -2,6 +2,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '../errors/domain-error.js';
+import { readUpFile, upFilePath } from '../up/up-file.js';
 import { defaultServerStateDir } from './default-state-dir.js';
 import { normalizeAddr } from './normalize-addr.js';
 
@@ -19,6 +20,8 @@ export interface ConnectionInput {
   /** Chooses the default server state dir (root or not); defaults to `process.getuid()`. */
   uid?: number;
   readFile?: (path: string) => Promise<string>;
+  /** Directory of a `bubo up` (`--dir`); default `<cwd>/.bubo`. */
+  upDir?: string | undefined;
 }
 
 export interface Connection {
@@ -37,7 +40,8 @@ type ConfigFile = z.infer<typeof ConfigFile>;
 
 /**
  * Where the CLI talks to and with which token. Each of address and token is taken from the first
- * of: flag, environment (`BUBO_ADDR`; `BUBO_TOKEN`, then `BUBO_TOKEN_FILE`), the config file
+ * of: flag, environment (`BUBO_ADDR`; `BUBO_TOKEN`, then `BUBO_TOKEN_FILE`), a `bubo up` running from
+ * this directory (`./.bubo/up.json`, or `--dir`), the config file
  * (`$XDG_CONFIG_HOME/bubo/config.json`, else `~/.config/bubo/config.json`), the local default
  * (`http://127.0.0.1:7070`, and `admin.token` of the default server state dir). The local token
  * file is only used for a loopback address, so the admin token never travels to another machine.
@@ -55,8 +59,12 @@ export async function resolveConnection(input: ConnectionInput): Promise<Connect
   let baseUrl: string;
   let addrSource: string;
   const envAddr = env('BUBO_ADDR');
+  const upDir = input.upDir ? resolve(input.cwd, input.upDir) : join(input.cwd, '.bubo');
+  const upPath = upFilePath(upDir);
+  const up = input.addr || envAddr ? undefined : await readUpFile(upDir, read);
   if (input.addr) [baseUrl, addrSource] = [normalizeAddr(input.addr, '--addr'), '--addr'];
   else if (envAddr) [baseUrl, addrSource] = [normalizeAddr(envAddr, 'BUBO_ADDR'), 'BUBO_ADDR'];
+  else if (up) [baseUrl, addrSource] = [normalizeAddr(up.addr, upPath), upPath];
   else {
     const addr = (await loadConfig())?.addr;
     if (addr) [baseUrl, addrSource] = [normalizeAddr(addr, `"addr" in ${configPath}`), configPath];
@@ -84,6 +92,7 @@ export async function resolveConnection(input: ConnectionInput): Promise<Connect
   if (input.token) [token, tokenSource] = [input.token, '--token'];
   else if (envToken) [token, tokenSource] = [envToken, 'BUBO_TOKEN'];
   else if (envTokenFile) [token, tokenSource] = [await tokenFile(envTokenFile, 'BUBO_TOKEN_FILE', false), envTokenFile];
+  else if (up && addrSource === upPath) [token, tokenSource] = [await tokenFile(up.token_file, upPath, false), up.token_file];
   else {
     const fromConfig = await loadConfig();
     if (fromConfig?.token) [token, tokenSource] = [fromConfig.token, configPath];

@@ -15,6 +15,7 @@ export interface RegisterInput {
   runtimes: HostRuntime[];
   labels: Record<string, string>;
   roles: string[];
+  agent_url?: string | undefined;
 }
 
 /**
@@ -41,6 +42,8 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
         roles: input.roles,
         status: 'ready',
         lastHeartbeatAt: now,
+        // An agent that no longer announces a listener must not keep a stale one.
+        agentUrl: input.agent_url ?? '',
       });
       const moved = existing.group !== input.group ? ` (moved from group ${existing.group})` : '';
       await tx.appendEvents([
@@ -65,6 +68,7 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
       status: 'ready',
       registeredAt: now,
       lastHeartbeatAt: now,
+      ...(input.agent_url ? { agentUrl: input.agent_url } : {}),
     };
     await tx.upsertHost(created);
     const runtimes = input.runtimes.filter((r) => r.available).map((r) => r.name).join(', ') || 'none';

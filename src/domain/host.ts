@@ -20,4 +20,6 @@ export interface Host {
   status: HostStatus;
   registeredAt: number;
   lastHeartbeatAt: number;
+  /** The agent's own HTTP listener (logs); absent for agents that did not announce one. */
+  agentUrl?: string;
 }

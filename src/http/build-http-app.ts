@@ -1,7 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type RouteDef, routes } from '../api/routes.js';
 import type { CoreContext } from '../core/core-context.js';
 import { UnauthorizedError } from '../errors/unauthorized-error.js';
+import { type AgentLogOpener, agentLogOpener } from '../logs/open-agent-logs.js';
 import { buildOpenApi } from './build-openapi.js';
 import { checkToken } from './check-token.js';
 import { errorToResponse } from './error-to-response.js';
@@ -16,6 +18,8 @@ export interface HttpAppOptions {
   token: string;
   /** Where to log unexpected errors (default: stderr). */
   logError?: (error: unknown, request: string) => void;
+  /** How log streams are read from agents; default: their HTTP listener, with `token`. */
+  agentLogs?: AgentLogOpener;
 }
 
 /**
@@ -29,6 +33,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const logError =
     options.logError ?? ((error, request) => process.stderr.write(`bubo: ${request}: ${(error as Error)?.stack ?? String(error)}\n`));
   const openapi = buildOpenApi(routes, API_VERSION);
+  const agentLogs = options.agentLogs ?? agentLogOpener(options.token);
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, internal } = errorToResponse(error);
@@ -55,10 +60,12 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
           query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
           body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
           actor: 'admin',
-          signal: abortOnClose(request),
+          signal: abortOnClose(reply),
+          agentLogs,
         };
         const handler = handlers[name] as (ctx: CoreContext, input: HandlerInput<RouteDef>) => Promise<unknown>;
         const result = await handler(options.ctx, input as HandlerInput<RouteDef>);
+        if (route.stream) return reply.code(route.status).type('application/x-ndjson').send(Readable.from(ndjson(result as AsyncIterable<unknown>)));
         return reply.code(route.status).send(result);
       },
     });
@@ -66,11 +73,16 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   return app;
 }
 
-function abortOnClose(request: FastifyRequest): AbortSignal {
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  // The response's "close" fires once per request: after it is sent, or when the client went
+  // away first (then it is not finished). Socket listeners would pile up on keep-alive sockets.
   const controller = new AbortController();
-  request.raw.once('close', () => {
-    if (!request.raw.complete || request.raw.destroyed) controller.abort();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
   });
-  request.socket?.once('close', () => controller.abort());
   return controller.signal;
+}
+
+async function* ndjson(lines: AsyncIterable<unknown>): AsyncGenerator<string> {
+  for await (const line of lines) yield `${JSON.stringify(line)}\n`;
 }

@@ -15,6 +15,8 @@ import { registerHost } from '../core/register-host.js';
 import { reportInstanceStatus } from '../core/report-instance-status.js';
 import { scaleApp } from '../core/scale-app.js';
 import { setHostCordon } from '../core/set-host-cordon.js';
+import { streamAppLogs } from '../core/stream-app-logs.js';
+import type { AgentLogOpener } from '../logs/open-agent-logs.js';
 import { stopApp } from '../core/stop-app.js';
 
 type Parsed<R extends RouteDef, K extends keyof RouteDef> = R[K] extends z.ZodType ? z.output<R[K]> : undefined;
@@ -27,10 +29,15 @@ export interface HandlerInput<R extends RouteDef> {
   actor: string;
   /** Aborted when the client goes away (long-polls stop waiting). */
   signal: AbortSignal;
+  /** How the server reads an instance's output from its agent (`appLogs`). */
+  agentLogs: AgentLogOpener;
 }
 
+/** A streaming route's handler returns its lines as they come. */
+type Answer<R extends RouteDef> = R extends { stream: true } ? AsyncIterable<z.input<R['response']>> : z.input<R['response']>;
+
 export type Handlers = {
-  [K in RouteName]: (ctx: CoreContext, input: HandlerInput<(typeof routes)[K]>) => Promise<z.input<(typeof routes)[K]['response']>>;
+  [K in RouteName]: (ctx: CoreContext, input: HandlerInput<(typeof routes)[K]>) => Promise<Answer<(typeof routes)[K]>>;
 };
 
 /** Translation only: each handler turns parsed input into one core action. */
@@ -42,6 +49,8 @@ export const handlers: Handlers = {
   scaleApp: (ctx, { params, body, actor }) => scaleApp(ctx, { ...params, ...body, actor }),
   stopApp: (ctx, { params, actor }) => stopApp(ctx, { ...params, actor }),
   destroyApp: (ctx, { params, actor }) => destroyApp(ctx, { ...params, actor }),
+  appLogs: (ctx, { params, query, signal, agentLogs }) =>
+    streamAppLogs(ctx, { ...params, instance: query.instance, follow: query.follow === 'true', tailLines: query.tail, since: query.since, signal }, agentLogs),
   listReleases: (ctx, { params }) => listReleases(ctx, params.namespace, params.app),
   getDeployment: (ctx, { params }) => getDeployment(ctx, params.id),
   listHosts: (ctx) => listHostViews(ctx),

@@ -4,7 +4,7 @@ import type { TaskSpec } from '../taskfile/task-spec.js';
 /**
  * One runtime = one folder implementing this interface (runc, qemu, firecracker, fake). It runs
  * whole instances (all containers of a task together); it does not know about the server.
- * Optional abilities (console, exec, snapshot) will be separate interfaces.
+ * Optional abilities are separate interfaces (`LogSource` below; console, exec, snapshot later).
  */
 export interface Runtime {
   readonly name: string;
@@ -43,6 +43,36 @@ export interface RuntimeInstance {
   /** Why it exited or failed, in words. */
   message: string;
   startedAt: number;
+}
+
+/** One line of a container's output. `at` is when it was written, when known (see LogSource). */
+export interface LogLine {
+  container: string;
+  line: string;
+  at: number | null;
+}
+
+export interface LogOptions {
+  /** Keep yielding new lines until `signal` aborts (or the instance goes away). */
+  follow: boolean;
+  /** Only the last N lines of each container's history (follow then continues from there). */
+  tailLines?: number;
+  /** Only history written at or after this time (ms); how exact depends on the runtime. */
+  sinceMs?: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Optional ability: the output of an instance's containers, oldest first per container, the
+ * containers merged as their lines come. Ending the iteration (`return`) or aborting `signal`
+ * releases everything it holds. Unknown instances yield nothing: callers check `inspect` first.
+ */
+export interface LogSource {
+  logs(id: string, options: LogOptions): AsyncIterable<LogLine>;
+}
+
+export function hasLogs<R extends Runtime>(runtime: R): runtime is R & LogSource {
+  return typeof (runtime as Partial<LogSource>).logs === 'function';
 }
 
 /** A start that failed for a reason the user must see (missing image, bad entrypoint...). */

@@ -45,6 +45,8 @@ export interface HostTable {
   status: string;
   registered_at: number;
   last_heartbeat_at: number;
+  /** Added by migration 0002; null for agents without an HTTP listener. */
+  agent_url: string | null;
 }
 
 export interface AppTable {

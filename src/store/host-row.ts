@@ -23,6 +23,7 @@ export function hostToRow(host: Host): HostRow {
     status: host.status,
     registered_at: host.registeredAt,
     last_heartbeat_at: host.lastHeartbeatAt,
+    agent_url: host.agentUrl ?? null,
   };
 }
 
@@ -41,6 +42,7 @@ export function rowToHost(row: HostRow): Host {
     status: row.status as HostStatus,
     registeredAt: num(row.registered_at),
     lastHeartbeatAt: num(row.last_heartbeat_at),
+    ...(row.agent_url ? { agentUrl: row.agent_url } : {}),
   };
 }
 
@@ -60,5 +62,6 @@ export function hostPatchToRow(patch: HostPatch): Partial<HostTable> {
   if (patch.labels !== undefined) row.labels = toJsonColumn(patch.labels);
   if (patch.roles !== undefined) row.roles = toJsonColumn(patch.roles);
   if (patch.group !== undefined) row.group_name = patch.group;
+  if (patch.agentUrl !== undefined) row.agent_url = patch.agentUrl || null;
   return row;
 }

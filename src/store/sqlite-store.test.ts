@@ -264,7 +264,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url']);
     } finally {
       await db.destroy();
     }

@@ -374,6 +374,14 @@ describe('bad input', () => {
   });
 });
 
+describe('logs', () => {
+  it('refuses the logs of an app that does not exist (streams are tested in app-logs.test.ts)', async () => {
+    const res = await h.request('GET', '/v1/apps/default/nope/logs?tail=5');
+    expect(res.status).toBe(404);
+    expect(res.body.message).toMatch(/app "default\/nope" not found/);
+  });
+});
+
 afterAll(() => {
   // Every route of the table has been exercised against the OpenAPI document above.
   expect(checker?.uncovered()).toEqual([]);

@@ -31,10 +31,11 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--address <ip>', 'address other hosts reach this one on (default: the first non-loopback IPv4)')
     .option('--insecure-registry <host:port>', 'a registry reached over plain HTTP or with an untrusted certificate (repeatable; loopback registries always are)', collectRole, [])
     .option('--bridge <name>', 'instance bridge', 'bubo0')
+    .option('--agent-listen <host:port>', "the agent's HTTP listener, which the server reads logs from (default <address>:7071)")
     .option('--drain-on-exit', 'stop every instance when the agent stops (default: leave them running)')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string }>();
+        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string }>();
         const g = globalOptions(command);
         const connection = await resolveConnection({
           addr: o.server ?? g.addr,
@@ -59,6 +60,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           registries: Object.fromEntries(o.insecureRegistry.map((host) => [host, { insecure: true }])),
           ...(o.name ? { name: o.name } : {}),
           ...(o.address ? { address: o.address } : {}),
+          ...(o.agentListen ? { agentListen: o.agentListen } : {}),
           log: (line) => deps.stderr(`bubo agent: ${line}\n`),
         });
         deps.stdout(`bubo agent registered as ${running.agent.hostId} with ${connection.baseUrl} (group ${o.group}, state in ${o.stateDir})\n`);

@@ -1,5 +1,6 @@
 import type { RuntimeKind } from '../../domain/runtime-kind.js';
-import { type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
+import { LogBuffer } from '../../logs/log-buffer.js';
+import { type LogLine, type LogOptions, type LogSource, type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
 
 export interface FakeRuntimeOptions {
   name?: string;
@@ -17,12 +18,14 @@ export interface FakeRuntimeOptions {
  * crashes, slow starts. Never the proof that a real feature works; that is what e2e tests with
  * real runtimes are for.
  */
-export class FakeRuntime implements Runtime {
+export class FakeRuntime implements Runtime, LogSource {
   readonly name: string;
   readonly kind: RuntimeKind;
   readonly instances = new Map<string, RuntimeInstance & { request: StartRequest }>();
   /** Every call, in order, for assertions: `start web-1a2b`, `stop web-1a2b`. */
   readonly calls: string[] = [];
+  /** Container output: tests `append(id, container, line)`; `logs` reads it. */
+  readonly output = new LogBuffer();
   #options: FakeRuntimeOptions;
   #started = 0;
   #failStart: ((request: StartRequest) => string | null) | null = null;
@@ -68,6 +71,11 @@ export class FakeRuntime implements Runtime {
   async stop(id: string, _timeoutMs: number): Promise<void> {
     this.calls.push(`stop ${id}`);
     this.instances.delete(id);
+    this.output.drop(id);
+  }
+
+  logs(id: string, options: LogOptions): AsyncIterable<LogLine> {
+    return this.output.read(id, options);
   }
 
   async inspect(id: string): Promise<RuntimeInstance | null> {

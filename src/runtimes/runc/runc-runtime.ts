@@ -4,11 +4,12 @@ import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import type { NetworkProvider } from '../../net/network-provider.js';
-import { type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
+import { type LogLine, type LogOptions, type LogSource, type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
 import { buildRuncSpec } from './build-runc-spec.js';
 import { hostsFile, resolvConf } from './instance-files.js';
 import { InstanceLayout } from './instance-layout.js';
 import { type ContainerRecord, type InstanceRecord, readInstanceRecord, writeInstanceRecord } from './instance-record.js';
+import { readContainerLogs } from './read-container-logs.js';
 import { describeExit, restartDecision } from './restart-decision.js';
 import { rotateLog } from './rotate-log.js';
 import { mountOverlay, runcDelete, runcKill, runcList, runcRunArgv, runcVersion, shimArgv, unmount } from './runc-commands.js';
@@ -53,7 +54,7 @@ const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
  * Each `runc run` runs in the foreground under a detached shim that records its exit status,
  * so containers keep running, and exit codes are kept, across agent restarts. See README.md.
  */
-export class RuncRuntime implements Runtime {
+export class RuncRuntime implements Runtime, LogSource {
   readonly name = 'runc';
   readonly kind = 'container' as const;
   readonly #stateDir: string;
@@ -243,6 +244,15 @@ export class RuncRuntime implements Runtime {
       }
     }
     return restarted;
+  }
+
+  /** The containers' output files (see `read-container-logs.ts`); nothing for an unknown instance. */
+  async *logs(id: string, options: LogOptions): AsyncGenerator<LogLine> {
+    if (!INSTANCE_ID.test(id)) return;
+    const layout = new InstanceLayout(this.#stateDir, id);
+    const record = await readInstanceRecord(layout.record);
+    if (!record) return;
+    yield* readContainerLogs(layout, record.containers.map((c) => c.name), { ...options, rotatedFiles: this.#logFiles });
   }
 
   /** Copy-truncate rotation of every container log bigger than `logMaxBytes`. */

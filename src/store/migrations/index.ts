@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
+import { hostAgentUrl } from './0002-host-agent-url.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -8,6 +9,7 @@ import { initial } from './0001-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-host-agent-url': hostAgentUrl,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cmd } from '../../src/exec/command.js';
+import { runCommand } from '../../src/exec/run-command.js';
+import { ImageCache } from '../../src/images/image-cache.js';
+import { HostNetwork } from '../../src/net/host-network.js';
+import { RuncRuntime } from '../../src/runtimes/runc/runc-runtime.js';
+import type { TaskSpec } from '../../src/taskfile/task-spec.js';
+import { buildBenchImage } from './build-bench-image.js';
+
+// npx tsx bench/start/run.ts [--starts N] [--json]   (root; runc, umoci, skopeo, iproute2, nftables)
+const { values } = parseArgs({ options: { starts: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } } });
+const starts = Number(values.starts);
+if (!Number.isInteger(starts) || starts < 2) throw new Error(`--starts must be a whole number ≥ 2, got "${values.starts}"`);
+
+const dir = await mkdtemp(join(tmpdir(), 'bubo-bench-start-'));
+const bridge = 'bbbench0';
+const cgroupParent = `/bubo-bench-${process.pid}`;
+const network = new HostNetwork({ bridge, subnet: '10.215.1.0/24', stateDir: join(dir, 'net'), exec: runCommand, netnsPrefix: 'bubobench-' });
+const images = new ImageCache({ root: join(dir, 'images') });
+const runtime = new RuncRuntime({ stateDir: join(dir, 'runc'), images, network, cgroupParent });
+
+function spec(image: string): TaskSpec {
+  return {
+    app: 'bench', namespace: 'default', group: 'local', count: 1, runtime: 'container',
+    resources: { cpus: 0.1, memory_mib: 32, disk_mib: 16 },
+    containers: [{ name: 'main', image, command: null, args: null, env: {}, workdir: null, user: null, secrets: [], restart: 'never', stop_timeout_ms: 1000 }],
+    ports: [], check: null, volumes: [],
+    deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000 },
+  };
+}
+
+/**
+ * `runc run -d` hands the container runc's own stdout/stderr: through the executor's pipes the
+ * run would never end, so the baseline gets /dev/null, as a shell's `> file` would give it a file.
+ */
+function runDetached(argv: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited with ${code}`))));
+  });
+}
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+
+try {
+  const image = await buildBenchImage(join(dir, 'image'));
+  await network.setupHost();
+  const pulled = await images.pull(image); // cached from here on: the benchmark excludes the pull
+
+  // bubo: assignment → RuncRuntime.start resolved (network, overlay, bundle, shim, runc, running).
+  const bubo: number[] = [];
+  for (let n = 0; n < starts; n++) {
+    const id = `bench-${n.toString(16).padStart(8, '0')}`;
+    const t0 = performance.now();
+    await runtime.start({ id, app: 'bench', namespace: 'default', release: 1, slot: n, spec: spec(image) });
+    bubo.push(performance.now() - t0);
+    await runtime.stop(id, 1000);
+  }
+
+  // Baseline: `runc run -d` of a prepared bundle (rootfs copied and config.json written beforehand).
+  const bundle = join(dir, 'bundle');
+  await cp(pulled.rootfs, join(bundle, 'rootfs'), { recursive: true, verbatimSymlinks: true });
+  await runCommand({ ...cmd('runc', 'spec', '--bundle', bundle) });
+  const config = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8'));
+  config.process.terminal = false;
+  config.process.args = ['/bin/sleep', '3600'];
+  config.linux.cgroupsPath = `${cgroupParent}/baseline`;
+  await writeFile(join(bundle, 'config.json'), JSON.stringify(config));
+  const baseline: number[] = [];
+  for (let n = 0; n < starts; n++) {
+    const name = `bubo-bench-baseline-${n}`;
+    await runCommand({ ...cmd('runc', 'delete', '-f', name), okExitCodes: [1] }); // left by an interrupted run
+    const t0 = performance.now();
+    await runDetached(['runc', 'run', '-d', '--bundle', bundle, name]);
+    baseline.push(performance.now() - t0);
+    await runCommand(cmd('runc', 'delete', '-f', name));
+  }
+
+  const result = {
+    starts,
+    bubo: { p50_ms: percentile(bubo, 50), p99_ms: percentile(bubo, 99) },
+    runc_run: { p50_ms: percentile(baseline, 50), p99_ms: percentile(baseline, 99) },
+    ratio_p50: percentile(bubo, 50) / percentile(baseline, 50),
+    added_p50_ms: percentile(bubo, 50) - percentile(baseline, 50),
+  };
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else {
+    const f = (x: number) => `${x.toFixed(0)} ms`;
+    console.log(`instance start with the image cached, ${starts} starts each`);
+    console.log(`bubo (assignment → running)   p50 ${f(result.bubo.p50_ms)}   p99 ${f(result.bubo.p99_ms)}`);
+    console.log(`runc run -d (prepared bundle) p50 ${f(result.runc_run.p50_ms)}   p99 ${f(result.runc_run.p99_ms)}`);
+    console.log(`ratio p50 ${result.ratio_p50.toFixed(2)}; bubo adds ${f(result.added_p50_ms)} (goal: less than one runc run, ${f(result.runc_run.p50_ms)})`);
+  }
+} finally {
+  for (const instance of await runtime.list().catch(() => [])) await runtime.stop(instance.id, 500).catch(() => {});
+  await runCommand(cmd('ip', 'link', 'del', bridge)).catch(() => {});
+  await runCommand(cmd('nft', 'delete', 'table', 'ip', 'bubo')).catch(() => {});
+  await runCommand(cmd('nft', 'delete', 'table', 'bridge', 'bubo')).catch(() => {});
+  await rm(dir, { recursive: true, force: true });
+}

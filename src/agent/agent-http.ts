@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkToken } from '../http/check-token.js';
+import { hasLogs, type LogOptions, type Runtime } from '../runtimes/runtime.js';
+
+export interface AgentHttpOptions {
+  /** `host:port`; port 0 picks a free port. */
+  listen: string;
+  /** The bearer token callers (the server) must present: the agent's own token. */
+  token: string;
+  runtimes: readonly Runtime[];
+  log?: (line: string) => void;
+}
+
+export interface RunningAgentHttp {
+  /** e.g. `http://192.0.2.10:7071`: what the agent registers as its `agent_url`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const LOGS = /^\/v1\/local\/instances\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/logs$/;
+
+/**
+ * The agent's own HTTP listener, for what the server must fetch from a host rather than store:
+ * today one route, `GET /v1/local/instances/:id/logs?follow=&tail=&since_ms=`, answering
+ * `application/x-ndjson`, one `{"container","line","at"}` per line. The stream ends when the
+ * runtime's iteration ends (history read, or the instance gone) and is closed, runtime reader
+ * included, when the caller disconnects.
+ */
+export async function startAgentHttp(options: AgentHttpOptions): Promise<RunningAgentHttp> {
+  const log = options.log ?? (() => {});
+  const server = createServer((req, res) => {
+    handle(req, res, options).catch((error: unknown) => {
+      log(`agent http: ${req.method} ${req.url}: ${(error as Error).message}`);
+      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error; see the agent log');
+      else res.destroy();
+    });
+  });
+  const { host, port } = splitListen(options.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${urlHost}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: AgentHttpOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://agent');
+  const match = LOGS.exec(url.pathname);
+  if (req.method !== 'GET' || !match) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+  if (!checkToken(req.headers.authorization, options.token)) return sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
+  const id = match[1]!;
+  const query = parseLogQuery(url.searchParams);
+  if (typeof query === 'string') return sendError(res, 400, 'invalid_request', query);
+  const runtime = await findRuntime(options.runtimes, id);
+  if (!runtime) return sendError(res, 404, 'not_found', `instance "${id}" not found on this host`);
+
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+  res.flushHeaders();
+  const lines = runtime.logs(id, { ...query, signal: controller.signal });
+  // `for await` calls `return` on the runtime's iterator when the loop is left, whichever way.
+  for await (const line of lines) {
+    if (controller.signal.aborted) break;
+    if (!res.write(`${JSON.stringify(line)}\n`)) await drained(res, controller.signal);
+  }
+  res.end();
+}
+
+async function findRuntime(runtimes: readonly Runtime[], id: string) {
+  for (const runtime of runtimes) {
+    if (hasLogs(runtime) && (await runtime.inspect(id))) return runtime;
+  }
+  return undefined;
+}
+
+/** `follow=true|1`, `tail=N`, `since_ms=<epoch ms>`; a string is the reason it is refused. */
+export function parseLogQuery(params: URLSearchParams): Omit<LogOptions, 'signal'> | string {
+  const follow = params.get('follow');
+  const tail = params.get('tail');
+  const since = params.get('since_ms');
+  if (follow !== null && !['true', 'false', '1', '0'].includes(follow)) return `follow must be true or false, not "${follow}"`;
+  if (tail !== null && !/^\d{1,9}$/.test(tail)) return `tail must be a whole number of lines, not "${tail}"`;
+  if (since !== null && !/^\d{1,15}$/.test(since)) return `since_ms must be a time in milliseconds since the epoch, not "${since}"`;
+  return {
+    follow: follow === 'true' || follow === '1',
+    ...(tail === null ? {} : { tailLines: Number(tail) }),
+    ...(since === null ? {} : { sinceMs: Number(since) }),
+  };
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ code, message, details: null }));
+}
+
+function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(listen);
+  if (!match || Number(match[3]) > 65535) throw new Error(`--agent-listen "${listen}" must be host:port, e.g. 0.0.0.0:7071`);
+  return { host: match[1] ?? match[2]!, port: Number(match[3]) };
+}

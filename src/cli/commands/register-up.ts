@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import type { CliDeps } from '../cli-deps.js';
+import { globalOptions } from '../global-options.js';
+import { runCommand } from '../run-command.js';
+
+/** The demo task files shipped with bubo (examples/demo), found relative to this file in src/ and dist/. */
+function defaultExamplesDir(): string | null {
+  const dir = fileURLToPath(new URL('../../../examples/demo/', import.meta.url));
+  return existsSync(dir) ? dir : null;
+}
+
+/** `bubo up`: server, registry, this machine as a host, and the demo, in one process. */
+export function registerUp(program: Command, deps: CliDeps): void {
+  program
+    .command('up')
+    .description('run a whole bubo on this machine (control plane, local registry, this host) and deploy the demo')
+    .option('--listen <addr>', 'host:port of the control plane', '127.0.0.1:7070')
+    .option('--examples <dir>', 'deploy the task files (*.toml) of this directory instead of the demo')
+    .option('--no-demo', 'deploy nothing')
+    .action(
+      runCommand(deps, async (command) => {
+        const o = command.opts<{ listen: string; examples?: string; demo: boolean }>();
+        const dir = globalOptions(command).dir ?? '.bubo';
+        const shutdown = deps.shutdownSignal();
+        const { runUp } = await import('../../up/run-up.js');
+        await runUp({
+          dir,
+          listen: o.listen,
+          examplesDir: o.demo ? (o.examples ?? defaultExamplesDir()) : null,
+          log: (line) => deps.stdout(`bubo up: ${line}\n`),
+          signal: shutdown,
+        });
+      }),
+    );
+}

@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cmd } from '../exec/command.js';
+import { runCommand } from '../exec/run-command.js';
+import { startRegistry } from '../../test/support/registry.js';
+import { freePort, waitFor } from '../../test/support/server-process.js';
+import { pushTestImages } from '../../test/support/test-images.js';
+import { buildTestImages, type TestImage, type TestImages } from './build-test-images.js';
+import { umoci } from './umoci-commands.js';
+
+const TOOLS = ['/usr/bin/umoci', '/usr/bin/skopeo', '/usr/bin/docker-registry', '/bin/busybox', '/usr/bin/redis-server', '/usr/sbin/chroot'];
+const missing = TOOLS.filter((tool) => !existsSync(tool));
+const isRoot = process.getuid?.() === 0;
+if (missing.length > 0 || !isRoot) {
+  console.warn(`skipping test-images build tests: ${!isRoot ? 'umoci unpack and chroot need root' : `missing ${missing.join(', ')}`}`);
+}
+
+describe.skipIf(missing.length > 0 || !isRoot)('test images', { timeout: 60_000 }, () => {
+  let work: string;
+  let images: TestImages;
+  let buildMs: number;
+  const children: ChildProcess[] = [];
+  let bundles = 0;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'bubo-test-images-'));
+    const started = Date.now();
+    images = await buildTestImages({ cacheDir: join(work, 'cache') });
+    buildMs = Date.now() - started;
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const child of children) await stopChild(child);
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** Unpacks an image as a runtime would and returns its rootfs and `process` from config.json. */
+  async function unpack(image: TestImage): Promise<{ rootfs: string; args: string[]; env: Record<string, string> }> {
+    const bundle = join(work, `bundle-${++bundles}`);
+    await runCommand(umoci.unpack(image.layout, image.tag, bundle));
+    const config = JSON.parse(await readFile(join(bundle, 'config.json'), 'utf8')) as { process: { args: string[]; env: string[] } };
+    const env = Object.fromEntries(config.process.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    return { rootfs: join(bundle, 'rootfs'), args: config.process.args, env };
+  }
+
+  /** Runs argv inside `rootfs` with only `env`, like a container without namespaces. */
+  function startChrooted(rootfs: string, argv: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
+    const child = spawn('/usr/sbin/chroot', [rootfs, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    children.push(child);
+    return Object.assign(child, { output: () => output });
+  }
+
+  async function startRedis(): Promise<{ port: number; child: ChildProcess }> {
+    const redis = await unpack(images.redis);
+    const port = await freePort();
+    // The image's own argv, with loopback overrides appended (later flags win in Redis).
+    const child = startChrooted(redis.rootfs, [...redis.args, '--port', String(port), '--bind', '127.0.0.1'], redis.env);
+    await waitFor(`redis from the image on port ${port} (${child.output()})`, async () => (await resp(port, 'PING\r\n')).startsWith('+PONG'), 10_000);
+    return { port, child };
+  }
+
+  it('builds the four images into <cacheDir>/<key> with a summary', async () => {
+    expect(images.built).toBe(true);
+    expect(images.dir).toBe(join(work, 'cache', images.key));
+    expect(images.key).toMatch(/^[0-9a-f]{16}$/);
+    const summary = JSON.parse(await readFile(join(images.dir, 'images.json'), 'utf8')) as { images: { name: string; tag: string }[] };
+    expect(summary.images.map((i) => `${i.name}:${i.tag}`)).toEqual(['busybox-httpd:1', 'busybox-httpd:2', 'redis:7', 'demo-web:1']);
+    console.info(`test images built in ${buildMs} ms`);
+  });
+
+  it('reuses the cache on a second call without rebuilding', async () => {
+    const started = Date.now();
+    const again = await buildTestImages({ cacheDir: join(work, 'cache') });
+    expect(again.built).toBe(false);
+    expect(again.dir).toBe(images.dir);
+    expect(Date.now() - started).toBeLessThan(Math.max(2000, buildMs));
+  });
+
+  it.each([
+    ['httpdV1', '1'],
+    ['httpdV2', '2'],
+  ] as const)('%s serves its version and hostname on / and ok on /healthz from its entrypoint', async (name, version) => {
+    const httpd = await unpack(images[name]);
+    expect(httpd.args).toEqual(['/bin/entry.sh']);
+    expect(httpd.env['VERSION']).toBe(version);
+    const port = await freePort();
+    const child = startChrooted(httpd.rootfs, httpd.args, { ...httpd.env, PORT: `127.0.0.1:${port}`, HOSTNAME: 'web-7' });
+    const index = await waitFor(`httpd on ${port} (${child.output()})`, () => httpGet(`http://127.0.0.1:${port}/`));
+    expect(index).toContain(`v${version}`);
+    expect(index).toContain('hostname web-7');
+    expect(await httpGet(`http://127.0.0.1:${port}/healthz`)).toBe('ok\n');
+    await stopChild(child);
+  });
+
+  it('redis:7 runs from its rootfs alone, answers PING and saves no snapshots', async () => {
+    const { port, child } = await startRedis();
+    expect(await resp(port, 'PING\r\n')).toBe('+PONG\r\n');
+    expect(await resp(port, 'CONFIG GET save\r\n')).toBe('*2\r\n$4\r\nsave\r\n$0\r\n\r\n');
+    await stopChild(child);
+  });
+
+  it('demo-web counts page views in the redis image and fails with 503 without it', async () => {
+    const redis = await startRedis();
+    const web = await unpack(images.demoWeb);
+    const port = await freePort();
+    const env = { ...web.env, PORT: `127.0.0.1:${port}`, HOSTNAME: 'web-1', REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.port) };
+    const child = startChrooted(web.rootfs, web.args, env);
+    await waitFor(`demo-web on ${port} (${child.output()})`, () => httpGet(`http://127.0.0.1:${port}/healthz`));
+    expect(await httpGet(`http://127.0.0.1:${port}/`)).toContain('Hello from bubo — this page was viewed 1 times (instance web-1)');
+    expect(await httpGet(`http://127.0.0.1:${port}/cgi-bin/index`)).toContain('viewed 2 times');
+    expect(await resp(redis.port, 'GET hits\r\n')).toBe('$1\r\n2\r\n');
+
+    await stopChild(redis.child);
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain(`no answer from Redis at 127.0.0.1:${redis.port}`);
+    await stopChild(child);
+  });
+
+  it('pushes every image to a local registry, where skopeo inspects it', async () => {
+    const registry = await startRegistry();
+    try {
+      const refs = await pushTestImages(registry, images);
+      expect(refs).toEqual({
+        httpdV1: `${registry.host}/bubo/busybox-httpd:1`,
+        httpdV2: `${registry.host}/bubo/busybox-httpd:2`,
+        redis: `${registry.host}/bubo/redis:7`,
+        demoWeb: `${registry.host}/bubo/demo-web:1`,
+      });
+      for (const ref of Object.values(refs)) {
+        const { stdout } = await runCommand(cmd('skopeo', 'inspect', '--tls-verify=false', `docker://${ref}`));
+        const inspected = JSON.parse(stdout) as { Layers: string[]; Env: string[] };
+        expect(inspected.Layers).toHaveLength(1);
+      }
+      const v2 = JSON.parse((await runCommand(cmd('skopeo', 'inspect', '--tls-verify=false', `docker://${refs.httpdV2}`))).stdout) as { Env: string[] };
+      expect(v2.Env).toContain('VERSION=2');
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
+async function httpGet(url: string): Promise<string> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  return res.text();
+}
+
+/** Sends raw RESP (inline commands) and returns everything Redis answers before QUIT closes it. */
+function resp(port: number, commands: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let data = '';
+    socket.setTimeout(3000, () => socket.destroy(new Error(`no answer from redis on ${port}`)));
+    socket.on('data', (d: Buffer) => (data += d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(data.replace(/\+OK\r\n$/, '')));
+    socket.end(`${commands}QUIT\r\n`);
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}

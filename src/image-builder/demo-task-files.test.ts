@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseTaskFile } from '../taskfile/parse-task-file.js';
+
+const read = (name: string): string => readFileSync(new URL(`../../examples/demo/${name}`, import.meta.url), 'utf8');
+
+describe('examples/demo task files', () => {
+  it('web.toml parses and runs the demo-web image that test-images builds, pushed to 127.0.0.1:5055', () => {
+    const web = parseTaskFile(read('web.toml'), 'web.toml');
+    expect(web.containers[0]?.image).toBe('127.0.0.1:5055/bubo/demo-web:1');
+    expect(web.containers[0]?.env['REDIS_HOST']).toBe('redis.default.bubo.internal');
+    expect(web.ports[0]).toMatchObject({ name: 'http', port: 80, protocol: 'http', public: { host: 'demo.localhost' } });
+  });
+
+  it('redis.toml parses and runs the redis image on 6379 with a tcp check', () => {
+    const redis = parseTaskFile(read('redis.toml'), 'redis.toml');
+    expect(redis.containers[0]?.image).toBe('127.0.0.1:5055/bubo/redis:7');
+    expect(redis.ports[0]).toMatchObject({ name: 'redis', port: 6379, protocol: 'tcp' });
+  });
+});

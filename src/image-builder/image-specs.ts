@@ -1,0 +1,120 @@
+import { fileURLToPath } from 'node:url';
+import type { ImageConfig } from './umoci-commands.js';
+
+/** One entry of an image's root filesystem. */
+export type RootfsEntry =
+  | { kind: 'dir'; path: string; mode?: number }
+  /** A host file copied in (symlinks followed), with its mode. */
+  | { kind: 'copy'; path: string; from: string; mode?: number }
+  | { kind: 'text'; path: string; content: string; mode?: number }
+  | { kind: 'symlink'; path: string; target: string };
+
+/** What to build: one tag of one OCI layout (`<cache>/<key>/<name>`), its rootfs and config. */
+export interface ImageSpec {
+  /** Layout directory name, and the repository name under `bubo/` when pushed. */
+  name: 'busybox-httpd' | 'redis' | 'demo-web';
+  tag: string;
+  rootfs: RootfsEntry[];
+  config: ImageConfig;
+}
+
+/** What the host provides, found by `build-test-images.ts` (Debian's busybox-static and redis-server). */
+export interface HostInputs {
+  busybox: string;
+  applets: string[];
+  /** The real file behind /usr/bin/redis-server (Debian links it to redis-check-rdb). */
+  redisServer: string;
+  /** Absolute paths from `ldd`, the dynamic loader included. */
+  redisLibraries: string[];
+}
+
+const asset = (name: string): string => fileURLToPath(new URL(`./assets/${name}`, import.meta.url));
+
+const PATH = 'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin';
+
+const baseDirs = (): RootfsEntry[] => [
+  { kind: 'dir', path: '/etc' },
+  { kind: 'dir', path: '/tmp', mode: 0o1777 },
+  { kind: 'dir', path: '/root', mode: 0o700 },
+  { kind: 'text', path: '/etc/passwd', content: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' },
+  { kind: 'text', path: '/etc/group', content: 'root:x:0:\nnogroup:x:65534:\n' },
+  // A runtime may bind-mount its own over this; the default lets "localhost" resolve.
+  { kind: 'text', path: '/etc/hosts', content: '127.0.0.1 localhost\n::1 localhost\n' },
+];
+
+/** Static busybox as /bin/busybox plus one symlink per applet (sh, httpd, wget, nc, ...). */
+const busyboxEntries = (host: HostInputs): RootfsEntry[] => [
+  { kind: 'dir', path: '/bin' },
+  { kind: 'copy', path: '/bin/busybox', from: host.busybox, mode: 0o755 },
+  ...host.applets.filter((applet) => applet !== 'busybox').map((applet): RootfsEntry => ({ kind: 'symlink', path: `/bin/${applet}`, target: 'busybox' })),
+];
+
+function busyboxHttpd(version: '1' | '2', host: HostInputs): ImageSpec {
+  return {
+    name: 'busybox-httpd',
+    tag: version,
+    rootfs: [
+      ...baseDirs(),
+      ...busyboxEntries(host),
+      { kind: 'copy', path: '/bin/entry.sh', from: asset('httpd-entry.sh'), mode: 0o755 },
+      { kind: 'dir', path: '/www' },
+      // Replaced at start by the entrypoint, which knows the hostname.
+      { kind: 'text', path: '/www/index.html', content: `<!doctype html>\n<title>bubo test v${version}</title>\n<h1>v${version}</h1>\n<p>hostname unknown</p>\n` },
+      { kind: 'text', path: '/www/healthz', content: 'ok\n' },
+    ],
+    config: { entrypoint: ['/bin/entry.sh'], cmd: [], env: [PATH, `VERSION=${version}`], workingdir: '/www', exposedports: ['80/tcp'] },
+  };
+}
+
+function redis(host: HostInputs): ImageSpec {
+  return {
+    name: 'redis',
+    tag: '7',
+    rootfs: [
+      { kind: 'dir', path: '/tmp', mode: 0o1777 },
+      { kind: 'dir', path: '/data' },
+      { kind: 'copy', path: '/usr/bin/redis-server', from: host.redisServer, mode: 0o755 },
+      ...host.redisLibraries.map((path): RootfsEntry => ({ kind: 'copy', path, from: path, mode: 0o755 })),
+    ],
+    // The flags are the cmd, so a task file's `args` can replace them and keep the binary.
+    // umoci drops empty arguments, so `--save ""` cannot be stored; Redis 7 reads a `--save`
+    // with no value (last, or followed by another `--flag`) as `save ""`: no snapshots.
+    config: {
+      entrypoint: ['/usr/bin/redis-server'],
+      cmd: ['--port', '6379', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save'],
+      env: [PATH],
+      workingdir: '/data',
+      exposedports: ['6379/tcp'],
+    },
+  };
+}
+
+function demoWeb(host: HostInputs): ImageSpec {
+  return {
+    name: 'demo-web',
+    tag: '1',
+    rootfs: [
+      ...baseDirs(),
+      ...busyboxEntries(host),
+      { kind: 'copy', path: '/bin/entry.sh', from: asset('demo-entry.sh'), mode: 0o755 },
+      { kind: 'dir', path: '/www' },
+      { kind: 'dir', path: '/www/cgi-bin' },
+      { kind: 'copy', path: '/www/cgi-bin/index', from: asset('demo-index.cgi'), mode: 0o755 },
+      // busybox httpd runs cgi-bin/index.cgi for "/" when there is no index.html.
+      { kind: 'symlink', path: '/www/cgi-bin/index.cgi', target: 'index' },
+      { kind: 'text', path: '/www/healthz', content: 'ok\n' },
+    ],
+    config: {
+      entrypoint: ['/bin/entry.sh'],
+      cmd: [],
+      env: [PATH, 'REDIS_HOST=redis.default.bubo.internal', 'REDIS_PORT=6379'],
+      workingdir: '/www',
+      exposedports: ['80/tcp'],
+    },
+  };
+}
+
+/** The four test images, in build order. Pure: the host's files are named in `host`. */
+export function imageSpecs(host: HostInputs): ImageSpec[] {
+  return [busyboxHttpd('1', host), busyboxHttpd('2', host), redis(host), demoWeb(host)];
+}

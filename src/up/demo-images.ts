@@ -1,0 +1,31 @@
+import { cmd } from '../exec/command.js';
+import { runCommand } from '../exec/run-command.js';
+import { buildTestImages, type TestImage } from '../image-builder/build-test-images.js';
+
+/**
+ * The demo's images, built from Debian packages (busybox-static, redis-server) with umoci,
+ * cached by their inputs, and pushed to the local registry under the names the demo task files
+ * use (`<registry>/bubo/demo-web:1`, `<registry>/bubo/redis:7`).
+ */
+export async function ensureDemoImages(options: {
+  registryHost: string;
+  log: (line: string) => void;
+  signal: AbortSignal;
+  /** Default: the user's cache (`~/.cache/bubo/test-images`), shared with the test suite. */
+  cacheDir?: string;
+}): Promise<string[]> {
+  const images = await buildTestImages({
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    onProgress: (line) => options.log(line),
+  });
+  const pushed: string[] = [];
+  for (const image of [images.redis, images.demoWeb]) pushed.push(await push(image, options.registryHost, options.signal));
+  options.log(`images ${pushed.join(', ')} are in the local registry`);
+  return pushed;
+}
+
+async function push(image: TestImage, registryHost: string, signal: AbortSignal): Promise<string> {
+  const reference = `${registryHost}/${image.repo}:${image.tag}`;
+  await runCommand(cmd('skopeo', 'copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layout}:${image.tag}`, `docker://${reference}`), signal);
+  return reference;
+}

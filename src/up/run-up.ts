@@ -1,0 +1,101 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startHostAgent } from '../agent/start-host-agent.js';
+import { ApiClient } from '../client/api-client.js';
+import { DomainError } from '../errors/domain-error.js';
+import { startServer } from '../http/start-server.js';
+import { parseTaskFile } from '../taskfile/parse-task-file.js';
+import { ensureDemoImages } from './demo-images.js';
+import { startLocalRegistry } from './local-registry.js';
+import { writeUpFile } from './up-file.js';
+
+export interface UpOptions {
+  /** State of this `bubo up`: server, agent, registry (default ./.bubo). */
+  dir: string;
+  listen: string;
+  /** Task files to deploy when their app does not exist yet (the demo by default). */
+  examplesDir: string | null;
+  log: (line: string) => void;
+  /** Aborted by Ctrl-C / SIGTERM. */
+  signal: AbortSignal;
+}
+
+/**
+ * `bubo up`: a whole single-machine cloud in one process: control plane (SQLite in DIR), a
+ * local registry, this machine as host `local` (runc), and the demo apps. Ctrl-C stops bubo and
+ * its instances; a crash leaves instances running and the next `bubo up` re-adopts them.
+ */
+export async function runUp(options: UpOptions): Promise<void> {
+  const dir = resolve(options.dir);
+  const log = options.log;
+  const server = await startServer({ stateDir: join(dir, 'server'), listen: options.listen });
+  const cleanups: (() => Promise<void>)[] = [() => server.close()];
+  try {
+    const token = (await readFile(server.adminTokenPath, 'utf8')).trim();
+    await writeUpFile(dir, { addr: server.url, token_file: server.adminTokenPath, pid: process.pid });
+    log(`control plane on ${server.url} (state in ${dir})`);
+
+    const registry = await startLocalRegistry({ dataDir: join(dir, 'registry') });
+    cleanups.unshift(() => registry.stop());
+    log(`registry on ${registry.host}${registry.owned ? '' : ' (already running)'}`);
+
+    const agent = await startHostAgent({
+      server: server.url,
+      token,
+      group: 'local',
+      stateDir: join(dir, 'agent'),
+      name: 'local',
+      roles: ['lb'],
+      log: (line) => log(`agent: ${line}`),
+    });
+    cleanups.unshift(() => agent.stop({ drain: true }));
+    log(`host "local" joined group local (runtimes: ${agent.runtimes.map((r) => r.name).join(', ')})`);
+
+    const client = new ApiClient({ baseUrl: server.url, token });
+    if (options.examplesDir) await deployExamples(client, options.examplesDir, registry.host, log, options.signal);
+    log('ready. Try "bubo status", "bubo hosts", "bubo events" in this directory. Ctrl-C stops bubo and its instances.');
+    if (!options.signal.aborted) await new Promise((r) => options.signal.addEventListener('abort', r, { once: true }));
+    log('stopping: instances, agent, registry, control plane');
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((e) => log(`while stopping: ${(e as Error).message}`));
+  }
+  log('stopped');
+}
+
+async function deployExamples(
+  client: ApiClient,
+  examplesDir: string,
+  registryHost: string,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const files = (await readdir(examplesDir)).filter((f) => f.endsWith('.toml')).sort();
+  if (files.length === 0) throw new DomainError('invalid_config', `no task files (*.toml) in ${examplesDir}`);
+  const existing = new Set((await client.call('listApps', {})).apps.map((a) => `${a.namespace}/${a.name}`));
+  const tasks = await Promise.all(files.map(async (f) => ({ file: f, text: await readFile(join(examplesDir, f), 'utf8') })));
+  const todo = tasks.filter((t) => {
+    const spec = parseTaskFile(t.text, t.file);
+    return !existing.has(`${spec.namespace}/${spec.app}`);
+  });
+  if (todo.length === 0) {
+    log('demo already deployed; resuming where it was');
+  } else {
+    await ensureDemoImages({ registryHost, log, signal });
+    for (const task of todo) {
+      const answer = await client.call('deploy', { body: { task: task.text, filename: task.file } });
+      log(`deployed ${task.file}: ${answer.namespace}/${answer.app} release ${answer.release}`);
+    }
+  }
+  const deadline = Date.now() + 180_000;
+  while (!signal.aborted && Date.now() < deadline) {
+    const { apps } = await client.call('listApps', {});
+    if (apps.every((a) => a.running >= a.desired)) {
+      for (const app of apps) {
+        const addresses = app.instances.filter((i) => i.state === 'running' && i.address).map((i) => i.address);
+        log(`${app.namespace}/${app.name}: ${app.running}/${app.desired} running at ${addresses.join(', ')}`);
+      }
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Agent } from '../../src/agent/agent.js';
+import { ApiClient } from '../../src/client/api-client.js';
+import { FakeRuntime } from '../../src/runtimes/fake/fake-runtime.js';
+import type { StartRequest } from '../../src/runtimes/runtime.js';
+import { createHarness, type Harness, TOKEN, taskFile } from '../support/api-harness.js';
+
+/** The agent loop against an in-process server, over the fake runtime. */
+describe('Agent', () => {
+  let h: Harness;
+  let agent: Agent | undefined;
+
+  beforeEach(async () => {
+    h = await createHarness();
+    h.loop.start();
+  });
+  afterEach(async () => {
+    await agent?.stop();
+    await h.close();
+  });
+
+  /** A client whose fetch goes to the in-process server, no sockets. */
+  function client(): ApiClient {
+    const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(String(input));
+      const res = await h.app.inject({
+        method: (init?.method ?? 'GET') as 'GET',
+        url: url.pathname + url.search,
+        headers: Object.fromEntries(new Headers(init?.headers).entries()),
+        ...(init?.body ? { payload: String(init.body) } : {}),
+      });
+      return new Response(res.body, { status: res.statusCode, headers: { 'content-type': 'application/json' } });
+    }) as typeof globalThis.fetch;
+    return new ApiClient({ baseUrl: 'http://bubo.test', token: TOKEN, fetch });
+  }
+
+  async function until(what: string, probe: () => Promise<boolean>) {
+    for (let n = 0; n < 200; n++) {
+      if (await probe()) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  const appStatus = async () => (await h.request('GET', '/v1/apps/default/shop')).body;
+
+  it('reports an instance starting, not running, until the runtime has started it', async () => {
+    // A runtime that lists the instance at once (as runc records it before starting) but takes time to start.
+    class EagerRuntime extends FakeRuntime {
+      override async start(request: StartRequest) {
+        this.instances.set(request.id, { id: request.id, state: 'running', address: null, exitCode: null, message: '', startedAt: 0, request });
+        await new Promise((r) => setTimeout(r, 300));
+        this.instances.delete(request.id);
+        return super.start(request);
+      }
+    }
+    const runtime = new EagerRuntime({ name: 'qemu' });
+    agent = new Agent({ client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 }, runtimes: [runtime], pollWaitMs: 200, monitorIntervalMs: 20 });
+    await agent.start();
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await until('the start to begin', async () => runtime.instances.size > 0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await appStatus()).instances[0].state).toBe('starting');
+    await until('running', async () => (await appStatus()).running === 1);
+    expect((await appStatus()).instances[0].address).toMatch(/^10\.99\./);
+  });
+
+  it('reports a failed start with the runtime\'s reason and stops what it does not hold', async () => {
+    const runtime = new FakeRuntime({ name: 'qemu' });
+    await runtime.start({ id: 'orphan-1', app: 'x', namespace: 'default', release: 1, slot: 0, spec: {} as never });
+    runtime.failStarts(() => 'image registry.internal:5000/shop:1.4.2 not found in the registry');
+    agent = new Agent({ client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 }, runtimes: [runtime], pollWaitMs: 200, monitorIntervalMs: 20 });
+    await agent.start();
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await until('failed', async () => (await appStatus()).instances.some((i: { state: string }) => i.state === 'failed'));
+    const failed = (await appStatus()).instances.find((i: { state: string }) => i.state === 'failed');
+    expect(failed.message).toBe('start failed: image registry.internal:5000/shop:1.4.2 not found in the registry');
+    await until('the orphan to be stopped', async () => !runtime.instances.has('orphan-1'));
+  });
+});
