@@ -172,6 +172,23 @@ describe('DnsServer', () => {
     });
   });
 
+  it('retries a failed upstream once on the next one', async () => {
+    const fallback = new DnsServer({
+      listen: { address: '127.0.0.1', port: 0 },
+      upstreams: [`127.0.0.1:${await deadPort()}`, `127.0.0.1:${upstream.address.port}`],
+      forwardTimeoutMs: 300,
+    });
+    await fallback.start();
+    try {
+      for (const send of [(q: Buffer) => sendUdp(fallback.address(), q), async (q: Buffer) => (await sendTcp(fallback.address(), frameMessage(q), 1))[0]]) {
+        const answer = dnsPacket.decode((await send(query('example.test', 13)))!);
+        expect(answer.answers?.[0]).toMatchObject({ type: 'A', data: '192.0.2.7' });
+      }
+    } finally {
+      await fallback.stop();
+    }
+  });
+
   it('refuses to start on an address that is taken, naming it', async () => {
     const second = new DnsServer({ listen: at, upstreams: [] });
     await expect(second.start()).rejects.toThrow(`Cannot start DNS server on 127.0.0.1:${at.port} (UDP)`);
