@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the project needs at run or test time (later features add runc, qemu, nginx...).
-DEBIAN_PACKAGES=(nodejs npm python3 make g++ iproute2 runc skopeo umoci docker-registry nftables busybox-static redis-server e2fsprogs jq)
+DEBIAN_PACKAGES=(nodejs npm python3 make g++ iproute2 runc skopeo umoci docker-registry nftables busybox-static redis-server e2fsprogs jq dnsutils)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

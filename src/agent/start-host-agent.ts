@@ -5,6 +5,9 @@ import { runCommand } from '../exec/run-command.js';
 import { ImageCache } from '../images/image-cache.js';
 import type { RegistryAccess } from '../images/registry-access.js';
 import { HostNetwork } from '../net/host-network.js';
+import { followCatalog } from '../dns/catalog-follower.js';
+import { DnsServer } from '../dns/dns-server.js';
+import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { RuncRuntime } from '../runtimes/runc/runc-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { Agent } from './agent.js';
@@ -31,6 +34,8 @@ export interface HostAgentOptions {
   log?: (line: string) => void;
   /** `host:port` of the agent's HTTP listener (logs); default `<address>:7071`, port 0 picks one. */
   agentListen?: string;
+  /** Port of the instance DNS server on the bridge address (53). */
+  dnsPort?: number;
   /** Override the long-poll wait (tests). */
   pollWaitMs?: number;
 }
@@ -62,9 +67,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   });
   const runtimes: Runtime[] = [runc];
   const http = await startLogListener(options.agentListen, facts.address, options.token, runtimes, log);
+  const client = new ApiClient({ baseUrl: options.server, token: options.token });
+  const dnsAbort = new AbortController();
+  let dns: DnsServer | undefined;
   const agent = new Agent({
     ...(http ? { agentUrl: http.url } : {}),
-    client: new ApiClient({ baseUrl: options.server, token: options.token }),
+    client,
     name: facts.name,
     group: options.group,
     address: facts.address,
@@ -86,9 +94,26 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       await host.setupHost();
       network.bind(host);
       log(`network: bridge ${options.bridge ?? 'bubo0'} with ${registration.subnet}`);
+      // DNS answers on the bridge address, which exists only now; instances' resolv.conf points there.
+      if (!dns) dns = await startDns(parseIpv4Subnet(registration.subnet).gateway, options.dnsPort ?? 53, join(options.stateDir, 'catalog.json'));
     },
   });
+  async function startDns(address: string, port: number, stateFile: string): Promise<DnsServer | undefined> {
+    const server = new DnsServer({ listen: { address, port }, log });
+    try {
+      await server.start();
+    } catch (error) {
+      log(`DNS: cannot listen on ${address}:${port}: ${(error as Error).message}; instances cannot resolve *.bubo.internal names on this host`);
+      return undefined;
+    }
+    void followCatalog(client, (catalog) => server.update(catalog), dnsAbort.signal, { stateFile, log });
+    log(`DNS on ${address}:${port} for *.bubo.internal`);
+    return server;
+  }
+
   await agent.start().catch(async (error: unknown) => {
+    dnsAbort.abort();
+    await dns?.stop();
     await http?.close();
     throw error;
   });
@@ -98,6 +123,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     network,
     async stop({ drain = false } = {}) {
       await agent.stop();
+      dnsAbort.abort();
+      await dns?.stop();
       await http?.close();
       if (drain) await agent.drain();
     },

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../errors/domain-error.js';
 
@@ -18,7 +18,13 @@ export interface LocalRegistry {
  */
 export async function startLocalRegistry(options: { dataDir: string; host?: string; binary?: string }): Promise<LocalRegistry> {
   const host = options.host ?? '127.0.0.1:5055';
-  if (await answers(host)) return { host, owned: false, stop: async () => {} };
+  const pidFile = join(options.dataDir, 'registry.pid');
+  if (await answers(host)) {
+    // Ours if a previous run in this directory started it and crashed: take it back.
+    const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+    const ours = pid > 0 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(join(options.dataDir, 'registry.yml'));
+    return { host, owned: ours, stop: ours ? () => stopPid(pid) : async () => {} };
+  }
   await mkdir(options.dataDir, { recursive: true });
   const config = join(options.dataDir, 'registry.yml');
   await writeFile(
@@ -43,6 +49,7 @@ export async function startLocalRegistry(options: { dataDir: string; host?: stri
     }
     await Promise.race([new Promise((r) => setTimeout(r, 50)), failed]);
   }
+  if (child.pid) await writeFile(pidFile, `${child.pid}\n`);
   return { host, owned: true, stop: () => stopChild(child) };
 }
 
@@ -61,4 +68,20 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let n = 0; n < 100; n++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

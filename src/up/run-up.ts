@@ -37,7 +37,7 @@ export async function runUp(options: UpOptions): Promise<void> {
 
     const registry = await startLocalRegistry({ dataDir: join(dir, 'registry') });
     cleanups.unshift(() => registry.stop());
-    log(`registry on ${registry.host}${registry.owned ? '' : ' (already running)'}`);
+    log(`registry on ${registry.host}${registry.owned ? '' : ' (already running, not ours)'}`);
 
     const agent = await startHostAgent({
       server: server.url,
@@ -90,9 +90,12 @@ async function deployExamples(
   while (!signal.aborted && Date.now() < deadline) {
     const { apps } = await client.call('listApps', {});
     if (apps.every((a) => a.running >= a.desired)) {
+      const { services } = await client.call('agentCatalog', { query: { wait_ms: 0 } });
       for (const app of apps) {
-        const addresses = app.instances.filter((i) => i.state === 'running' && i.address).map((i) => i.address);
-        log(`${app.namespace}/${app.name}: ${app.running}/${app.desired} running at ${addresses.join(', ')}`);
+        const service = services.find((x) => x.app === app.name && x.namespace === app.namespace);
+        const http = service?.ports.find((p) => p.protocol === 'http');
+        const where = (service?.instances ?? []).map((i) => (http ? `http://${i.address}${http.port === 80 ? '' : `:${http.port}`}/` : i.address));
+        log(`${app.namespace}/${app.name}: ${app.running}/${app.desired} running: ${where.join('  ')}`);
       }
       return;
     }

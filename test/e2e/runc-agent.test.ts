@@ -92,6 +92,18 @@ describe.skipIf(!isRoot)('instances as runc containers', () => {
     }
   });
 
+  it('answers the app name from the resolver bubo wrote into the containers', async () => {
+    const up = await running();
+    const name = `${up[0]!.id}-web`;
+    const answer = await waitFor('the app name to resolve', async () => {
+      const out = await sh(['runc', 'exec', name, '/bin/busybox', 'nslookup', 'hello.default.bubo.internal']).catch(() => '');
+      return up.every((i) => out.includes(i.address!)) && out;
+    }, 20_000);
+    expect(answer).toContain('10.213.1.1'); // the server that answered: the agent, on the bridge
+    const missing = await sh(['runc', 'exec', name, '/bin/busybox', 'nslookup', 'nope.default.bubo.internal']).catch((e: { stdout?: string }) => e.stdout ?? '');
+    expect(missing).toMatch(/NXDOMAIN|can't find/);
+  });
+
   it('scales to 3 and back to 1', async () => {
     await client.call('scaleApp', { params: app, body: { count: 3 } });
     const three = await waitFor('3 running', async () => ((await running()).length === 3 ? running() : false), 60_000);
