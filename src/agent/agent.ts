@@ -206,7 +206,7 @@ export class Agent {
   async #report(): Promise<void> {
     if (!this.hostId) return;
     const running = await this.#listAll();
-    const changes: { id: string; state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'; address: string | null; message: string }[] = [];
+    const changes: { id: string; state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'; address: string | null; message: string; images?: Record<string, string> }[] = [];
     for (const assignment of this.#assignments.values()) {
       const now = this.#stateOf(assignment, running.get(assignment.id)?.instance);
       const last = this.#reported.get(assignment.id);
@@ -229,7 +229,7 @@ export class Agent {
     // (runtimes record an instance before starting it, so a crash half-way can be cleaned up).
     if (!instance || busy) return { state: 'starting' as const, address: null, message: '' };
     if (instance.state === 'exited') return { state: 'failed' as const, address: instance.address, message: instance.message };
-    return { state: 'running' as const, address: instance.address, message: '' };
+    return { state: 'running' as const, address: instance.address, message: '', ...(instance.images ? { images: instance.images } : {}) };
   }
 
   async #every(intervalMs: () => number, fn: () => Promise<void>, signal: AbortSignal): Promise<void> {

@@ -80,6 +80,8 @@ export const StatusReport = z.strictObject({
         state: z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']),
         address: z.string().max(64).nullable().optional(),
         message: z.string().max(4000).optional(),
+        /** Container name → digest of the image it runs (reported once running). */
+        images: z.record(z.string().max(63), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'a sha256 digest')).optional(),
       }),
     )
     .max(10_000),

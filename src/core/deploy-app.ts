@@ -71,7 +71,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
     } else {
       await tx.insertApp(app);
     }
-    await tx.insertRelease({ appId: id, version, spec, warnings, createdAt: now });
+    await tx.insertRelease({ appId: id, version, spec, warnings, digests: {}, createdAt: now });
     const previous = await tx.activeDeployment(id);
     if (previous) {
       await tx.updateDeployment(previous.id, { status: 'superseded', message: `superseded by release ${version}`, updatedAt: now });

@@ -2,6 +2,7 @@ import type { AssignmentsResponse } from '../api/agent-protocol.js';
 import { isTerminal } from '../domain/instance.js';
 import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
+import { pinnedSpec } from './pinned-spec.js';
 
 export const ASSIGNMENTS_COUNTER = 'assignments';
 
@@ -35,7 +36,7 @@ export async function getAssignments(
       release: instance.release,
       slot: instance.slot,
       desired: instance.desired,
-      spec: release.spec as unknown as Record<string, unknown>,
+      spec: pinnedSpec(release) as unknown as Record<string, unknown>,
     });
   }
   return { index, instances: out };

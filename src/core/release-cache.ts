@@ -16,6 +16,11 @@ export class ReleaseCache {
     return release;
   }
 
+  /** Forget one release (after its digests were pinned, the only change a release ever sees). */
+  forget(appId: string, version: number): void {
+    this.#byKey.delete(`${appId}#${version}`);
+  }
+
   /** Forget an app's releases (after `destroy`, a new app of the same name starts at 1 again). */
   forgetApp(appId: string): void {
     for (const key of this.#byKey.keys()) if (key.startsWith(`${appId}#`)) this.#byKey.delete(key);

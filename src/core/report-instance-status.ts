@@ -22,6 +22,17 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
       if (!instance || isTerminal(instance.state)) continue;
       const address = r.address === undefined ? instance.address : r.address;
       const message = r.message ?? '';
+      if (r.images && Object.keys(r.images).length > 0 && (await tx.pinReleaseDigests(instance.appId, instance.release, r.images))) {
+        ctx.releases.forget(instance.appId, instance.release);
+        const list = Object.entries(r.images).map(([container, digest]) => `${container} ${digest.slice(0, 19)}…`).join(', ');
+        events.push(
+          event(now, `host:${host.name}`, 'release.pinned', `release ${instance.release} of ${instance.appId} pinned to the image digests it started with: ${list}`, {
+            appId: instance.appId,
+            data: { release: instance.release, digests: r.images },
+          }),
+        );
+        changed = true;
+      }
       if (instance.state === r.state && instance.address === address && instance.message === message) continue;
       await tx.updateInstance(instance.id, { state: r.state, address, message, updatedAt: now });
       changed = true;

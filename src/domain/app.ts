@@ -34,5 +34,10 @@ export interface Release {
   spec: TaskSpec;
   /** Over-provisioning and similar warnings recorded when the release was created. */
   warnings: string[];
+  /**
+   * Container name → image manifest digest, recorded once from the first instance that started
+   * (`{}` until then). Instances placed afterwards pull by digest: one release, the same bytes.
+   */
+  digests: Record<string, string>;
   createdAt: number;
 }

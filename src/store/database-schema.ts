@@ -70,6 +70,8 @@ export interface ReleaseTable {
   spec: string;
   /** JSON array of strings. */
   warnings: string;
+  /** JSON object: container name → image digest (`{}` until the first start reports them). */
+  digests: string;
   created_at: number;
 }
 

@@ -10,6 +10,7 @@ import { deploymentPatchToRow, deploymentToRow, rowToDeployment } from './deploy
 import { eventToRow, rowToEvent } from './event-row.js';
 import { hostPatchToRow, hostToRow, rowToHost } from './host-row.js';
 import { instancePatchToRow, instanceToRow, pushInstanceParameters, rowToInstance } from './instance-row.js';
+import { toJsonColumn } from './json-column.js';
 import { fromNumberColumn } from './number-column.js';
 import { releaseToRow, rowToRelease } from './release-row.js';
 import type { AppPatch, DeploymentPatch, EventFilter, HostPatch, InstanceFilter, InstancePatch, Store } from './store.js';
@@ -143,6 +144,17 @@ export class KyselyStore implements Store {
   async listReleases(appId: string): Promise<Release[]> {
     const rows = await this.#db.selectFrom('releases').selectAll().where('app_id', '=', appId).orderBy('version', 'desc').execute();
     return rows.map(rowToRelease);
+  }
+
+  async pinReleaseDigests(appId: string, version: number, digests: Record<string, string>): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('releases')
+      .set({ digests: toJsonColumn(digests) })
+      .where('app_id', '=', appId)
+      .where('version', '=', version)
+      .where('digests', '=', '{}')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async latestReleaseVersion(appId: string): Promise<number> {

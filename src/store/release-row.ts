@@ -10,6 +10,7 @@ export function releaseToRow(release: Release): ReleaseRow {
     version: release.version,
     spec: toJsonColumn(release.spec),
     warnings: toJsonColumn(release.warnings),
+    digests: toJsonColumn(release.digests),
     created_at: release.createdAt,
   };
 }
@@ -20,6 +21,7 @@ export function rowToRelease(row: ReleaseRow): Release {
     version: num(row.version),
     spec: fromJsonColumn<TaskSpec>(row.spec),
     warnings: fromJsonColumn<string[]>(row.warnings),
+    digests: fromJsonColumn<Record<string, string>>(row.digests),
     createdAt: num(row.created_at),
   };
 }

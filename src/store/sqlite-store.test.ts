@@ -62,7 +62,7 @@ const SPEC: TaskSpec = {
 };
 
 function release(over: Partial<Release> = {}): Release {
-  return { appId: 'default/web', version: 1, spec: SPEC, warnings: ['group edge is over-provisioned'], createdAt: T0, ...over };
+  return { appId: 'default/web', version: 1, spec: SPEC, warnings: ['group edge is over-provisioned'], digests: {}, createdAt: T0, ...over };
 }
 
 function instance(over: Partial<Instance> = {}): Instance {
@@ -150,6 +150,15 @@ describe('round trips through a file-backed store', () => {
     expect((await s.listReleases('default/web')).map((r) => r.version)).toStrictEqual([2, 1]);
     expect(await s.latestReleaseVersion('default/web')).toBe(2);
     expect(await s.getRelease('default/web', 3)).toBeUndefined();
+  });
+
+  it('pins the digests of a release once: the first report wins', async () => {
+    await store.insertApp(app());
+    await store.insertRelease(release());
+    const first = { web: `sha256:${'a'.repeat(64)}` };
+    expect(await store.pinReleaseDigests('default/web', 1, first)).toBe(true);
+    expect(await store.pinReleaseDigests('default/web', 1, { web: `sha256:${'b'.repeat(64)}` })).toBe(false);
+    expect((await (await reopen()).getRelease('default/web', 1))?.digests).toStrictEqual(first);
   });
 
   it('refuses a second release with the same version', async () => {
@@ -264,7 +273,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests']);
     } finally {
       await db.destroy();
     }

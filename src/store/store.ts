@@ -66,6 +66,8 @@ export interface Store {
   /** Newest first. */
   listReleases(appId: string): Promise<Release[]>;
   latestReleaseVersion(appId: string): Promise<number>;
+  /** Records a release's image digests if none are recorded yet; returns whether it did. */
+  pinReleaseDigests(appId: string, version: number, digests: Record<string, string>): Promise<boolean>;
 
   /** Inserts many rows; implementations batch so that a million rows are fine. */
   insertInstances(instances: Instance[]): Promise<void>;

@@ -329,6 +329,33 @@ describe('agent protocol', () => {
     expect(after.body.services[0].instances).toEqual([{ id: expect.stringMatching(/^shop-/), address: '10.88.1.10', host: 'h1' }]);
   });
 
+  it('pins a release to the image digests its first instance reports, so later instances run the same bytes', async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    const [first] = (await h.request('GET', `/v1/agent/assignments?host_id=${h1}&wait_ms=0`)).body.instances;
+    expect(first.spec.containers[0].image).toBe('registry.internal:5000/shop:1.4.2');
+    const digest = `sha256:${'e'.repeat(64)}`;
+    const report = (d: string) =>
+      h.request('POST', '/v1/agent/status', { host_id: h1, instances: [{ id: first.id, state: 'running', address: '10.88.1.9', images: { web: d } }] });
+    expect((await report(digest)).status).toBe(200);
+
+    await h.request('POST', '/v1/apps/default/shop/scale', { count: 2 });
+    await h.loop.runOnce();
+    const assigned = (await h.request('GET', `/v1/agent/assignments?host_id=${h1}&wait_ms=0`)).body.instances;
+    expect(assigned.map((a: { spec: { containers: { image: string }[] } }) => a.spec.containers[0]!.image)).toEqual([
+      `registry.internal:5000/shop:1.4.2@${digest}`,
+      `registry.internal:5000/shop:1.4.2@${digest}`,
+    ]);
+    await report(`sha256:${'f'.repeat(64)}`); // a later, different report changes nothing
+    const releases = await h.request('GET', '/v1/apps/default/shop/releases');
+    expect(releases.body.releases[0].images).toEqual([`registry.internal:5000/shop:1.4.2@${digest}`]);
+    const kinds = (await h.request('GET', '/v1/events?app=shop')).body.events.map((e: { kind: string }) => e.kind);
+    expect(kinds.filter((k: string) => k === 'release.pinned')).toHaveLength(1);
+    const bad = await h.request('POST', '/v1/agent/status', { host_id: h1, instances: [{ id: first.id, state: 'running', images: { web: 'latest' } }] });
+    expect(bad.status).toBe(400);
+  });
+
   it('tells an agent with an unknown host id to register again', async () => {
     const res = await h.request('POST', '/v1/agent/heartbeat', { host_id: 'host-00000000' });
     expect(res.status).toBe(404);

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { hostAgentUrl } from './0002-host-agent-url.js';
+import { releaseDigests } from './0003-release-digests.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -10,6 +11,7 @@ import { hostAgentUrl } from './0002-host-agent-url.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-host-agent-url': hostAgentUrl,
+  '0003-release-digests': releaseDigests,
 };
 
 export const migrationProvider: MigrationProvider = {
