@@ -43,6 +43,8 @@ export interface RuntimeInstance {
   /** Why it exited or failed, in words. */
   message: string;
   startedAt: number;
+  /** Container name → image manifest digest (`sha256:…`) it runs, once pulled; what the agent reports. */
+  images?: Record<string, string>;
 }
 
 /** One line of a container's output. `at` is when it was written, when known (see LogSource). */
