@@ -26,6 +26,11 @@ export interface AgentOptions {
    * arrives here, and the network must exist before an instance can start.
    */
   onRegistered?: (registration: RegisterResponse) => Promise<void>;
+  /**
+   * Runs from the supervise tick when no start or stop is in flight, so housekeeping (image
+   * garbage collection) never races an instance between pulling its image and recording it.
+   */
+  onIdle?: () => Promise<void>;
 }
 
 type Reported = { state: string; address: string | null; message: string };
@@ -38,7 +43,8 @@ type Reported = { state: string; address: string | null; message: string };
  */
 export class Agent {
   hostId: string | null = null;
-  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl'>> & Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl'>;
+  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle'>> &
+    Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle'>;
   #abort = new AbortController();
   #loops: Promise<void>[] = [];
   #assignments = new Map<string, Assignment>();
@@ -75,6 +81,7 @@ export class Agent {
   async #supervise(): Promise<void> {
     for (const runtime of this.#o.runtimes) await runtime.supervise?.();
     await this.#report();
+    if (this.#busy.size === 0) await this.#o.onIdle?.();
   }
 
   /** Stops talking to the server; instances keep running. */

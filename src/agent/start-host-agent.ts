@@ -34,6 +34,8 @@ export interface HostAgentOptions {
   log?: (line: string) => void;
   /** `host:port` of the agent's HTTP listener (logs); default `<address>:7071`, port 0 picks one. */
   agentListen?: string;
+  /** How often unused images are removed from the cache (10 minutes). */
+  imageGcIntervalMs?: number;
   /** Port of the instance DNS server on the bridge address (53). */
   dnsPort?: number;
   /** Override the long-poll wait (tests). */
@@ -69,10 +71,23 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const http = await startLogListener(options.agentListen, facts.address, options.token, runtimes, log);
   const client = new ApiClient({ baseUrl: options.server, token: options.token });
   const dnsAbort = new AbortController();
+  let lastGc = Date.now();
+  /** Removes images no recorded instance uses, every `imageGcIntervalMs`, from the agent's idle tick. */
+  async function collectImages(): Promise<void> {
+    if (Date.now() - lastGc < (options.imageGcIntervalMs ?? 10 * 60_000)) return;
+    lastGc = Date.now();
+    try {
+      const { removed } = await images.gc(await runc.imagesInUse());
+      if (removed.length > 0) log(`images: removed ${removed.length} unused (${removed.join(', ')})`);
+    } catch (error) {
+      log(`images: garbage collection failed: ${(error as Error).message}`);
+    }
+  }
   let dns: DnsServer | undefined;
   const agent = new Agent({
     ...(http ? { agentUrl: http.url } : {}),
     client,
+    onIdle: collectImages,
     name: facts.name,
     group: options.group,
     address: facts.address,
@@ -122,7 +137,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     runtimes,
     network,
     async stop({ drain = false } = {}) {
-      await agent.stop();
+        await agent.stop();
       dnsAbort.abort();
       await dns?.stop();
       await http?.close();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ describe.skipIf(!isRoot)('instances as runc containers', () => {
     const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
     client = new ApiClient({ baseUrl: server.url, token });
     agent = new AgentProcess(
-      ['--server', server.url, '--group', 'local', '--name', 'h1', '--state-dir', join(dir, 'agent'), '--bridge', bridge, '--address', '127.0.0.1'],
+      ['--server', server.url, '--group', 'local', '--name', 'h1', '--state-dir', join(dir, 'agent'), '--bridge', bridge, '--address', '127.0.0.1', '--image-gc-interval', '1s'],
       { BUBO_TOKEN: token },
     );
     await agent.start();
@@ -163,6 +163,8 @@ describe.skipIf(!isRoot)('instances as runc containers', () => {
     expect(links.map((l) => l.ifname)).toEqual([]);
     expect(await readFile('/proc/mounts', 'utf8')).not.toContain(join(dir, 'agent'));
     for (const id of ids) expect(existsSync(`/sys/fs/cgroup/memory/bubo/${id}`)).toBe(false);
+    // The image no instance uses any more leaves the cache at the next garbage collection.
+    await waitFor('the unused image to be collected', async () => (await readdir(join(dir, 'agent', 'images', 'rootfs'))).length === 0, 20_000);
     const ruleset = await sh(['nft', 'list', 'ruleset']);
     expect(ruleset).not.toMatch(/10\.213\.1\.(?!0\/|1\b)\d+/);
   });

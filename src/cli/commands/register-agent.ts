@@ -3,6 +3,7 @@ import { resolveConnection } from '../../client/resolve-connection.js';
 import type { CliDeps } from '../cli-deps.js';
 import { globalOptions } from '../global-options.js';
 import { runCommand } from '../run-command.js';
+import { parseDurationMs } from '../../taskfile/parse-duration.js';
 import { UsageError } from '../usage-error.js';
 
 /** `--label k=v`, repeatable. */
@@ -10,6 +11,15 @@ function collectLabel(value: string, previous: Record<string, string>): Record<s
   const at = value.indexOf('=');
   if (at <= 0) throw new UsageError(`--label "${value}" must be key=value, e.g. --label rack=r12`);
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+/** `--image-gc-interval`: a duration like the task file's (`30s`, `10m`). */
+function parseInterval(text: string): number {
+  try {
+    return parseDurationMs(text);
+  } catch (error) {
+    throw new UsageError(`--image-gc-interval "${text}": ${(error as Error).message}`);
+  }
 }
 
 /** Repeatable string options (`--role`, `--insecure-registry`). */
@@ -32,10 +42,11 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--insecure-registry <host:port>', 'a registry reached over plain HTTP or with an untrusted certificate (repeatable; loopback registries always are)', collectRole, [])
     .option('--bridge <name>', 'instance bridge', 'bubo0')
     .option('--agent-listen <host:port>', "the agent's HTTP listener, which the server reads logs from (default <address>:7071)")
+    .option('--image-gc-interval <duration>', 'how often images no instance uses are removed, e.g. 10m', '10m')
     .option('--drain-on-exit', 'stop every instance when the agent stops (default: leave them running)')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string }>();
+        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string }>();
         const g = globalOptions(command);
         const connection = await resolveConnection({
           addr: o.server ?? g.addr,
@@ -57,6 +68,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           labels: o.label,
           roles: o.role,
           bridge: o.bridge,
+          imageGcIntervalMs: parseInterval(o.imageGcInterval),
           registries: Object.fromEntries(o.insecureRegistry.map((host) => [host, { insecure: true }])),
           ...(o.name ? { name: o.name } : {}),
           ...(o.address ? { address: o.address } : {}),

@@ -8,6 +8,12 @@ export interface InstanceRecord {
   namespace: string;
   address: string | null;
   startedAt: number;
+  /**
+   * `starting` from the first step of `start` until every container runs, then `started`. A
+   * record still `starting` that no start of this process is working on was left by a crash: it
+   * is reported as exited ("start interrupted"). Records written before this field: `started`.
+   */
+  phase?: 'starting' | 'started';
   containers: ContainerRecord[];
 }
 
@@ -16,6 +22,8 @@ export interface ContainerRecord {
   /** runc container id: `<instanceId>-<name>`. */
   runcName: string;
   restart: RestartPolicy;
+  /** Image manifest digest (`sha256:…`), once pulled; protects the image from garbage collection. */
+  digest?: string;
 }
 
 export async function readInstanceRecord(path: string): Promise<InstanceRecord | null> {

@@ -9,7 +9,8 @@ import type { ImageProvider, PulledImage } from '../../images/image-provider.js'
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import type { ContainerSpec, TaskSpec } from '../../taskfile/task-spec.js';
 import { RuntimeStartError, type StartRequest } from '../runtime.js';
-import { RuncRuntime } from './runc-runtime.js';
+import { RuncRuntime, START_INTERRUPTED } from './runc-runtime.js';
+import { SimulatedCrash, START_STEPS, type StartStep } from './start-step.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/bin/busybox') && hasRunc();
 const run = randomBytes(3).toString('hex');
@@ -257,6 +258,61 @@ describe.skipIf(!canRun)('RuncRuntime with real runc', () => {
     await eventually(() => readFileSync(log, 'utf8').includes('line-'));
     expect(statSync(log).size).toBeLessThan(statSync(`${log}.1`).size);
     await small.stop(instance, 0);
+  });
+
+  it('records the image digest of each container and reports it, and the images in use', async () => {
+    const instance = id('digest');
+    const started = await runtime.start(request(instance, [container('main', ['/bin/sleep', '1000'])]));
+    expect(started.images).toEqual({ main: 'sha256:test' });
+    expect((await runtime.inspect(instance))?.images).toEqual({ main: 'sha256:test' });
+    const again = new RuncRuntime({ stateDir, images, network, cgroupParent });
+    expect((await again.list()).find((i) => i.id === instance)?.images).toEqual({ main: 'sha256:test' });
+    expect(await again.imagesInUse()).toEqual(new Set(['sha256:test']));
+    await again.stop(instance, 0);
+    expect(await again.imagesInUse()).toEqual(new Set());
+  });
+
+  describe('after a crash of the agent before each step of start', () => {
+    const perContainer = new Set<StartStep>(['mount', 'spec', 'launch', 'wait-running']);
+    const containers = () => [container('a', ['/bin/sleep', '1000']), container('b', ['/bin/sleep', '1000'])];
+    /** Starts and "dies" before `step` (before its second run for per-container steps: container a is then done). */
+    async function crashBefore(instance: string, step: StartStep): Promise<void> {
+      let seen = 0;
+      const beforeStep = (s: StartStep) => {
+        if (s === step && ++seen === (perContainer.has(step) ? 2 : 1)) throw new SimulatedCrash(step);
+      };
+      const dying = new RuncRuntime({ stateDir, images, network, cgroupParent, faults: { beforeStep } });
+      await expect(dying.start(request(instance, containers()))).rejects.toBeInstanceOf(SimulatedCrash);
+    }
+    function expectNothingLeft(instance: string): void {
+      expect(runcNames().filter((n) => n.startsWith(`${instance}-`))).toEqual([]);
+      expect(readFileSync('/proc/self/mounts', 'utf8')).not.toContain(join(stateDir, 'instances', instance));
+      expect(network.namespaces.has(instance)).toBe(false);
+      for (const controller of readdirSync('/sys/fs/cgroup')) expect(existsSync(join('/sys/fs/cgroup', controller, cgroupParent, instance))).toBe(false);
+      expect(existsSync(join(stateDir, 'instances', instance))).toBe(false);
+    }
+
+    it.each(START_STEPS)('before %s: a new runtime reports it interrupted, stop removes everything, and start runs it once', async (step) => {
+      const instance = id(`x-${step}`);
+      await crashBefore(instance, step);
+      const fresh = new RuncRuntime({ stateDir, images, network, cgroupParent });
+      const seen = (await fresh.list()).find((i) => i.id === instance);
+      if (step === 'record') expect(seen).toBeUndefined();
+      else expect(seen).toMatchObject({ state: 'exited', exitCode: null, message: START_INTERRUPTED });
+      expect(await fresh.supervise()).toEqual([]);
+      await fresh.stop(instance, 0);
+      expectNothingLeft(instance);
+
+      await crashBefore(instance, step);
+      const started = await fresh.start(request(instance, containers()));
+      expect(started).toMatchObject({ state: 'running', address: '127.0.0.1', images: { a: 'sha256:test', b: 'sha256:test' } });
+      expect(runcNames().filter((n) => n.startsWith(`${instance}-`)).sort()).toEqual([`${instance}-a`, `${instance}-b`]);
+      const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.includes(join(stateDir, 'instances', instance)));
+      expect(mounts).toHaveLength(2);
+      expect((await fresh.list()).find((i) => i.id === instance)?.state).toBe('running');
+      await fresh.stop(instance, 0);
+      expectNothingLeft(instance);
+    });
   });
 });
 

@@ -14,6 +14,7 @@ import { describeExit, restartDecision } from './restart-decision.js';
 import { rotateLog } from './rotate-log.js';
 import { mountOverlay, runcDelete, runcKill, runcList, runcRunArgv, runcVersion, shimArgv, unmount } from './runc-commands.js';
 import { spawnDetached } from './spawn-detached.js';
+import { SimulatedCrash, type StartStep } from './start-step.js';
 
 export interface RuncRuntimeOptions {
   /** Bundles, logs and instance records live in `<stateDir>/instances/<id>/`. */
@@ -32,6 +33,8 @@ export interface RuncRuntimeOptions {
   logFiles?: number;
   /** Root of the cgroup v1 hierarchies; default `/sys/fs/cgroup` (tests only). */
   cgroupRoot?: string;
+  /** Fault injection (tests only): called before each named step of `start` (see `start-step.ts`). */
+  faults?: { beforeStep?: (step: StartStep) => void | Promise<void> };
 }
 
 type ContainerStatus = { state: 'running'; pid: number } | { state: 'exiting' } | { state: 'exited'; exitCode: number | null };
@@ -42,6 +45,8 @@ interface RuncListEntry {
   status: string;
 }
 
+/** What `inspect`/`list` say of an instance whose start was cut short by a crash. */
+export const START_INTERRUPTED = 'start interrupted (agent restarted during start)';
 /** How long a container gets to reach `running` after `runc run`. */
 const START_DEADLINE_MS = 30_000;
 /** A container that ran this long before exiting restarts without backoff next time. */
@@ -68,6 +73,9 @@ export class RuncRuntime implements Runtime, LogSource {
   readonly #logFiles: number;
   /** Instances being started or stopped; `supervise` leaves them alone. */
   readonly #busy = new Set<string>();
+  /** Instances a `start` of this object is working on; any other `starting` record was left by a crash. */
+  readonly #starting = new Set<string>();
+  readonly #faults: RuncRuntimeOptions['faults'];
   #supervising = false;
   /** Per runc container: restarts since it last ran well, when its exit was noticed, when it was launched. */
   readonly #restarts = new Map<string, { attempt: number; exitedAt: number | null; launchedAt: number }>();
@@ -82,6 +90,7 @@ export class RuncRuntime implements Runtime, LogSource {
     this.#cgroupRoot = options.cgroupRoot ?? '/sys/fs/cgroup';
     this.#logMaxBytes = options.logMaxBytes ?? 10 * 1024 * 1024;
     this.#logFiles = options.logFiles ?? 3;
+    this.#faults = options.faults;
   }
 
   async probe(): Promise<HostRuntime> {
@@ -98,6 +107,12 @@ export class RuncRuntime implements Runtime, LogSource {
     return missing.length === 0 ? { ...base, available: true } : { ...base, available: false, reason: missing.join('; ') };
   }
 
+  /**
+   * Every step is named (`start-step.ts`) and safe after a crash: the record is written first with
+   * phase `starting`, so a crash at any later step leaves an instance that `list` reports as
+   * exited (START_INTERRUPTED) and that `stop` removes entirely; `start` of the same request then
+   * stops the leftovers and starts afresh. The phase becomes `started` once every container runs.
+   */
   async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
     const { id, spec } = request;
     if (!INSTANCE_ID.test(id)) throw new RuntimeStartError(`Cannot start instance ${JSON.stringify(id)}: the id must be letters, digits, ".", "_" or "-"`);
@@ -106,7 +121,9 @@ export class RuncRuntime implements Runtime, LogSource {
     if (existing) await this.stop(id, 0);
     const layout = new InstanceLayout(this.#stateDir, id);
     this.#busy.add(id);
+    this.#starting.add(id);
     try {
+      await this.#step('record');
       await mkdir(layout.dir, { recursive: true });
       const record: InstanceRecord = {
         id,
@@ -114,23 +131,28 @@ export class RuncRuntime implements Runtime, LogSource {
         namespace: request.namespace,
         address: null,
         startedAt: Date.now(),
+        phase: 'starting',
         containers: spec.containers.map((c) => ({ name: c.name, runcName: `${id}-${c.name}`, restart: c.restart })),
       };
       // Written first, so that a crash at any later step leaves something `stop` can clean up.
       await writeInstanceRecord(layout.record, record);
-      const [network, images] = await Promise.all([
-        this.#network.attach(id, 'netns', request.namespace),
-        Promise.all(spec.containers.map((c) => this.#pull(id, c.image, signal))),
-      ]);
+      const attaching = this.#step('network').then(() => this.#network.attach(id, 'netns', request.namespace));
+      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => this.#pull(id, c.image, signal))));
+      // Both settle before either failure is thrown, so nothing is still attaching while `stop` cleans up.
+      const [network, images] = await settleBoth(attaching, pulling);
       record.address = network.address;
+      for (const [i, image] of images.entries()) (record.containers[i] as ContainerRecord).digest = image.digest;
       await writeInstanceRecord(layout.record, record);
+      await this.#step('files');
       await writeFile(layout.resolvConf, resolvConf(network.dns));
       await writeFile(layout.hosts, hostsFile(id, network.address));
       for (const [i, container] of spec.containers.entries()) {
         abortIfAborted(id, signal);
         const image = images[i] as PulledImage;
         const containerRecord = record.containers[i] as ContainerRecord;
+        await this.#step('mount');
         await this.#prepareBundle(layout, container.name, image);
+        await this.#step('spec');
         const config = buildRuncSpec({
           instanceId: id,
           app: request.app,
@@ -144,17 +166,35 @@ export class RuncRuntime implements Runtime, LogSource {
           hostsPath: layout.hosts,
         });
         await writeFile(join(layout.bundle(container.name), 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        await this.#step('launch');
         await this.#launch(layout, containerRecord);
+        await this.#step('wait-running');
         await this.#waitRunning(layout, containerRecord, signal);
       }
+      record.phase = 'started';
+      await writeInstanceRecord(layout.record, record);
       this.#busy.delete(id);
+      this.#starting.delete(id);
       return (await this.inspect(id)) as RuntimeInstance;
     } catch (error) {
       this.#busy.delete(id);
+      this.#starting.delete(id);
+      if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.
       await this.stop(id, 0).catch(() => {});
       if (error instanceof RuntimeStartError) throw error;
       throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
     }
+  }
+
+  /** Digests of the images of every instance in the state directory, running or not yet stopped. */
+  async imagesInUse(): Promise<Set<string>> {
+    const digests = new Set<string>();
+    for (const record of await this.#records()) for (const c of record.containers) if (c.digest) digests.add(c.digest);
+    return digests;
+  }
+
+  async #step(step: StartStep): Promise<void> {
+    await this.#faults?.beforeStep?.(step);
   }
 
   async stop(id: string, timeoutMs: number): Promise<void> {
@@ -173,8 +213,7 @@ export class RuncRuntime implements Runtime, LogSource {
         await this.#waitGone(names, 5_000);
       }
       for (const name of names) await this.#exec(runcDelete(this.#runc, name));
-      // The shim writes the exit file once runc returns; wait for it so it does not race the removal below.
-      await waitFor(async () => (await Promise.all(containers.map((c) => this.#shimDone(layout, c.name)))).every(Boolean), 3_000);
+      await this.#waitShimsGone(layout, names);
       await this.#unmountUnder(layout.dir);
       await this.#removeCgroups(id, containers.map((c) => c.name));
       await this.#network.detach(id);
@@ -187,7 +226,7 @@ export class RuncRuntime implements Runtime, LogSource {
 
   async inspect(id: string): Promise<RuntimeInstance | null> {
     if (!INSTANCE_ID.test(id)) return null;
-    const record = await readInstanceRecord(new InstanceLayout(this.#stateDir, id).record);
+    const record = await this.#readRecord(id);
     return record ? this.#view(record, await this.#runcList()) : null;
   }
 
@@ -224,7 +263,8 @@ export class RuncRuntime implements Runtime, LogSource {
     const running = await this.#runcList();
     const restarted: string[] = [];
     for (const record of await this.#records()) {
-      if (this.#busy.has(record.id)) continue;
+      // A start interrupted by a crash is the agent's to stop, not ours to restart.
+      if (this.#busy.has(record.id) || record.phase === 'starting') continue;
       const layout = new InstanceLayout(this.#stateDir, record.id);
       for (const container of record.containers) {
         const status = await this.#status(layout, container, running);
@@ -317,7 +357,9 @@ export class RuncRuntime implements Runtime, LogSource {
 
   async #view(record: InstanceRecord, running: Map<string, RuncListEntry>): Promise<RuntimeInstance> {
     const layout = new InstanceLayout(this.#stateDir, record.id);
-    const base = { id: record.id, address: record.address, startedAt: record.startedAt };
+    const images = Object.fromEntries(record.containers.flatMap((c) => (c.digest ? [[c.name, c.digest] as const] : [])));
+    const base = { id: record.id, address: record.address, startedAt: record.startedAt, images };
+    if (record.phase === 'starting' && !this.#starting.has(record.id)) return { ...base, state: 'exited', exitCode: null, message: START_INTERRUPTED };
     const exits: { name: string; exitCode: number | null }[] = [];
     let alive = false;
     for (const container of record.containers) {
@@ -354,8 +396,35 @@ export class RuncRuntime implements Runtime, LogSource {
   async #records(): Promise<InstanceRecord[]> {
     const dir = InstanceLayout.instancesDir(this.#stateDir);
     const ids = await readdir(dir).catch(() => [] as string[]);
-    const records = await Promise.all(ids.map((id) => readInstanceRecord(new InstanceLayout(this.#stateDir, id).record)));
+    const records = await Promise.all(ids.filter((id) => INSTANCE_ID.test(id)).map((id) => this.#readRecord(id)));
     return records.filter((r): r is InstanceRecord => r !== null);
+  }
+
+  /**
+   * The instance's record; for a directory without one (a crash between `mkdir` and the first
+   * write), a record in phase `starting` with no containers, so that it is reported and stopped.
+   */
+  async #readRecord(id: string): Promise<InstanceRecord | null> {
+    const layout = new InstanceLayout(this.#stateDir, id);
+    const record = await readInstanceRecord(layout.record);
+    if (record || !(await exists(layout.dir))) return record;
+    return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', containers: [] };
+  }
+
+  /**
+   * Waits until no shim of the instance runs. A shim launched just before a crash may still be
+   * creating its container when `stop` kills: such a container is killed and deleted again.
+   */
+  async #waitShimsGone(layout: InstanceLayout, names: string[]): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (await waitFor(async () => (await shimPids(layout.dir)).length === 0, 3_000)) return;
+      if (Date.now() > deadline) throw new Error(`shims of instance ${layout.id} still running: ${(await shimPids(layout.dir)).join(', ')}`);
+      for (const name of names) {
+        await this.#exec(runcKill(this.#runc, name, 'KILL'));
+        await this.#exec(runcDelete(this.#runc, name));
+      }
+    }
   }
 
   /** True when none of `names` is still running (or stopped but undeleted) by `timeoutMs`. */
@@ -364,10 +433,6 @@ export class RuncRuntime implements Runtime, LogSource {
       const list = await this.#runcList();
       return names.every((n) => list.get(n)?.status !== 'running' && list.get(n)?.status !== 'created');
     }, timeoutMs);
-  }
-
-  async #shimDone(layout: InstanceLayout, container: string): Promise<boolean> {
-    return (await exists(layout.exitFile(container))) || !(await this.#shimAlive(layout, container));
   }
 
   async #shimAlive(layout: InstanceLayout, container: string): Promise<boolean> {
@@ -396,6 +461,26 @@ export class RuncRuntime implements Runtime, LogSource {
       }
     }
   }
+}
+
+/** Pids of the shims whose exit file is in `dir` (found in /proc: the pid file may not be written yet). */
+async function shimPids(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv[3] === 'bubo-runc-shim' && argv[4]?.startsWith(`${dir}/`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Awaits both; then throws the first failure (a SimulatedCrash first), or returns both values. */
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  const failures = [ra, rb].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const failure = failures.find((f) => f instanceof SimulatedCrash) ?? failures[0];
+  if (failures.length > 0) throw failure;
+  return [(ra as PromiseFulfilledResult<A>).value, (rb as PromiseFulfilledResult<B>).value];
 }
 
 function shimPidFile(layout: InstanceLayout, container: string): string {
