@@ -2,6 +2,7 @@ import type { AssignmentsResponse } from '../api/agent-protocol.js';
 import { isTerminal } from '../domain/instance.js';
 import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
+import { waitForChange } from './wait-for-change.js';
 import { pinnedSpec } from './pinned-spec.js';
 
 export const ASSIGNMENTS_COUNTER = 'assignments';
@@ -16,15 +17,8 @@ export async function getAssignments(
   input: { hostId: string; index: number; waitMs: number; signal?: AbortSignal | undefined },
 ): Promise<AssignmentsResponse> {
   const host = await findHost(ctx.store, input.hostId);
-  let index = await ctx.store.getCounter(ASSIGNMENTS_COUNTER);
-  if (index === input.index && input.waitMs > 0) {
-    const timeout = AbortSignal.timeout(input.waitMs);
-    const signal = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;
-    // Re-check after each wake-up: a notify may concern other hosts only, but answering with an
-    // unchanged set is harmless and keeps the loop simple.
-    await ctx.notifier.wait(signal);
-    index = await ctx.store.getCounter(ASSIGNMENTS_COUNTER);
-  }
+  // A wake-up may concern other hosts only; answering with an unchanged set is harmless.
+  const index = await waitForChange(ctx, ASSIGNMENTS_COUNTER, input);
   const instances = (await ctx.store.listInstances({ hostId: host.id })).filter((i) => !isTerminal(i.state));
   const out = [];
   for (const instance of instances) {

@@ -1,5 +1,6 @@
 import type { CatalogEntry, CatalogResponse } from '../api/catalog.js';
 import type { CoreContext } from './core-context.js';
+import { waitForChange } from './wait-for-change.js';
 
 export const CATALOG_COUNTER = 'catalog';
 
@@ -11,12 +12,7 @@ export async function getCatalog(
   ctx: CoreContext,
   input: { index: number; waitMs: number; signal?: AbortSignal | undefined },
 ): Promise<CatalogResponse> {
-  let index = await ctx.store.getCounter(CATALOG_COUNTER);
-  if (index === input.index && input.waitMs > 0) {
-    const timeout = AbortSignal.timeout(input.waitMs);
-    await ctx.notifier.wait(input.signal ? AbortSignal.any([timeout, input.signal]) : timeout);
-    index = await ctx.store.getCounter(CATALOG_COUNTER);
-  }
+  const index = await waitForChange(ctx, CATALOG_COUNTER, input);
   const [apps, instances, hosts] = await Promise.all([
     ctx.store.listApps(),
     ctx.store.listInstances({ live: true }),

@@ -93,12 +93,16 @@ describe.skipIf(!isRoot)('instances as runc containers', () => {
   });
 
   it('answers the app name from the resolver bubo wrote into the containers', async () => {
+    let lastLookup = '';
     const up = await running();
     const name = `${up[0]!.id}-web`;
     const answer = await waitFor('the app name to resolve', async () => {
-      const out = await sh(['runc', 'exec', name, '/bin/busybox', 'nslookup', 'hello.default.bubo.internal']).catch(() => '');
+      const out = await sh(['runc', 'exec', name, '/bin/busybox', 'nslookup', 'hello.default.bubo.internal']).catch((e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`);
+      lastLookup = out;
       return up.every((i) => out.includes(i.address!)) && out;
-    }, 20_000);
+    }, 20_000).catch((error) => {
+      throw new Error(`${(error as Error).message}; last answer: ${lastLookup}; agent: ${agent.output.slice(-2000)}`);
+    });
     expect(answer).toContain('10.213.1.1'); // the server that answered: the agent, on the bridge
     const missing = await sh(['runc', 'exec', name, '/bin/busybox', 'nslookup', 'nope.default.bubo.internal']).catch((e: { stdout?: string }) => e.stdout ?? '');
     expect(missing).toMatch(/NXDOMAIN|can't find/);
@@ -141,6 +145,18 @@ describe.skipIf(!isRoot)('instances as runc containers', () => {
     }, 30_000);
     expect(after).not.toBe(before);
     expect(await waitFor('HTTP again', () => httpGet(`http://${instance!.address}/`))).toContain('v1');
+  });
+
+  it('fails an instance of an image the registry does not have, with the registry\'s reason', async () => {
+    const ghost = { namespace: 'default', app: 'ghost' };
+    const task = `app = "ghost"\ngroup = "local"\ncount = 1\nruntime = "container"\n\n[resources]\ncpus = 0.1\nmemory = "32MiB"\ndisk = "16MiB"\n\n[[containers]]\nname = "main"\nimage = "${registry.host}/bubo/no-such-image:9.9"\n`;
+    await client.call('deploy', { body: { task } });
+    const failed = await waitFor('a failed instance', async () => (await client.call('getApp', { params: ghost })).instances.find((i) => i.state === 'failed'), 30_000);
+    expect(failed.message).toBe(`start failed: image ${registry.host}/bubo/no-such-image:9.9 not found in the registry`);
+    await client.call('destroyApp', { params: ghost });
+    await waitFor('ghost to be gone', async () => !(await client.call('listApps', {})).apps.some((a) => a.name === 'ghost'), 30_000).catch(async (error) => {
+      throw new Error(`${(error as Error).message}: ${JSON.stringify((await client.call('getApp', { params: ghost })).instances)}`);
+    });
   });
 
   it('destroys the app and leaves no network devices, namespaces, mounts, cgroups or nft rules behind', async () => {

@@ -137,7 +137,7 @@ export class RuncRuntime implements Runtime, LogSource {
       // Written first, so that a crash at any later step leaves something `stop` can clean up.
       await writeInstanceRecord(layout.record, record);
       const attaching = this.#step('network').then(() => this.#network.attach(id, 'netns', request.namespace));
-      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => this.#pull(id, c.image, signal))));
+      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => this.#pull(c.image, signal))));
       // Both settle before either failure is thrown, so nothing is still attaching while `stop` cleans up.
       const [network, images] = await settleBoth(attaching, pulling);
       record.address = network.address;
@@ -303,11 +303,13 @@ export class RuncRuntime implements Runtime, LogSource {
     }
   }
 
-  async #pull(id: string, image: string, signal?: AbortSignal): Promise<PulledImage> {
+  async #pull(image: string, signal?: AbortSignal): Promise<PulledImage> {
     try {
       return await this.#images.pull(image, signal ? { signal } : {});
     } catch (error) {
-      throw new RuntimeStartError(`Cannot start instance ${id}: image ${image}: ${(error as Error).message}`);
+      // Pull errors already name the image and say what is wrong with it.
+      const message = (error as Error).message;
+      throw new RuntimeStartError(message.includes(image) ? message : `image ${image}: ${message}`);
     }
   }
 
