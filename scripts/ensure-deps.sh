@@ -36,3 +36,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 npm run --silent build
+
+# Put `bubo` on the PATH (as root; otherwise run ./bin/bubo.js).
+if [ "$(id -u)" -eq 0 ] && [ "$(readlink -f /usr/local/bin/bubo 2>/dev/null)" != "$PWD/bin/bubo.js" ]; then
+  ln -sf "$PWD/bin/bubo.js" /usr/local/bin/bubo && echo "bubo: linked /usr/local/bin/bubo -> $PWD/bin/bubo.js"
+fi
