@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageCache } from './image-cache.js';
 import { buildTestImages } from './test-images.js';
-import { freePort, startTestRegistry, type TestRegistry } from './test-registry.js';
+import { type Registry, startRegistry } from '../../test/support/registry.js';
+import { freePort } from '../../test/support/server-process.js';
 
 /**
  * Token authentication as Docker Hub and most registries do it: the registry (docker-registry's
@@ -14,7 +15,7 @@ import { freePort, startTestRegistry, type TestRegistry } from './test-registry.
  * (htpasswd basic auth is not tested: apache2-utils, which makes bcrypt htpasswd files, is not installed.)
  */
 let dir: string;
-let registry: TestRegistry;
+let registry: Registry;
 let tokenServer: Server;
 const tokenRequests: string[] = [];
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => tokenServer.listen(tokenPort, '127.0.0.1', resolve));
-  registry = await startTestRegistry(join(dir, 'registry'), `  silly: { realm: "http://127.0.0.1:${tokenPort}/token", service: bubo-test }`);
+  registry = await startRegistry({ auth: { silly: { realm: `http://127.0.0.1:${tokenPort}/token`, service: 'bubo-test' } } });
   const layout = join(dir, 'layout');
   await buildTestImages(layout, join(dir, 'work'));
   const { runCommand } = await import('../exec/run-command.js');

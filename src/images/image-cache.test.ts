@@ -10,7 +10,8 @@ import { ImageCache, type ImageCacheOptions } from './image-cache.js';
 import { ImagePullError } from './image-pull-error.js';
 import { sha256Digest } from './sha256-digest.js';
 import { buildTestImages, pushTestImage } from './test-images.js';
-import { freePort, startTestRegistry, type TestRegistry } from './test-registry.js';
+import { type Registry, startRegistry } from '../../test/support/registry.js';
+import { freePort } from '../../test/support/server-process.js';
 import { blobPath } from './verify-image-blobs.js';
 
 /** Runs commands for real and records each argv. */
@@ -26,7 +27,7 @@ function recordingExecutor(inner: Executor = runCommand) {
 }
 
 let dir: string;
-let registry: TestRegistry;
+let registry: Registry;
 let layout: string;
 let bb: string;
 let wh: string;
@@ -41,7 +42,7 @@ function newCache(options: Partial<ImageCacheOptions> = {}) {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bubo-images-'));
-  registry = await startTestRegistry(join(dir, 'registry'));
+  registry = await startRegistry();
   layout = join(dir, 'src-layout');
   await buildTestImages(layout, join(dir, 'work'));
   bb = `${registry.host}/bubo-test/bb:1.0`;

@@ -11,27 +11,37 @@ export interface LocalRegistry {
   stop(): Promise<void>;
 }
 
+export interface LocalRegistryOptions {
+  /** Config, pid file and (under `data/`) the stored images. */
+  dataDir: string;
+  /** Default `127.0.0.1:5055`. */
+  host?: string;
+  binary?: string;
+  /**
+   * Use a registry already answering on `host` (default true: a `bubo up` that crashed left its
+   * registry running). It is ours to stop again if the pid file in `dataDir` names it.
+   */
+  reuse?: boolean;
+  /** The config's `auth` section (e.g. a token realm for tests); none by default. */
+  auth?: Record<string, unknown>;
+}
+
 /**
- * Debian's docker-registry on loopback for `bubo up` and tests. Its packaged config listens on
- * every interface with auth, so this writes its own: loopback only, storage under `dataDir`.
- * A registry already answering on the address (a previous `bubo up` that crashed) is reused.
+ * Debian's docker-registry on loopback, for `bubo up` and tests. Its packaged config listens on
+ * every interface with htpasswd auth, so this writes its own: one address, storage in `dataDir`.
  */
-export async function startLocalRegistry(options: { dataDir: string; host?: string; binary?: string }): Promise<LocalRegistry> {
+export async function startLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
   const host = options.host ?? '127.0.0.1:5055';
   const pidFile = join(options.dataDir, 'registry.pid');
-  if (await answers(host)) {
-    // Ours if a previous run in this directory started it and crashed: take it back.
+  const configPath = join(options.dataDir, 'registry.yml');
+  if (options.reuse !== false && (await answers(host))) {
     const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-    const ours = pid > 0 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(join(options.dataDir, 'registry.yml'));
+    const ours = pid > 0 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(configPath);
     return { host, owned: ours, stop: ours ? () => stopPid(pid) : async () => {} };
   }
   await mkdir(options.dataDir, { recursive: true });
-  const config = join(options.dataDir, 'registry.yml');
-  await writeFile(
-    config,
-    `version: 0.1\nlog: { level: warn }\nstorage: { filesystem: { rootdirectory: ${JSON.stringify(join(options.dataDir, 'data'))} }, delete: { enabled: true } }\nhttp: { addr: ${host} }\n`,
-  );
-  const child = spawn(options.binary ?? 'docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await writeFile(configPath, registryConfig(join(options.dataDir, 'data'), host, options.auth));
+  const child = spawn(options.binary ?? 'docker-registry', ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (d) => (output = (output + d).slice(-4000)));
   const failed = new Promise<never>((_, reject) => {
@@ -47,10 +57,22 @@ export async function startLocalRegistry(options: { dataDir: string; host?: stri
       child.kill('SIGKILL');
       throw new DomainError('registry_failed', `docker-registry did not answer on ${host} within 10 s: ${output.trim()}`);
     }
-    await Promise.race([new Promise((r) => setTimeout(r, 50)), failed]);
+    await Promise.race([new Promise((r) => setTimeout(r, 25)), failed]);
   }
   if (child.pid) await writeFile(pidFile, `${child.pid}\n`);
   return { host, owned: true, stop: () => stopChild(child) };
+}
+
+/** JSON is YAML: paths need no quoting rules. */
+export function registryConfig(rootdirectory: string, addr: string, auth?: Record<string, unknown>): string {
+  const config = {
+    version: 0.1,
+    log: { level: 'warn', accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory }, delete: { enabled: true } },
+    http: { addr },
+    ...(auth ? { auth } : {}),
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
 }
 
 async function answers(host: string): Promise<boolean> {
