@@ -122,7 +122,6 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       return undefined;
     }
     void followCatalog(client, (catalog) => server.update(catalog), dnsAbort.signal, { stateFile, log });
-    log(`DNS on ${address}:${port} for *.bubo.internal`);
     return server;
   }
 
