@@ -9,7 +9,7 @@ import { ImageCache } from '../../src/images/image-cache.js';
 import { HostNetwork } from '../../src/net/host-network.js';
 import { RuncRuntime } from '../../src/runtimes/runc/runc-runtime.js';
 import type { TaskSpec } from '../../src/taskfile/task-spec.js';
-import { buildBenchImage } from './build-bench-image.js';
+import { buildTestImages } from '../../src/image-builder/build-test-images.js';
 
 // npx tsx bench/start/run.ts [--starts N] [--json]   (root; runc, umoci, skopeo, iproute2, nftables)
 const { values } = parseArgs({ options: { starts: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } } });
@@ -48,7 +48,9 @@ function runDetached(argv: string[]): Promise<void> {
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 try {
-  const image = await buildBenchImage(join(dir, 'image'));
+  // The busybox httpd test image (built from Debian packages, cached by its inputs).
+  const { httpdV1 } = await buildTestImages();
+  const image = `oci:${httpdV1.layout}:${httpdV1.tag}`;
   await network.setupHost();
   const pulled = await images.pull(image); // cached from here on: the benchmark excludes the pull
 
