@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the project needs at run or test time (later features add runc, qemu, nginx...).
-DEBIAN_PACKAGES=(nodejs npm python3 make g++ iproute2 runc skopeo umoci docker-registry nftables busybox-static redis-server e2fsprogs jq dnsutils)
+# Debian packages the project needs at run or test time (qemu + kmod + cpio + xz for the guest kit,
+# nginx for lb hosts, wrk/dnsperf/dnsmasq-base for load tests and benchmarks).
+DEBIAN_PACKAGES=(nodejs npm python3 make g++ iproute2 runc skopeo umoci docker-registry nftables busybox-static redis-server e2fsprogs jq dnsutils qemu-system-x86 qemu-utils kmod cpio xz-utils nginx wrk dnsperf dnsmasq-base socat)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

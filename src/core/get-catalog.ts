@@ -27,7 +27,7 @@ export async function getCatalog(
     services.push({
       app: app.name,
       namespace: app.namespace,
-      ports: release.spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+      ports: release.spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, public: p.public })),
       instances: serving.map((i) => ({ id: i.id, address: i.address!, host: hostNames.get(i.hostId) ?? i.hostId })),
     });
   }

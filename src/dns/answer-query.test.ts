@@ -10,16 +10,16 @@ const catalog = buildCatalogSnapshot({
       app: 'shop',
       namespace: 'default',
       ports: [
-        { name: 'http', port: 8080, protocol: 'http' },
-        { name: 'metrics', port: 9100, protocol: 'tcp' },
-        { name: 'syslog', port: 514, protocol: 'udp' },
+        { name: 'http', port: 8080, protocol: 'http', public: null },
+        { name: 'metrics', port: 9100, protocol: 'tcp', public: null },
+        { name: 'syslog', port: 514, protocol: 'udp', public: null },
       ],
       instances: [
         { id: 'shop-web-0a1b2c3d', address: '10.88.1.2', host: 'h1' },
         { id: 'shop-web-4e5f6a7b', address: '10.88.2.3', host: 'h2' },
       ],
     },
-    { app: 'cache', namespace: 'default', ports: [{ name: 'redis', port: 6379, protocol: 'tcp' }], instances: [] },
+    { app: 'cache', namespace: 'default', ports: [{ name: 'redis', port: 6379, protocol: 'tcp', public: null }], instances: [] },
     { app: 'Api', namespace: 'Team-B', ports: [], instances: [{ id: 'api-main-99aa00bb', address: '10.88.3.4', host: 'h3' }] },
   ],
 });

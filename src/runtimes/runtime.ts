@@ -84,3 +84,22 @@ export class RuntimeStartError extends Error {
     this.name = 'RuntimeStartError';
   }
 }
+
+/** What a command run inside an instance returned (output is stdout and stderr, truncated). */
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+/**
+ * Optional ability: run a command inside a running instance (exec health checks, `bubo exec`).
+ * `container` null means the instance's first container. Rejects when the instance is gone;
+ * a command that cannot be found or times out resolves with a non-zero exit code and says why.
+ */
+export interface Exec {
+  exec(id: string, container: string | null, argv: string[], timeoutMs: number): Promise<ExecResult>;
+}
+
+export function hasExec<R extends Runtime>(runtime: R): runtime is R & Exec {
+  return typeof (runtime as Partial<Exec>).exec === 'function';
+}

@@ -12,7 +12,7 @@ const catalog: CatalogResponse = {
     {
       app: 'shop',
       namespace: 'default',
-      ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+      ports: [{ name: 'http', port: 8080, protocol: 'http', public: null }],
       instances: [
         { id: 'shop-web-0a1b2c3d', address: '10.88.1.2', host: 'h1' },
         { id: 'shop-web-4e5f6a7b', address: '10.88.2.3', host: 'h2' },

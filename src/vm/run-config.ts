@@ -1,0 +1,54 @@
+/**
+ * The contract between the host and a microVM's guest init, shared by every microVM runtime
+ * (qemu, firecracker). The host writes it as `/run.json` on the instance's config disk; the guest
+ * init reads it there. Nothing in it ever goes on the kernel command line or into a host process's
+ * arguments (it carries resolved secrets).
+ *
+ * Disk order (virtio-blk, in the order the runtime attaches them):
+ *   vda = config disk (small ext4: run.json, read-only)
+ *   vdb = scratch disk (sparse ext4 made by the host, sized from resources.disk): per-container
+ *         overlay upper/work directories and scratch space
+ *   vdc, vdd, ... = image disks (read-only ext4, one per distinct image digest, `imageDisks` order)
+ *
+ * Kernel command line (the only other input): `console=ttyS0 quiet panic=-1 reboot=t
+ * tsc_early_khz=<host TSC kHz>` plus `bubo.config=/dev/vda`. The guest prints one line
+ * `BUBO_GUEST_READY` on the console once every container has been started.
+ */
+export interface RunConfig {
+  /** Format version; bumped on incompatible change (the guest refuses what it does not know). */
+  version: 1;
+  instanceId: string;
+  hostname: string;
+  /** null: no NIC (a run-to-completion job). */
+  network: GuestNetwork | null;
+  /** Index into the image disks (0 = vdc) for each container, by position. */
+  containers: GuestContainer[];
+  /** Digests in attach order: imageDisks[0] is vdc. */
+  imageDisks: string[];
+}
+
+export interface GuestNetwork {
+  /** `10.210.0.2/24` */
+  address: string;
+  gateway: string;
+  /** nameserver lines for every container's /etc/resolv.conf */
+  dns: string[];
+  /** Search domains for /etc/resolv.conf. */
+  search: string[];
+  mtu: number;
+}
+
+export interface GuestContainer {
+  name: string;
+  /** Index into `imageDisks`. */
+  imageDisk: number;
+  /** Full argv (entrypoint + cmd, task overrides applied). */
+  args: string[];
+  /** `KEY=value` entries, image env + task env + secrets, in that precedence. */
+  env: string[];
+  workdir: string;
+  /** `uid:gid` numbers, resolved by the host from the image's /etc/passwd and /etc/group. */
+  user: string;
+  restart: 'always' | 'on-failure' | 'never';
+  stopTimeoutMs: number;
+}
