@@ -67,6 +67,8 @@ export async function runPersistedBench(opts: { instances: number; hosts: number
       state: 'pending',
       address: null,
       message: '',
+      health: 'none',
+      healthMessage: '',
       createdAt: now,
       updatedAt: now,
     }));

@@ -29,7 +29,7 @@ function spec(image: string): TaskSpec {
     resources: { cpus: 0.1, memory_mib: 32, disk_mib: 16 },
     containers: [{ name: 'main', image, command: null, args: null, env: {}, workdir: null, user: null, secrets: [], restart: 'never', stop_timeout_ms: 1000 }],
     ports: [], check: null, volumes: [],
-    deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000 },
+    deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 },
   };
 }
 

@@ -82,6 +82,10 @@ export const StatusReport = z.strictObject({
         message: z.string().max(4000).optional(),
         /** Container name → digest of the image it runs (reported once running). */
         images: z.record(z.string().max(63), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'a sha256 digest')).optional(),
+        /** The health check's verdict (`none` without a check); absent = unchanged. */
+        health: z.enum(['none', 'unknown', 'healthy', 'unhealthy']).optional(),
+        /** The failing check's output, or why the health changed. */
+        health_message: z.string().max(4000).optional(),
       }),
     )
     .max(10_000),

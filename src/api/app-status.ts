@@ -10,6 +10,10 @@ export const InstanceView = z.object({
   state: z.enum(['pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'lost']),
   address: z.string().nullable(),
   message: z.string(),
+  /** `none` without a [check]; `unknown` until it passes; `healthy` / `unhealthy`. */
+  health: z.enum(['none', 'unknown', 'healthy', 'unhealthy']),
+  /** The failing check's output, when there is one. */
+  health_message: z.string(),
 });
 export type InstanceView = z.infer<typeof InstanceView>;
 
@@ -21,6 +25,8 @@ export const AppStatus = z.object({
   /** Instances wanted now: 0 while stopped. */
   desired: z.number().int(),
   running: z.number().int(),
+  /** Running and passing the health check (or running without one): what DNS and the load balancer list. */
+  healthy: z.number().int(),
   count: z.number().int(),
   stopped: z.boolean(),
   destroying: z.boolean(),

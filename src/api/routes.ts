@@ -17,6 +17,7 @@ import { EventList } from './event-view.js';
 import { GroupList } from './group-view.js';
 import { HostList, HostView } from './host-view.js';
 import { ReleaseList } from './release-view.js';
+import { RollbackRequest } from './rollback-request.js';
 import { ScaleRequest } from './scale-request.js';
 
 /**
@@ -58,6 +59,7 @@ export const routes = {
   listApps: { method: 'GET', path: '/v1/apps', summary: 'Status of every app', auth: true, query: StatusQuery, status: 200, response: AppStatusList },
   getApp: { method: 'GET', path: '/v1/apps/:namespace/:app', summary: 'Status of one app', auth: true, params: AppParams, status: 200, response: AppStatus },
   scaleApp: { method: 'POST', path: '/v1/apps/:namespace/:app/scale', summary: 'Change the instance count', auth: true, params: AppParams, body: ScaleRequest, status: 200, response: AppStatus },
+  rollbackApp: { method: 'POST', path: '/v1/apps/:namespace/:app/rollback', summary: 'Deploy an earlier release again (the previous one by default)', auth: true, params: AppParams, body: RollbackRequest, status: 201, response: DeployResponse },
   stopApp: { method: 'POST', path: '/v1/apps/:namespace/:app/stop', summary: 'Stop every instance, keep the app', auth: true, params: AppParams, status: 200, response: AppStatus },
   destroyApp: { method: 'DELETE', path: '/v1/apps/:namespace/:app', summary: 'Stop every instance and delete the app', auth: true, params: AppParams, status: 202, response: Destroyed },
   appLogs: { method: 'GET', path: '/v1/apps/:namespace/:app/logs', summary: 'Container output of an app\'s instances, streamed as NDJSON (one line per container line)', auth: true, params: AppParams, query: AppLogsQuery, status: 200, response: AppLogLine, stream: true },
@@ -71,7 +73,7 @@ export const routes = {
   agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, body: RegisterRequest, status: 200, response: RegisterResponse },
   agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, body: HeartbeatRequest, status: 200, response: Ok },
   agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
-  agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (running instances per app) for DNS', auth: true, query: CatalogQuery, status: 200, response: CatalogResponse },
+  agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (serving instances per app) for DNS and load balancers', auth: true, query: CatalogQuery, status: 200, response: CatalogResponse },
   agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, body: StatusReport, status: 200, response: Ok },
 } as const satisfies Record<string, RouteDef>;
 

@@ -10,6 +10,7 @@ import { registerHost } from './commands/register-host.js';
 import { registerHosts } from './commands/register-hosts.js';
 import { registerLogs } from './commands/register-logs.js';
 import { registerReleases } from './commands/register-releases.js';
+import { registerRollback } from './commands/register-rollback.js';
 import { registerScale } from './commands/register-scale.js';
 import { registerServer } from './commands/register-server.js';
 import { registerStatus } from './commands/register-status.js';
@@ -55,6 +56,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerStop,
     registerDestroy,
     registerReleases,
+    registerRollback,
     registerHost,
     registerEvents,
     registerLogs,

@@ -20,6 +20,7 @@ const appStatus = {
   release: 2,
   desired: 5,
   running: 3,
+  healthy: 3,
   count: 5,
   stopped: false,
   destroying: false,

@@ -83,6 +83,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
       toRelease: version,
       status: 'running',
       message: `rolling out release ${version}`,
+      switchedAt: null,
       createdAt: now,
       updatedAt: now,
     };

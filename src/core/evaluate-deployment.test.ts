@@ -9,10 +9,10 @@ const app: App = {
   destroying: false, release: 2, overProvision: false, createdAt: 0, updatedAt: 0,
 };
 const deployment: Deployment = {
-  id: 'd1', appId: app.id, fromRelease: 1, toRelease: 2, status: 'running', message: '', createdAt: 1_000, updatedAt: 1_000,
+  id: 'd1', appId: app.id, fromRelease: 1, toRelease: 2, status: 'running', message: '', switchedAt: null, createdAt: 1_000, updatedAt: 1_000,
 };
 function inst(release: number, state: InstanceState, message = ''): Instance {
-  return { id: `i${Math.random()}`, appId: app.id, release, hostId: 'h', slot: 0, desired: 'run', state, address: null, message, createdAt: 0, updatedAt: 0 };
+  return { id: `i${Math.random()}`, appId: app.id, release, hostId: 'h', slot: 0, desired: 'run', state, address: null, message, health: 'none', healthMessage: '', createdAt: 0, updatedAt: 0 };
 }
 
 describe('evaluateDeployment', () => {
@@ -28,7 +28,18 @@ describe('evaluateDeployment', () => {
 
   it('names the last failure when it gives up', () => {
     const verdict = evaluateDeployment(deployment, app, [inst(2, 'failed', 'start failed: no such image')], 60_000, 100_000);
-    expect(verdict?.message).toMatch(/did not reach 2 running within 60s.*last failure: start failed: no such image/);
+    expect(verdict?.message).toMatch(/did not reach 2 healthy within 60s.*last failure: start failed: no such image/);
+  });
+
+  it('does not count instances that run but have not passed their health check', () => {
+    const unhealthy = { ...inst(2, 'running'), health: 'unhealthy' as const, healthMessage: 'HTTP 500 from http://10.0.0.2:80/' };
+    const healthy = { ...inst(2, 'running'), health: 'healthy' as const };
+    expect(evaluateDeployment(deployment, app, [healthy, unhealthy], 60_000, 2_000)).toBeNull();
+    expect(evaluateDeployment(deployment, app, [healthy, { ...healthy, id: 'other' }], 60_000, 2_000)?.status).toBe('succeeded');
+    const verdict = evaluateDeployment(deployment, app, [healthy, unhealthy], 60_000, 100_000);
+    expect(verdict?.message).toBe(
+      'release 2 did not reach 2 healthy within 60s (1 serving, 1 running but not healthy, 0 old still live); last failure: health check: HTTP 500 from http://10.0.0.2:80/',
+    );
   });
 
   it('is superseded when the app moved on to another release or was destroyed', () => {

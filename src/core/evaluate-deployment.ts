@@ -1,10 +1,11 @@
 import type { App } from '../domain/app.js';
 import type { Deployment, DeploymentStatus } from '../domain/deployment.js';
-import { type Instance, isTerminal } from '../domain/instance.js';
+import { type Instance, isServing, isTerminal } from '../domain/instance.js';
 
 /**
- * Pure verdict on a running deployment: done when the target release runs `count` instances and
- * no instance of another release is left; failed when its healthy deadline passed first.
+ * Pure verdict on a running deployment: done when the target release serves `count` instances
+ * (running and passing their health check) and no instance of another release is left; failed
+ * when its healthy deadline passed first (the caller then rolls back).
  * Returns null while it is still in progress.
  */
 export function evaluateDeployment(
@@ -19,21 +20,23 @@ export function evaluateDeployment(
     return { status: 'superseded', message: `superseded by release ${app.release}` };
   }
   const desired = app.stopped ? 0 : app.count;
-  const running = instances.filter(
-    (i) => i.release === deployment.toRelease && i.desired === 'run' && i.state === 'running',
-  ).length;
+  const target = instances.filter((i) => i.release === deployment.toRelease && i.desired === 'run');
+  const running = target.filter(isServing).length;
   const oldLive = instances.filter((i) => i.release !== deployment.toRelease && !isTerminal(i.state)).length;
   if (running >= desired && oldLive === 0) {
-    return { status: 'succeeded', message: `release ${deployment.toRelease} running ${running}/${desired}` };
+    return { status: 'succeeded', message: `release ${deployment.toRelease} serving ${running}/${desired}` };
   }
   if (now - deployment.createdAt > healthyDeadlineMs) {
     const failures = instances
-      .filter((i) => i.release === deployment.toRelease && i.state === 'failed' && i.message)
-      .map((i) => i.message);
+      .filter((i) => i.release === deployment.toRelease && ((i.state === 'failed' && i.message) || i.healthMessage))
+      .sort((a, b) => a.updatedAt - b.updatedAt)
+      .map((i) => (i.state === 'failed' && i.message ? i.message : `health check: ${i.healthMessage}`));
     const last = failures.length > 0 ? `; last failure: ${failures[failures.length - 1]}` : '';
+    const unhealthy = target.filter((i) => i.state === 'running' && !isServing(i)).length;
+    const detail = `${running} serving${unhealthy > 0 ? `, ${unhealthy} running but not healthy` : ''}, ${oldLive} old still live`;
     return {
       status: 'failed',
-      message: `release ${deployment.toRelease} did not reach ${desired} running within ${Math.round(healthyDeadlineMs / 1000)}s (${running} running, ${oldLive} old still live)${last}`,
+      message: `release ${deployment.toRelease} did not reach ${desired} healthy within ${Math.round(healthyDeadlineMs / 1000)}s (${detail})${last}`,
     };
   }
   return null;

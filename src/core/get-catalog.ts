@@ -1,4 +1,5 @@
 import type { CatalogEntry, CatalogResponse } from '../api/catalog.js';
+import { catalogInstances } from './catalog-instances.js';
 import type { CoreContext } from './core-context.js';
 import { waitForChange } from './wait-for-change.js';
 
@@ -23,7 +24,13 @@ export async function getCatalog(
   for (const app of apps) {
     if (app.release === null) continue;
     const release = await ctx.releases.get(ctx.store, app.id, app.release);
-    const serving = instances.filter((i) => i.appId === app.id && i.desired === 'run' && i.state === 'running' && i.address);
+    const deployment = await ctx.store.activeDeployment(app.id);
+    const target = deployment ? await ctx.releases.get(ctx.store, app.id, deployment.toRelease) : release;
+    const serving = catalogInstances(
+      instances.filter((i) => i.appId === app.id),
+      deployment,
+      target.spec.deploy,
+    );
     services.push({
       app: app.name,
       namespace: app.namespace,

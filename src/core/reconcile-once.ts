@@ -1,6 +1,7 @@
 import type { App } from '../domain/app.js';
 import type { BuboEvent } from '../domain/event.js';
-import type { Instance } from '../domain/instance.js';
+import type { Deployment } from '../domain/deployment.js';
+import { type Instance, isServing } from '../domain/instance.js';
 import { reconcile } from '../reconciler/reconcile.js';
 import type { ReconcileApp } from '../reconciler/reconcile-input.js';
 import type { ReconcilePlan } from '../reconciler/reconcile-plan.js';
@@ -19,7 +20,7 @@ import { event } from './record-event.js';
 import { specResources } from './spec-resources.js';
 
 const ACTOR = 'system';
-const IDLE_DEPLOY: DeploySpec = { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 300_000 };
+const IDLE_DEPLOY: DeploySpec = { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 300_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 };
 
 /** Last "cannot place" message per app, so a blocked app logs one event, not one per second. */
 export type BlockedMemo = Map<string, string>;
@@ -46,14 +47,26 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
   ]);
   const appsById = new Map(apps.map((a) => [a.id, a]));
   const reconcileApps: ReconcileApp[] = [];
+  const switches: { app: App; deployment: Deployment }[] = [];
   for (const app of apps) {
     const release = app.release === null ? undefined : await ctx.releases.get(ctx.store, app.id, app.release);
-    reconcileApps.push({
-      appId: app.id,
-      release: app.release,
-      count: app.stopped || app.destroying ? 0 : app.count,
-      deploy: release?.spec.deploy ?? IDLE_DEPLOY,
-    });
+    const count = app.stopped || app.destroying ? 0 : app.count;
+    const deploy = release?.spec.deploy ?? IDLE_DEPLOY;
+    let holdOld = false;
+    if (deploy.strategy === 'blue-green' && count > 0) {
+      const deployment = await ctx.store.activeDeployment(app.id);
+      if (deployment && deployment.toRelease === app.release) {
+        if (deployment.switchedAt === null) {
+          // Traffic switches in this pass once the whole new set serves; the grace starts now.
+          const serving = instances.filter((i) => i.appId === app.id && i.release === app.release && isServing(i)).length;
+          if (serving >= count) switches.push({ app, deployment });
+          holdOld = serving < count || deploy.switch_grace_ms > 0;
+        } else {
+          holdOld = now < deployment.switchedAt + deploy.switch_grace_ms;
+        }
+      }
+    }
+    reconcileApps.push({ appId: app.id, release: app.release, count, deploy, holdOld });
   }
   const plan = reconcile({
     now,
@@ -94,6 +107,9 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
         state: 'pending',
         address: null,
         message: '',
+        // With a check, an instance serves only once the agent reports it healthy.
+        health: release.spec.check ? 'unknown' : 'none',
+        healthMessage: '',
         createdAt: now,
         updatedAt: now,
       });
@@ -122,7 +138,17 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
     hostsDown: plan.hostsDown.length,
     changedAssignments: placed.length + plan.stop.length + plan.lost.length > 0,
   };
+  for (const { app, deployment } of switches) {
+    events.push(
+      event(now, ACTOR, 'deployment.switched', `deployment ${deployment.id}: every instance of release ${deployment.toRelease} is healthy; load balancer and DNS switched to it`, {
+        appId: app.id,
+        data: { deployment: deployment.id, release: deployment.toRelease },
+      }),
+    );
+  }
   await ctx.store.transaction(async (tx) => {
+    for (const { deployment } of switches) await tx.updateDeployment(deployment.id, { switchedAt: now, updatedAt: now });
+    if (switches.length > 0) await tx.incrementCounter(CATALOG_COUNTER);
     for (const hostId of plan.hostsDown) {
       await tx.updateHost(hostId, { status: 'down' });
       const name = hosts.find((h) => h.id === hostId)?.name ?? hostId;
@@ -203,13 +229,27 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
       const release = await ctx.releases.get(tx, app.id, deployment.toRelease);
       const verdict = evaluateDeployment(deployment, app, instances, release.spec.deploy.healthy_deadline_ms, now);
       if (verdict) {
-        await tx.updateDeployment(deployment.id, { ...verdict, updatedAt: now });
+        const rollBackTo = verdict.status === 'failed' ? await rollbackTarget(tx, deployment) : null;
+        const message = rollBackTo === null ? verdict.message : `${verdict.message}; rolled back to release ${rollBackTo}`;
+        await tx.updateDeployment(deployment.id, { status: verdict.status, message, updatedAt: now });
         out.push(
-          event(now, ACTOR, `deployment.${verdict.status}`, `deployment ${deployment.id} ${verdict.status}: ${verdict.message}`, {
+          event(now, ACTOR, `deployment.${verdict.status}`, `deployment ${deployment.id} ${verdict.status}: ${message}`, {
             appId: app.id,
             data: { deployment: deployment.id, release: deployment.toRelease },
           }),
         );
+        if (rollBackTo !== null) {
+          // The old release is still serving (nothing was taken away before new instances were
+          // healthy), so going back is only a matter of pointing the app at it again.
+          await tx.updateApp(app.id, { release: rollBackTo, updatedAt: now });
+          await tx.incrementCounter(CATALOG_COUNTER);
+          out.push(
+            event(now, ACTOR, 'deployment.rolled_back', `${app.id} rolled back from release ${deployment.toRelease} to ${rollBackTo}`, {
+              appId: app.id,
+              data: { deployment: deployment.id, from: deployment.toRelease, to: rollBackTo },
+            }),
+          );
+        }
       }
     }
     if (app.destroying && instances.every((i) => i.state === 'stopped' || i.state === 'failed' || i.state === 'lost')) {
@@ -220,6 +260,12 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
     }
   }
   return out;
+}
+
+/** Where a failed deployment goes back to: the release it came from, if it still exists. */
+async function rollbackTarget(tx: CoreContext['store'], deployment: Deployment): Promise<number | null> {
+  if (deployment.fromRelease === null || deployment.fromRelease === deployment.toRelease) return null;
+  return (await tx.getRelease(deployment.appId, deployment.fromRelease)) ? deployment.fromRelease : null;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

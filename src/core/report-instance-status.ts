@@ -33,9 +33,21 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
         );
         changed = true;
       }
-      if (instance.state === r.state && instance.address === address && instance.message === message) continue;
-      await tx.updateInstance(instance.id, { state: r.state, address, message, updatedAt: now });
+      const health = r.health ?? instance.health;
+      const healthMessage = r.health_message ?? (r.health === undefined ? instance.healthMessage : '');
+      if (instance.state === r.state && instance.address === address && instance.message === message && instance.health === health && instance.healthMessage === healthMessage) continue;
+      await tx.updateInstance(instance.id, { state: r.state, address, message, health, healthMessage, updatedAt: now });
       changed = true;
+      if (instance.health !== health && (health === 'healthy' || health === 'unhealthy')) {
+        const why = health === 'unhealthy' && healthMessage ? `: ${healthMessage}` : '';
+        events.push(
+          event(now, `host:${host.name}`, `instance.${health}`, `instance ${instance.id} ${health} on ${host.name}${why}`, {
+            appId: instance.appId,
+            hostId: host.id,
+            data: { instance: instance.id, release: instance.release, from: instance.health },
+          }),
+        );
+      }
       if (instance.state !== r.state) {
         const why = message ? `: ${message}` : '';
         events.push(

@@ -8,6 +8,11 @@ export interface Deployment {
   toRelease: number;
   status: DeploymentStatus;
   message: string;
+  /**
+   * Blue-green only: when every new instance was serving and the load balancer and DNS switched
+   * to the new set together; the old set is stopped `switch_grace` later. Null before.
+   */
+  switchedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -22,6 +22,13 @@ export function isTerminal(state: InstanceState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
+/**
+ * What the agent's health check says. `none`: the task has no check (running counts as serving);
+ * `unknown`: running but not yet passed its healthy threshold (in its grace period, or just
+ * restarted); `healthy` / `unhealthy`: per the thresholds.
+ */
+export type InstanceHealth = 'none' | 'unknown' | 'healthy' | 'unhealthy';
+
 export interface Instance {
   id: string;
   appId: string;
@@ -34,6 +41,17 @@ export interface Instance {
   address: string | null;
   /** Last reason reported for the state (exit code, runtime error...). */
   message: string;
+  health: InstanceHealth;
+  /** The last check's output when it failed, or why the health changed. */
+  healthMessage: string;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * Serving: may receive traffic (listed in DNS and the load balancer) and counts as available in
+ * a rollout. Running is not enough when the task has a health check: it must pass it.
+ */
+export function isServing(i: Pick<Instance, 'desired' | 'state' | 'health'>): boolean {
+  return i.desired === 'run' && i.state === 'running' && (i.health === 'none' || i.health === 'healthy');
 }

@@ -13,6 +13,7 @@ import { listReleases } from '../core/list-releases.js';
 import { recordHeartbeat } from '../core/record-heartbeat.js';
 import { registerHost } from '../core/register-host.js';
 import { reportInstanceStatus } from '../core/report-instance-status.js';
+import { rollbackApp } from '../core/rollback-app.js';
 import { scaleApp } from '../core/scale-app.js';
 import { setHostCordon } from '../core/set-host-cordon.js';
 import { streamAppLogs } from '../core/stream-app-logs.js';
@@ -47,6 +48,7 @@ export const handlers: Handlers = {
   listApps: (ctx, { query }) => listAppStatus(ctx, query.namespace),
   getApp: (ctx, { params }) => getAppStatus(ctx, params.namespace, params.app),
   scaleApp: (ctx, { params, body, actor }) => scaleApp(ctx, { ...params, ...body, actor }),
+  rollbackApp: (ctx, { params, body, actor }) => rollbackApp(ctx, { ...params, ...body, actor }),
   stopApp: (ctx, { params, actor }) => stopApp(ctx, { ...params, actor }),
   destroyApp: (ctx, { params, actor }) => destroyApp(ctx, { ...params, actor }),
   appLogs: (ctx, { params, query, signal, agentLogs }) =>

@@ -30,6 +30,8 @@ export function applyPlanInstantly(input: ReconcileInput, plan: ReconcilePlan, r
       state: 'running',
       address: null,
       message: '',
+      health: 'none',
+      healthMessage: '',
       createdAt: input.now,
       updatedAt: input.now,
     });

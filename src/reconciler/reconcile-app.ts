@@ -1,4 +1,4 @@
-import type { Instance } from '../domain/instance.js';
+import { type Instance, isServing } from '../domain/instance.js';
 import type { ReconcileApp } from './reconcile-input.js';
 import type { PlaceInstance, StopInstance } from './reconcile-plan.js';
 import { rolloutLimits } from './rollout-limits.js';
@@ -20,11 +20,13 @@ export interface AppDiff {
  * `live`: desired=run, not terminal, not lost in this plan. `vacated`: instances that just left a
  * slot (failed, lost...), per slot, so a placement can say which one it replaces.
  *
- * new = live of the target release, old = live of any other release. With no old instances this
- * fills slots 0..count-1 and stops the rest. With old instances it is a rolling update:
- *   - old instances not running are stopped at once (they serve nobody);
- *   - running old ones are stopped while running instances stay ≥ count − max_unavailable
- *     (all of them once count new ones run);
+ * new = live of the target release, old = live of any other release. "Serving" is running and
+ * passing its health check (`isServing`). With no old instances this fills slots 0..count-1 and
+ * stops the rest. With old instances it is a rolling update:
+ *   - old instances not serving are stopped at once (they serve nobody);
+ *   - serving old ones are stopped while serving instances stay ≥ count − max_unavailable
+ *     (all of them once count new ones serve), unless `holdOld` (blue-green before its switch
+ *     grace is over) keeps them;
  *   - new ones are placed while live stays < count + max_surge, free slots first.
  */
 export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacated: ReadonlyMap<number, VacatedSlot>): AppDiff {
@@ -57,14 +59,18 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
   const oldKept: Instance[] = [];
   const update = `rolling update to release ${release}`;
   for (const i of old) {
-    if (i.state === 'running') continue;
-    stop.push({ instanceId: i.id, reason: `${update}: old instance is ${i.state}` });
+    if (isServing(i)) continue;
+    const what = i.state === 'running' ? `${i.health} (health check)` : i.state;
+    stop.push({ instanceId: i.id, reason: `${update}: old instance is ${what}` });
     oldStopped.set(i.slot, i);
   }
-  const newRunning = (slot: number) => newBySlot.get(slot)?.state === 'running';
-  const availableNew = [...newBySlot.values()].filter((i) => i.state === 'running').length;
+  const newRunning = (slot: number) => {
+    const i = newBySlot.get(slot);
+    return i !== undefined && isServing(i);
+  };
+  const availableNew = [...newBySlot.values()].filter(isServing).length;
   const runningOld = old
-    .filter((i) => i.state === 'running')
+    .filter(isServing)
     .sort((a, b) => stopPriority(a) - stopPriority(b) || a.slot - b.slot || cmp(a.id, b.id));
   function stopPriority(i: Instance): number {
     if (i.slot >= count) return 0;
@@ -73,7 +79,9 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
   }
   let available = availableNew + runningOld.length;
   for (const i of runningOld) {
-    if (availableNew >= count || available - 1 >= count - maxUnavailable) {
+    // Blue-green never trades an old instance for a new one: the old set goes whole, after the switch.
+    const trade = app.deploy.strategy !== 'blue-green' && available - 1 >= count - maxUnavailable;
+    if (!app.holdOld && (availableNew >= count || trade)) {
       stop.push({ instanceId: i.id, reason: availableNew >= count ? `${update} complete` : update });
       oldStopped.set(i.slot, i);
       available--;
@@ -100,14 +108,14 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
   return { stop, place };
 }
 
-/** Among instances of one slot, keep the running one, then the oldest, so a duplicate never evicts a healthy copy. */
+/** Among instances of one slot, keep the serving one, then the oldest, so a duplicate never evicts a healthy copy. */
 function keeperFirst(a: Instance, b: Instance): number {
-  return Number(b.state === 'running') - Number(a.state === 'running') || a.createdAt - b.createdAt || cmp(a.id, b.id);
+  return Number(isServing(b)) - Number(isServing(a)) || a.createdAt - b.createdAt || cmp(a.id, b.id);
 }
 
-/** Non-running before running (cheapest to lose), then highest slot first. */
+/** Non-serving before serving (cheapest to lose), then highest slot first. */
 function stopOrder(a: Instance, b: Instance): number {
-  return Number(a.state === 'running') - Number(b.state === 'running') || b.slot - a.slot || cmp(a.id, b.id);
+  return Number(isServing(a)) - Number(isServing(b)) || b.slot - a.slot || cmp(a.id, b.id);
 }
 
 function byStopOrder(instances: readonly Instance[]): Instance[] {

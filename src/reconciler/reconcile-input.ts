@@ -10,6 +10,11 @@ export interface ReconcileApp {
   count: number;
   /** Of the target release: how a rollout may proceed. */
   deploy: DeploySpec;
+  /**
+   * Blue-green: keep every old instance that still serves, even once the new set serves in full,
+   * because traffic has not switched yet or the switch is inside its grace period.
+   */
+  holdOld?: boolean;
 }
 
 export interface ReconcileHost {

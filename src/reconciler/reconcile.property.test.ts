@@ -21,6 +21,8 @@ const appArb = (appId: string) =>
       max_unavailable: fc.integer({ min: 0, max: 2 }),
       max_surge: fc.integer({ min: 0, max: 2 }),
       healthy_deadline_ms: fc.constant(60_000),
+      drain_delay_ms: fc.constant(0),
+      switch_grace_ms: fc.constant(0),
     }),
   });
 
@@ -52,7 +54,7 @@ const inputArb: fc.Arbitrary<ReconcileInput> = fc
     hostTtlMs: 30_000,
     apps,
     hosts: [...hosts],
-    instances: instances.map((i, n): Instance => ({ ...i, id: `i${n}`, address: null, message: '', updatedAt: i.createdAt })),
+    instances: instances.map((i, n): Instance => ({ ...i, id: `i${n}`, address: null, message: '', health: 'none', healthMessage: '', updatedAt: i.createdAt })),
   }));
 
 /** Live per the reconciler's definition, given which instances the plan marks lost. */

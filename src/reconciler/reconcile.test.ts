@@ -151,4 +151,50 @@ describe('reconcile', () => {
     expect(plan.stop).toEqual([{ instanceId: 'a', reason: 'duplicate of b in slot 0' }]);
     expect(plan.place).toEqual([]);
   });
+
+  describe('with health checks', () => {
+    const old = (id: string, slot: number) => testInstance(id, { slot, health: 'healthy' });
+    const fresh = (id: string, slot: number, health: Instance['health']) => testInstance(id, { slot, release: 2, health });
+    const rolling = { release: 2, count: 2, deploy: testDeploy({ max_unavailable: 0, max_surge: 1 }) };
+
+    it('keeps every old instance while the new one runs but has not passed its check', () => {
+      const plan = reconcile(input([old('a', 0), old('b', 1), fresh('n0', 0, 'unknown')], rolling));
+      expect(plan.stop).toEqual([]);
+      expect(plan.place).toEqual([]); // the surge budget is taken by n0
+    });
+
+    it('stops one old instance once a new one is healthy, and places the next', () => {
+      const plan = reconcile(input([old('a', 0), old('b', 1), fresh('n0', 0, 'healthy')], rolling));
+      expect(stopped(plan)).toEqual(['a']);
+      expect(slots(plan)).toEqual([1]);
+    });
+
+    it('stops an old instance that fails its check at once: it serves nobody', () => {
+      const plan = reconcile(input([old('a', 0), testInstance('b', { slot: 1, health: 'unhealthy' }), fresh('n0', 0, 'unknown')], rolling));
+      expect(plan.stop).toEqual([{ instanceId: 'b', reason: 'rolling update to release 2: old instance is unhealthy (health check)' }]);
+    });
+
+    it('rolls back cleanly: instances of the abandoned release that never got healthy go at once', () => {
+      const back = { ...rolling, release: 1 };
+      const plan = reconcile(input([old('a', 0), old('b', 1), fresh('n0', 0, 'unknown')], back));
+      expect(stopped(plan)).toEqual(['n0']);
+      expect(plan.place).toEqual([]);
+    });
+
+    it('blue-green starts the whole new set at once and stops nothing before it serves', () => {
+      const bg = { release: 2, count: 2, deploy: testDeploy({ strategy: 'blue-green' }) };
+      const first = reconcile(input([old('a', 0), old('b', 1)], bg));
+      expect(slots(first)).toEqual([0, 1]);
+      expect(first.stop).toEqual([]);
+      const half = reconcile(input([old('a', 0), old('b', 1), fresh('n0', 0, 'healthy'), fresh('n1', 1, 'unknown')], bg));
+      expect(half.stop).toEqual([]);
+    });
+
+    it('blue-green keeps the old set while held (switch grace), then stops all of it together', () => {
+      const bg = { release: 2, count: 2, deploy: testDeploy({ strategy: 'blue-green' }) };
+      const all = [old('a', 0), old('b', 1), fresh('n0', 0, 'healthy'), fresh('n1', 1, 'healthy')];
+      expect(reconcile(input(all, { ...bg, holdOld: true })).stop).toEqual([]);
+      expect(stopped(reconcile(input(all, { ...bg, holdOld: false })))).toEqual(['a', 'b']);
+    });
+  });
 });

@@ -13,6 +13,8 @@ export function testInstance(id: string, overrides: Partial<Instance> = {}): Ins
     state: 'running',
     address: null,
     message: '',
+    health: 'none',
+    healthMessage: '',
     createdAt: 0,
     updatedAt: 0,
     ...overrides,
@@ -20,5 +22,5 @@ export function testInstance(id: string, overrides: Partial<Instance> = {}): Ins
 }
 
 export function testDeploy(overrides: Partial<DeploySpec> = {}): DeploySpec {
-  return { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, ...overrides };
+  return { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, drain_delay_ms: 0, switch_grace_ms: 0, ...overrides };
 }

@@ -87,6 +87,9 @@ export interface InstanceTable {
   message: string;
   created_at: number;
   updated_at: number;
+  /** Added by migration 0004 (health checks). */
+  health: string;
+  health_message: string;
 }
 
 export interface DeploymentTable {
@@ -98,6 +101,8 @@ export interface DeploymentTable {
   message: string;
   created_at: number;
   updated_at: number;
+  /** Added by migration 0004: blue-green switch time. */
+  switched_at: number | null;
 }
 
 export interface EventTable {

@@ -13,6 +13,7 @@ export function deploymentToRow(deployment: Deployment): DeploymentRow {
     message: deployment.message,
     created_at: deployment.createdAt,
     updated_at: deployment.updatedAt,
+    switched_at: deployment.switchedAt,
   };
 }
 
@@ -24,6 +25,7 @@ export function rowToDeployment(row: DeploymentRow): Deployment {
     toRelease: num(row.to_release),
     status: row.status as DeploymentStatus,
     message: row.message,
+    switchedAt: fromNullableNumberColumn(row.switched_at),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };
@@ -34,5 +36,6 @@ export function deploymentPatchToRow(patch: DeploymentPatch): Partial<Deployment
   if (patch.status !== undefined) row.status = patch.status;
   if (patch.message !== undefined) row.message = patch.message;
   if (patch.updatedAt !== undefined) row.updated_at = patch.updatedAt;
+  if (patch.switchedAt !== undefined) row.switched_at = patch.switchedAt;
   return row;
 }

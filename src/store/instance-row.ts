@@ -1,4 +1,4 @@
-import type { Instance, InstanceDesired, InstanceState } from '../domain/instance.js';
+import type { Instance, InstanceDesired, InstanceHealth, InstanceState } from '../domain/instance.js';
 import type { InstanceRow, InstanceTable } from './database-schema.js';
 import { fromNumberColumn as num } from './number-column.js';
 import type { InstancePatch } from './store.js';
@@ -16,6 +16,8 @@ export function instanceToRow(instance: Instance): InstanceRow {
     message: instance.message,
     created_at: instance.createdAt,
     updated_at: instance.updatedAt,
+    health: instance.health,
+    health_message: instance.healthMessage,
   };
 }
 
@@ -24,7 +26,7 @@ export function instanceToRow(instance: Instance): InstanceRow {
  * the bulk insert path binds them to SQL compiled once. `insertInstances` checks the two agree.
  */
 export function pushInstanceParameters(instance: Instance, out: unknown[]): void {
-  out.push(instance.id, instance.appId, instance.release, instance.hostId, instance.slot, instance.desired, instance.state, instance.address, instance.message, instance.createdAt, instance.updatedAt);
+  out.push(instance.id, instance.appId, instance.release, instance.hostId, instance.slot, instance.desired, instance.state, instance.address, instance.message, instance.createdAt, instance.updatedAt, instance.health, instance.healthMessage);
 }
 
 export function rowToInstance(row: InstanceRow): Instance {
@@ -38,6 +40,8 @@ export function rowToInstance(row: InstanceRow): Instance {
     state: row.state as InstanceState,
     address: row.address,
     message: row.message,
+    health: row.health as InstanceHealth,
+    healthMessage: row.health_message,
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };
@@ -51,5 +55,7 @@ export function instancePatchToRow(patch: InstancePatch): Partial<InstanceTable>
   if (patch.address !== undefined) row.address = patch.address;
   if (patch.message !== undefined) row.message = patch.message;
   if (patch.updatedAt !== undefined) row.updated_at = patch.updatedAt;
+  if (patch.health !== undefined) row.health = patch.health;
+  if (patch.healthMessage !== undefined) row.health_message = patch.healthMessage;
   return row;
 }

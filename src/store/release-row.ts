@@ -19,9 +19,19 @@ export function rowToRelease(row: ReleaseRow): Release {
   return {
     appId: row.app_id,
     version: num(row.version),
-    spec: fromJsonColumn<TaskSpec>(row.spec),
+    spec: withCurrentDefaults(fromJsonColumn<TaskSpec>(row.spec)),
     warnings: fromJsonColumn<string[]>(row.warnings),
     digests: fromJsonColumn<Record<string, string>>(row.digests),
     createdAt: num(row.created_at),
   };
+}
+
+/**
+ * Specs are stored as they were normalised when deployed; fields added to the task file since
+ * then get the defaults a task file without them gets today, so old releases read complete.
+ */
+function withCurrentDefaults(spec: TaskSpec): TaskSpec {
+  if (!spec.deploy) return spec;
+  const stored: Partial<TaskSpec['deploy']> = spec.deploy;
+  return { ...spec, deploy: { ...spec.deploy, drain_delay_ms: stored.drain_delay_ms ?? 2_000, switch_grace_ms: stored.switch_grace_ms ?? 30_000 } };
 }

@@ -22,7 +22,7 @@ const UNCOMMITTED_ROWS = 50_000;
 const CHILD = `
 import { openSqliteStore } from ${JSON.stringify(STORE_MODULE)};
 const now = 1_764_000_000_123;
-const instance = (id, slot) => ({ id, appId: 'default/web', release: 1, hostId: 'host-a', slot, desired: 'run', state: 'pending', address: null, message: '', createdAt: now, updatedAt: now });
+const instance = (id, slot) => ({ id, appId: 'default/web', release: 1, hostId: 'host-a', slot, desired: 'run', state: 'pending', address: null, message: '', health: 'none', healthMessage: '', createdAt: now, updatedAt: now });
 const store = await openSqliteStore(process.argv[2]);
 await store.insertApp({ id: 'default/web', namespace: 'default', name: 'web', group: 'g', count: 1, stopped: false, destroying: false, release: null, overProvision: false, createdAt: now, updatedAt: now });
 for (let b = 0; b < ${COMMITTED_BATCHES}; b++) {

@@ -57,7 +57,7 @@ const SPEC: TaskSpec = {
   ],
   ports: [{ name: 'http', port: 8080, protocol: 'http', public: { host: 'web.example.com', port: 443, tls: { cert: 'c', key: 'k' } } }],
   check: { kind: 'http', port: 'http', path: '/healthz', expect: null, command: null, interval_ms: 5000, timeout_ms: 1000, healthy_threshold: 2, unhealthy_threshold: 3, grace_period_ms: 0 },
-  deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 300_000 },
+  deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 300_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 },
   volumes: [{ name: 'data', size_mib: 512, path: '/data' }],
 };
 
@@ -66,11 +66,11 @@ function release(over: Partial<Release> = {}): Release {
 }
 
 function instance(over: Partial<Instance> = {}): Instance {
-  return { id: 'i-1', appId: 'default/web', release: 1, hostId: 'host-a', slot: 0, desired: 'run', state: 'running', address: null, message: '', createdAt: T0, updatedAt: T0, ...over };
+  return { id: 'i-1', appId: 'default/web', release: 1, hostId: 'host-a', slot: 0, desired: 'run', state: 'running', address: null, message: '', health: 'none', healthMessage: '', createdAt: T0, updatedAt: T0, ...over };
 }
 
 function deployment(over: Partial<Deployment> = {}): Deployment {
-  return { id: 'd-1', appId: 'default/web', fromRelease: null, toRelease: 1, status: 'running', message: 'rolling out', createdAt: T0, updatedAt: T0, ...over };
+  return { id: 'd-1', appId: 'default/web', fromRelease: null, toRelease: 1, status: 'running', message: 'rolling out', switchedAt: null, createdAt: T0, updatedAt: T0, ...over };
 }
 
 function event(over: Partial<Omit<BuboEvent, 'id'>> = {}): Omit<BuboEvent, 'id'> {
@@ -273,7 +273,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health']);
     } finally {
       await db.destroy();
     }

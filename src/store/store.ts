@@ -18,12 +18,12 @@ export interface InstanceFilter {
   updatedSince?: number;
 }
 
-export type InstancePatch = Partial<Pick<Instance, 'desired' | 'state' | 'address' | 'message' | 'updatedAt'>>;
+export type InstancePatch = Partial<Pick<Instance, 'desired' | 'state' | 'address' | 'message' | 'health' | 'healthMessage' | 'updatedAt'>>;
 export type HostPatch = Partial<
   Pick<Host, 'cordoned' | 'status' | 'lastHeartbeatAt' | 'address' | 'capacity' | 'runtimes' | 'labels' | 'roles' | 'group' | 'agentUrl'>
 >;
 export type AppPatch = Partial<Pick<App, 'group' | 'count' | 'stopped' | 'destroying' | 'release' | 'overProvision' | 'updatedAt'>>;
-export type DeploymentPatch = Partial<Pick<Deployment, 'status' | 'message' | 'updatedAt'>>;
+export type DeploymentPatch = Partial<Pick<Deployment, 'status' | 'message' | 'switchedAt' | 'updatedAt'>>;
 
 export interface EventFilter {
   appId?: string;

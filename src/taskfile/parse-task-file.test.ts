@@ -68,7 +68,7 @@ describe('parseTaskFile', () => {
         unhealthy_threshold: 3,
         grace_period_ms: 10_000,
       },
-      deploy: { strategy: 'rolling', max_unavailable: 0, max_surge: 1, healthy_deadline_ms: 120_000 },
+      deploy: { strategy: 'rolling', max_unavailable: 0, max_surge: 1, healthy_deadline_ms: 120_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 },
       volumes: [{ name: 'data', size_mib: 2048, path: '/var/lib/hello' }],
     };
     expect(parseTaskFile(EXAMPLE)).toEqual(expected);
@@ -98,7 +98,7 @@ describe('parseTaskFile', () => {
       ],
       ports: [],
       check: null,
-      deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 300_000 },
+      deploy: { strategy: 'rolling', max_unavailable: 0, max_surge: 1, healthy_deadline_ms: 300_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 },
       volumes: [],
     } satisfies TaskSpec);
   });

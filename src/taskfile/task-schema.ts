@@ -291,9 +291,15 @@ const CheckSchema = z
 const DeploySchema = z
   .strictObject({
     strategy: z.enum(['rolling', 'blue-green']).default('rolling'),
-    max_unavailable: integer(0, 10000).default(1),
+    max_unavailable: integer(0, 10000).default(0),
     max_surge: integer(0, 10000).default(1),
     healthy_deadline: duration().prefault('5m'),
+    drain_delay: duration(true)
+      .prefault('2s')
+      .meta({ description: 'How long an instance is out of the load balancer and DNS before it gets SIGTERM' }),
+    switch_grace: duration(true)
+      .prefault('30s')
+      .meta({ description: 'blue-green: how long the old set keeps running, out of traffic, after the switch' }),
   })
   .superRefine((deploy, ctx) => {
     if (deploy.max_unavailable === 0 && deploy.max_surge === 0) {
@@ -305,7 +311,12 @@ const DeploySchema = z
       });
     }
   }, always)
-  .transform(({ healthy_deadline, ...deploy }) => ({ ...deploy, healthy_deadline_ms: healthy_deadline }));
+  .transform(({ healthy_deadline, drain_delay, switch_grace, ...deploy }) => ({
+    ...deploy,
+    healthy_deadline_ms: healthy_deadline,
+    drain_delay_ms: drain_delay,
+    switch_grace_ms: switch_grace,
+  }));
 
 const VolumeSchema = z
   .strictObject({

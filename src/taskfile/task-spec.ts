@@ -85,6 +85,10 @@ export interface DeploySpec {
   max_surge: number;
   /** How long a new release has to become healthy before the rollout is rolled back. */
   healthy_deadline_ms: number;
+  /** How long a stopping instance stays out of the load balancer and DNS before SIGTERM. */
+  drain_delay_ms: number;
+  /** Blue-green: how long the old set keeps running, out of traffic, after the switch. */
+  switch_grace_ms: number;
 }
 
 export interface VolumeSpec {

@@ -19,12 +19,15 @@ async function register(name: string, group = 'web', opts: Parameters<typeof reg
   return res.body.host_id;
 }
 
-async function reportAll(hostId: string, state: 'running' | 'failed' | 'stopped' = 'running') {
+type Assigned = { id: string; desired: string; release: number };
+
+async function reportAll(hostId: string, state: 'running' | 'failed' | 'stopped' = 'running', health?: (a: Assigned) => 'unknown' | 'healthy' | 'unhealthy') {
   const assigned = await h.request('GET', `/v1/agent/assignments?host_id=${hostId}&wait_ms=0`);
-  const instances = assigned.body.instances.map((a: { id: string; desired: string }) => ({
+  const instances = assigned.body.instances.map((a: Assigned, n: number) => ({
     id: a.id,
     state: a.desired === 'stop' ? 'stopped' : state,
-    address: a.desired === 'stop' ? null : '10.88.1.10',
+    address: a.desired === 'stop' ? null : `10.88.1.${10 + n}`,
+    ...(health && a.desired === 'run' ? { health: health(a), health_message: health(a) === 'unhealthy' ? 'HTTP 500 from /' : '' } : {}),
   }));
   const res = await h.request('POST', '/v1/agent/status', { host_id: hostId, instances });
   expect(res.status).toBe(200);
@@ -161,6 +164,123 @@ describe('deploying', () => {
       [1, false],
     ]);
     expect(releases.body.releases[0].images).toEqual(['registry.internal:5000/shop:1.5.0']);
+  });
+});
+
+describe('health checks, blue-green and rollback', () => {
+  const checked = (over: Parameters<typeof taskFile>[0] = {}, deploy = '') =>
+    `${taskFile({ count: 2, ...over })}\n[check]\nhttp = { port = "http" }\n\n[deploy]\nhealthy_deadline = "1m"\n${deploy}`;
+  const catalogAddresses = async () => {
+    const catalog = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    return catalog.body.services.flatMap((s: { instances: { address: string }[] }) => s.instances.map((i) => i.address)).sort();
+  };
+  const instancesOf = async () => (await h.request('GET', '/v1/apps/default/shop')).body.instances as { id: string; release: number; state: string; health: string }[];
+
+  it('lists an instance in the catalog only once healthy, and shows its health in status and events', async () => {
+    const h1 = await register('h1');
+    await h.request('POST', '/v1/deploy', { task: checked() });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'unknown');
+    expect(await catalogAddresses()).toEqual([]);
+    expect((await instancesOf()).map((i) => i.health)).toEqual(['unknown', 'unknown']);
+    await reportAll(h1, 'running', () => 'healthy');
+    expect(await catalogAddresses()).toEqual(['10.88.1.10', '10.88.1.11']);
+    await reportAll(h1, 'running', () => 'unhealthy');
+    expect(await catalogAddresses()).toEqual([]);
+    const events = await h.request('GET', '/v1/events?app=default/shop');
+    expect(events.body.events.map((e: { kind: string }) => e.kind)).toContain('instance.unhealthy');
+    expect(events.body.events.find((e: { kind: string }) => e.kind === 'instance.unhealthy').message).toContain('HTTP 500 from /');
+  });
+
+  it('rolling: stops an old instance only once a new one is healthy', async () => {
+    const h1 = await register('h1');
+    await h.request('POST', '/v1/deploy', { task: checked() });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'healthy');
+    await h.request('POST', '/v1/deploy', { task: checked().replace('1.4.2', '1.5.0') });
+    for (let round = 0; round < 4; round++) {
+      await h.loop.runOnce();
+      await reportAll(h1, 'running', (a) => (a.release === 2 ? 'unknown' : 'healthy'));
+    }
+    const during = await instancesOf();
+    expect(during.filter((i) => i.release === 1 && i.state === 'running')).toHaveLength(2);
+    for (let round = 0; round < 6; round++) {
+      await h.loop.runOnce();
+      await reportAll(h1, 'running', () => 'healthy');
+    }
+    await h.loop.runOnce();
+    expect((await instancesOf()).filter((i) => i.state === 'running').map((i) => i.release)).toEqual([2, 2]);
+  });
+
+  it('blue-green: serves the old set until the whole new set is healthy, switches at once, stops the old set after the grace', async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: checked({}, 'strategy = "blue-green"\nswitch_grace = "10s"\n') });
+    await h.loop.runOnce();
+    const first = await reportAll(h1, 'running', () => 'healthy');
+    const v2 = await h.request('POST', '/v1/deploy', { task: checked({}, 'strategy = "blue-green"\nswitch_grace = "10s"\n').replace('1.4.2', '1.5.0') });
+    await h.loop.runOnce();
+    let assigned = await reportAll(h1, 'running', (a) => (a.release === 2 && a.id.endsWith('0') ? 'healthy' : a.release === 2 ? 'unknown' : 'healthy'));
+    expect(assigned.filter((a) => a.release === 2)).toHaveLength(2); // the whole new set at once
+    const old = first.map((a) => a.id);
+    const oldAddresses = await catalogAddresses();
+    expect(oldAddresses).toHaveLength(2);
+    await reportAll(h1, 'running', (a) => (a.release === 2 && a === assigned.find((x) => x.release === 2) ? 'healthy' : a.release === 2 ? 'unknown' : 'healthy'));
+    await h.loop.runOnce();
+    expect((await h.request('GET', `/v1/deployments/${v2.body.deployment.id}`)).body.switched_at).toBeNull();
+    assigned = await reportAll(h1, 'running', () => 'healthy');
+    await h.loop.runOnce();
+    const switched = await h.request('GET', `/v1/deployments/${v2.body.deployment.id}`);
+    expect(switched.body.switched_at).not.toBeNull();
+    const catalog = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    const listed = catalog.body.services[0].instances.map((i: { id: string }) => i.id);
+    expect(listed.sort()).toEqual(assigned.filter((a) => a.release === 2).map((a) => a.id).sort());
+    // Inside the grace the old set keeps running, out of traffic.
+    h.clock.now += 5_000;
+    await h.loop.runOnce();
+    expect((await instancesOf()).filter((i) => old.includes(i.id) && i.state === 'running')).toHaveLength(2);
+    h.clock.now += 6_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'healthy');
+    await h.loop.runOnce();
+    expect((await h.request('GET', `/v1/deployments/${v2.body.deployment.id}`)).body.status).toBe('succeeded');
+  });
+
+  it('rolls back by itself when the new release is not healthy by its deadline, and by hand with bubo rollback', async () => {
+    const h1 = await register('h1');
+    await h.request('POST', '/v1/deploy', { task: checked() });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'healthy');
+    const v2 = await h.request('POST', '/v1/deploy', { task: checked().replace('1.4.2', '1.5.0') });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', (a) => (a.release === 2 ? 'unhealthy' : 'healthy'));
+    expect(await catalogAddresses()).toHaveLength(2); // the old ones, still serving
+    h.clock.now += 61_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
+    await h.loop.runOnce();
+    const failed = await h.request('GET', `/v1/deployments/${v2.body.deployment.id}`);
+    expect(failed.body.status).toBe('failed');
+    expect(failed.body.message).toMatch(/did not reach 2 healthy within 60s .*health check: HTTP 500 from \/; rolled back to release 1$/);
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'healthy');
+    await h.loop.runOnce();
+    const status = await h.request('GET', '/v1/apps/default/shop');
+    expect(status.body.release).toBe(1);
+    expect(status.body.instances.filter((i: { state: string }) => i.state === 'running').map((i: { release: number }) => i.release)).toEqual([1, 1]);
+
+    // By hand: release 1 is the first, so there is nothing older; --to names any other release.
+    const nothingOlder = await h.request('POST', '/v1/apps/default/shop/rollback', {});
+    expect(nothingOlder.status).toBe(409);
+    expect(nothingOlder.body.message).toMatch(/no earlier release/);
+    const noSuch = await h.request('POST', '/v1/apps/default/shop/rollback', { to: 9 });
+    expect(noSuch.status).toBe(404);
+    expect(noSuch.body.message).toMatch(/release "9" not found; releases of default\/shop: 1, 2/);
+    const same = await h.request('POST', '/v1/apps/default/shop/rollback', { to: 1 });
+    expect(same.status).toBe(409);
+    const back = await h.request('POST', '/v1/apps/default/shop/rollback', { to: 2 });
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({ release: 2, deployment: { from_release: 1, to_release: 2, status: 'running' } });
+    expect((await h.request('GET', '/v1/apps/default/shop')).body.release).toBe(2);
   });
 });
 
@@ -321,7 +441,7 @@ describe('agent protocol', () => {
     await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
     await h.loop.runOnce();
     const before = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
-    expect(before.body.services).toEqual([{ app: 'shop', namespace: 'default', ports: [{ name: 'http', port: 8080, protocol: 'http' }], instances: [] }]);
+    expect(before.body.services).toEqual([{ app: 'shop', namespace: 'default', ports: [{ name: 'http', port: 8080, protocol: 'http', public: null }], instances: [] }]);
     const waiting = h.request('GET', `/v1/agent/catalog?index=${before.body.index}&wait_ms=5000`);
     await reportAll(h1);
     const after = await waiting;

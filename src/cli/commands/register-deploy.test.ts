@@ -8,7 +8,7 @@ const readFile = async (path: string) => {
   if (path === '/work/bubo.toml') return task;
   throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
 };
-const started = { app: 'shop', namespace: 'default', release: 3, deployment: deploymentView({ progress: { desired: 3, started: 1, running: 0, old_live: 3 } }), warnings: ['image x:latest is mutable'] };
+const started = { app: 'shop', namespace: 'default', release: 3, deployment: deploymentView({ progress: { desired: 3, started: 1, running: 0, healthy: 0, old_live: 3 } }), warnings: ['image x:latest is mutable'] };
 
 describe('bubo deploy', () => {
   it('sends the task text and file name and prints release, deployment and warnings', async () => {
@@ -28,17 +28,17 @@ describe('bubo deploy', () => {
 
   it('with --wait prints each new progress line and exits 1 when the deployment fails', async () => {
     const answers = [
-      deploymentView({ progress: { desired: 3, started: 3, running: 1, old_live: 2 } }),
-      deploymentView({ progress: { desired: 3, started: 3, running: 1, old_live: 2 } }),
-      deploymentView({ progress: { desired: 3, started: 3, running: 2, old_live: 1 } }),
+      deploymentView({ progress: { desired: 3, started: 3, running: 1, healthy: 1, old_live: 2 } }),
+      deploymentView({ progress: { desired: 3, started: 3, running: 1, healthy: 1, old_live: 2 } }),
+      deploymentView({ progress: { desired: 3, started: 3, running: 2, healthy: 2, old_live: 1 } }),
       deploymentView({ status: 'failed', message: 'instance shop-b2 failed its health check; rolled back' }),
     ];
     const cli = fakeCliDeps({ 'POST /v1/deploy': [201, started], 'GET /v1/deployments/dep-1': () => answers.shift() }, { readFile });
     await runCli(['deploy', '--wait'], cli.deps);
     expect(cli.stdout().split('\n').slice(2)).toEqual([
-      'release 3: 0/3 running, 3 old still live',
-      'release 3: 1/3 running, 2 old still live',
-      'release 3: 2/3 running, 1 old still live',
+      'release 3: 1/3 started, 0/3 healthy, 3 old still live',
+      'release 3: 3/3 started, 1/3 healthy, 2 old still live',
+      'release 3: 3/3 started, 2/3 healthy, 1 old still live',
       'release 3: failed: instance shop-b2 failed its health check; rolled back',
       '',
     ]);
@@ -47,7 +47,7 @@ describe('bubo deploy', () => {
   });
 
   it('with --wait --json prints the deploy body holding the final deployment', async () => {
-    const done = deploymentView({ status: 'succeeded', progress: { desired: 3, started: 3, running: 3, old_live: 0 } });
+    const done = deploymentView({ status: 'succeeded', progress: { desired: 3, started: 3, running: 3, healthy: 3, old_live: 0 } });
     const cli = fakeCliDeps({ 'POST /v1/deploy': [201, started], 'GET /v1/deployments/dep-1': done }, { readFile });
     await runCli(['deploy', '--wait', '--json'], cli.deps);
     expect(JSON.parse(cli.stdout())).toEqual({ ...started, deployment: done });

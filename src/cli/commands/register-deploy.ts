@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { DeploymentView } from '../../api/deployment-view.js';
 import { DomainError } from '../../errors/domain-error.js';
 import type { CliDeps } from '../cli-deps.js';
+import { failIfFailed, followDeployment } from '../follow-deployment.js';
 import { globalOptions } from '../global-options.js';
 import { openClient } from '../open-client.js';
 import { printJson } from '../print-json.js';
 import { runCommand } from '../run-command.js';
-
-const POLL_MS = 500;
 
 /**
  * `bubo deploy [FILE]`: sends the task file's text to the server, which validates it, stores a
@@ -33,36 +31,11 @@ export function registerDeploy(program: Command, deps: CliDeps): void {
           deps.stdout(`${answer.namespace}/${answer.app}: release ${answer.release}, deployment ${d.id} (${d.status})\n`);
           for (const warning of answer.warnings) deps.stdout(`warning: ${warning}\n`);
         }
-        let deployment = answer.deployment;
-        if (wait) {
-          let last = '';
-          while (deployment.status === 'running') {
-            const line = progressLine(deployment);
-            if (line !== last && !json) deps.stdout(`${line}\n`);
-            last = line;
-            await deps.sleep(POLL_MS);
-            deployment = await client.call('getDeployment', { params: { id: deployment.id } });
-          }
-          if (!json) deps.stdout(`${endLine(deployment)}\n`);
-        }
+        const deployment = wait ? await followDeployment(client, deps, answer.deployment, json) : answer.deployment;
         if (json) printJson(deps, { ...answer, deployment });
-        if (deployment.status === 'failed') {
-          const error = new DomainError('deployment_failed', endLine(deployment), { deployment });
-          if (json) deps.setExitCode(1);
-          else throw error;
-        }
+        failIfFailed(deps, deployment, json);
       }),
     );
-}
-
-/** `release 3: 2/3 running, 1 old still live` */
-export function progressLine(d: DeploymentView): string {
-  const old = d.progress.old_live > 0 ? `, ${d.progress.old_live} old still live` : '';
-  return `release ${d.to_release}: ${d.progress.running}/${d.progress.desired} running${old}`;
-}
-
-function endLine(d: DeploymentView): string {
-  return `release ${d.to_release}: ${d.status}${d.message ? `: ${d.message}` : ''}`;
 }
 
 async function readTaskFile(deps: CliDeps, file: string): Promise<string> {

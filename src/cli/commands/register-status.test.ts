@@ -5,14 +5,14 @@ import { runCli } from '../run-cli.js';
 
 describe('bubo status', () => {
   it('shows every app of every namespace in a table', async () => {
-    const stopped = appStatus({ name: 'cron', namespace: 'ops', release: null, desired: 0, running: 0, stopped: true, deployment: null, instances: [] });
+    const stopped = appStatus({ name: 'cron', namespace: 'ops', release: null, desired: 0, running: 0, healthy: 0, stopped: true, deployment: null, instances: [] });
     const cli = fakeCliDeps({ 'GET /v1/apps': { apps: [appStatus(), stopped] } });
     await runCli(['status'], cli.deps);
     expect(cli.stdout()).toBe(
       [
-        'NAMESPACE/APP   RELEASE   DESIRED       RUNNING   GROUP   DEPLOYMENT',
-        'default/shop    3         3             2         web     running 2/3 (release 3)',
-        'ops/cron        -         0 (stopped)   0         web     -',
+        'NAMESPACE/APP   RELEASE   DESIRED       RUNNING   HEALTHY   GROUP   DEPLOYMENT',
+        'default/shop    3         3             2         1         web     running 2/3 healthy (release 3)',
+        'ops/cron        -         0 (stopped)   0         0         web     -',
         '',
       ].join('\n'),
     );
@@ -29,12 +29,12 @@ describe('bubo status', () => {
     const cli = fakeCliDeps({ 'GET /v1/apps/default/shop': appStatus() });
     await runCli(['status', 'shop'], cli.deps);
     const [apps, instances] = cli.stdout().split('\n\n');
-    expect(apps).toMatch(/^NAMESPACE\/APP +RELEASE +DESIRED +RUNNING +GROUP +DEPLOYMENT\ndefault\/shop /);
+    expect(apps).toMatch(/^NAMESPACE\/APP +RELEASE +DESIRED +RUNNING +HEALTHY +GROUP +DEPLOYMENT\ndefault\/shop /);
     expect(instances).toBe(
       [
-        'ID        HOST   RELEASE   STATE      ADDRESS     MESSAGE',
-        'shop-a1   h1     3         running    10.88.1.2   -',
-        'shop-b2   h2     3         starting   -           pulling image',
+        'ID        HOST   RELEASE   STATE      HEALTH    ADDRESS     MESSAGE',
+        'shop-a1   h1     3         running    healthy   10.88.1.2   -',
+        'shop-b2   h2     3         starting   -         -           pulling image',
         '',
       ].join('\n'),
     );

@@ -1,7 +1,7 @@
 import type { AppStatus } from '../../api/app-status.js';
 import type { App } from '../../domain/app.js';
 import type { Deployment } from '../../domain/deployment.js';
-import type { Instance } from '../../domain/instance.js';
+import { type Instance, isServing } from '../../domain/instance.js';
 import { toDeploymentView } from './to-deployment-view.js';
 
 /** `instances` are the app's instances the store still holds (live ones and recently ended ones). */
@@ -19,6 +19,7 @@ export function toAppStatus(
     release: app.release,
     desired: app.stopped || app.destroying ? 0 : app.count,
     running: instances.filter((i) => i.state === 'running' && i.desired === 'run').length,
+    healthy: instances.filter(isServing).length,
     count: app.count,
     stopped: app.stopped,
     destroying: app.destroying,
@@ -32,6 +33,8 @@ export function toAppStatus(
       state: i.state,
       address: i.address,
       message: i.message,
+      health: i.health,
+      health_message: i.healthMessage,
     })),
   };
 }

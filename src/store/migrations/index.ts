@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { hostAgentUrl } from './0002-host-agent-url.js';
 import { releaseDigests } from './0003-release-digests.js';
+import { health } from './0004-health.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-host-agent-url': hostAgentUrl,
   '0003-release-digests': releaseDigests,
+  '0004-health': health,
 };
 
 export const migrationProvider: MigrationProvider = {

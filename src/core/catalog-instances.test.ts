@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { Deployment } from '../domain/deployment.js';
+import type { Instance } from '../domain/instance.js';
+import { testDeploy, testInstance } from '../reconciler/test-instance.js';
+import { catalogInstances } from './catalog-instances.js';
+
+const deployment = (over: Partial<Deployment> = {}): Deployment => ({
+  id: 'd', appId: 'default/shop', fromRelease: 1, toRelease: 2, status: 'running', message: '', switchedAt: null, createdAt: 0, updatedAt: 0, ...over,
+});
+const inst = (id: string, release: number, over: Partial<Instance> = {}) => testInstance(id, { release, address: `10.0.0.${id.length}`, ...over });
+const ids = (list: Instance[]) => list.map((i) => i.id);
+
+describe('catalogInstances', () => {
+  const rolling = testDeploy();
+  const blueGreen = testDeploy({ strategy: 'blue-green' });
+  it.each([
+    ['lists running instances without a check', [inst('a', 1), inst('b', 1)], undefined, rolling, ['a', 'b']],
+    ['lists only healthy instances when there is a check', [inst('a', 1, { health: 'healthy' }), inst('b', 1, { health: 'unknown' }), inst('c', 1, { health: 'unhealthy' })], undefined, rolling, ['a']],
+    ['leaves out instances that are stopping, starting or have no address', [inst('a', 1, { desired: 'stop' }), inst('b', 1, { state: 'starting' }), testInstance('c')], undefined, rolling, []],
+    ['mixes old and new during a rolling deploy', [inst('a', 1), inst('n', 2)], deployment(), rolling, ['a', 'n']],
+    ['lists only the old set during blue-green before the switch', [inst('a', 1), inst('n', 2)], deployment(), blueGreen, ['a']],
+    ['lists only the new set from the switch on', [inst('a', 1), inst('n', 2)], deployment({ switchedAt: 5 }), blueGreen, ['n']],
+    ['lists new instances when nothing old serves before the switch', [inst('a', 1, { state: 'failed' }), inst('n', 2)], deployment(), blueGreen, ['n']],
+    ['ignores a blue-green deployment that has ended', [inst('a', 1), inst('n', 2)], deployment({ status: 'failed' }), blueGreen, ['a', 'n']],
+  ] as const)('%s', (_name, instances, dep, deploy, expected) => {
+    expect(ids(catalogInstances(instances, dep, deploy))).toEqual(expected);
+  });
+});

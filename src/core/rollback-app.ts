@@ -1,0 +1,67 @@
+import type { DeployResponse } from '../api/deploy-request.js';
+import type { Deployment } from '../domain/deployment.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { checkCapacity } from './check-capacity.js';
+import type { CoreContext } from './core-context.js';
+import { findApp } from './find-app.js';
+import { CATALOG_COUNTER } from './get-catalog.js';
+import { newId } from './new-id.js';
+import { event } from './record-event.js';
+import { toDeploymentView } from './views/to-deployment-view.js';
+
+/**
+ * `bubo rollback APP [--to N]`: a deployment back to a release the app ran before. The release
+ * is reused as it was stored (same spec, same pinned image digests), not copied, so `bubo
+ * releases` keeps one line per thing that was ever deployed; the rollout follows that release's
+ * own [deploy] settings, health checks included.
+ */
+export async function rollbackApp(
+  ctx: CoreContext,
+  input: { namespace: string; app: string; to?: number | undefined; actor: string },
+): Promise<DeployResponse> {
+  const app = await findApp(ctx.store, input.namespace, input.app);
+  if (app.release === null) throw new ConflictError(`app ${app.id} has no release yet; nothing to roll back`);
+  const releases = await ctx.store.listReleases(app.id);
+  const versions = releases.map((r) => r.version).sort((a, b) => b - a);
+  const to = input.to ?? versions.find((v) => v < app.release!);
+  if (to === undefined) throw new ConflictError(`app ${app.id} runs release ${app.release}, its first; there is no earlier release to roll back to`);
+  if (!versions.includes(to)) {
+    throw new NotFoundError('release', String(to), `releases of ${app.id}: ${[...versions].reverse().join(', ')}`);
+  }
+  if (to === app.release) throw new ConflictError(`app ${app.id} already runs release ${to}`);
+  const release = await ctx.releases.get(ctx.store, app.id, to);
+  const { warnings } = await checkCapacity(ctx, release.spec, app.count, app.overProvision);
+
+  const result = await ctx.store.transaction(async (tx) => {
+    const now = ctx.now();
+    const previous = await tx.activeDeployment(app.id);
+    if (previous) {
+      await tx.updateDeployment(previous.id, { status: 'superseded', message: `superseded by a rollback to release ${to}`, updatedAt: now });
+    }
+    await tx.updateApp(app.id, { release: to, stopped: false, updatedAt: now });
+    const deployment: Deployment = {
+      id: newId(`rollback-${app.name}`),
+      appId: app.id,
+      fromRelease: app.release,
+      toRelease: to,
+      status: 'running',
+      message: `rolling back to release ${to}`,
+      switchedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insertDeployment(deployment);
+    await tx.appendEvents([
+      event(now, input.actor, 'deployment.started', `deployment ${deployment.id}: rollback of ${app.id} from release ${app.release} to ${to}`, {
+        appId: app.id,
+        data: { deployment: deployment.id, from: app.release, to, rollback: true },
+      }),
+    ]);
+    await tx.incrementCounter(CATALOG_COUNTER);
+    const updated = { ...app, release: to, stopped: false, updatedAt: now };
+    return { deployment, view: toDeploymentView(deployment, updated, await tx.listInstances({ appId: app.id })) };
+  });
+  ctx.wake();
+  return { app: app.name, namespace: app.namespace, release: to, deployment: result.view, warnings };
+}
