@@ -191,7 +191,14 @@ export class Agent {
   async #stopInstance(id: string, runtime: Runtime | undefined, assignment?: Assignment): Promise<void> {
     const spec = assignment?.spec as unknown as TaskSpec | undefined;
     const timeout = spec?.containers?.[0]?.stop_timeout_ms ?? 10_000;
-    if (runtime) await runtime.stop(id, timeout);
+    if (runtime) {
+      // The server took the instance out of the catalog when it asked for the stop; the drain
+      // delay lets DNS caches and load balancers follow and requests in flight finish first.
+      const drain = spec?.deploy?.drain_delay_ms ?? 0;
+      const running = (await runtime.inspect(id))?.state === 'running';
+      if (drain > 0 && running) await sleep(drain, this.#abort.signal);
+      await runtime.stop(id, timeout);
+    }
     this.#failed.delete(id);
   }
 

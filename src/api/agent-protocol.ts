@@ -92,4 +92,17 @@ export const StatusReport = z.strictObject({
 });
 export type StatusReport = z.infer<typeof StatusReport>;
 
+/**
+ * Something a host did on its own that a user should see in `bubo events`: the load balancer
+ * rejected a config, an instance was restarted after failing its health check...
+ */
+export const AgentEvent = z.strictObject({
+  host_id: z.string().min(1).max(64),
+  kind: z.string().regex(/^[a-z]+(\.[a-z_]+)+$/, 'dotted lowercase, e.g. "lb.config_rejected"').max(64),
+  message: z.string().min(1).max(4000),
+  /** `namespace/app` the event is about, if any. */
+  app: z.string().max(200).optional(),
+});
+export type AgentEvent = z.infer<typeof AgentEvent>;
+
 export const Ok = z.object({ ok: z.literal(true) });

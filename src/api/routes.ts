@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AgentEvent,
   AssignmentsQuery,
   AssignmentsResponse,
   HeartbeatRequest,
@@ -75,6 +76,7 @@ export const routes = {
   agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
   agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (serving instances per app) for DNS and load balancers', auth: true, query: CatalogQuery, status: 200, response: CatalogResponse },
   agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, body: StatusReport, status: 200, response: Ok },
+  agentEvent: { method: 'POST', path: '/v1/agent/events', summary: 'Record something a host did on its own in the event log', auth: true, body: AgentEvent, status: 200, response: Ok },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof routes;

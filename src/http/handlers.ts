@@ -13,6 +13,7 @@ import { listReleases } from '../core/list-releases.js';
 import { recordHeartbeat } from '../core/record-heartbeat.js';
 import { registerHost } from '../core/register-host.js';
 import { reportInstanceStatus } from '../core/report-instance-status.js';
+import { recordAgentEvent } from '../core/record-agent-event.js';
 import { rollbackApp } from '../core/rollback-app.js';
 import { scaleApp } from '../core/scale-app.js';
 import { setHostCordon } from '../core/set-host-cordon.js';
@@ -66,4 +67,5 @@ export const handlers: Handlers = {
     getAssignments(ctx, { hostId: query.host_id, index: query.index, waitMs: query.wait_ms, signal }),
   agentCatalog: (ctx, { query, signal }) => getCatalog(ctx, { index: query.index, waitMs: query.wait_ms, signal }),
   agentStatus: (ctx, { body }) => reportInstanceStatus(ctx, body),
+  agentEvent: (ctx, { body }) => recordAgentEvent(ctx, body),
 };

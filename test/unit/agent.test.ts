@@ -77,4 +77,20 @@ describe('Agent', () => {
     expect(failed.message).toBe('start failed: image registry.internal:5000/shop:1.4.2 not found in the registry');
     await until('the orphan to be stopped', async () => !runtime.instances.has('orphan-1'));
   });
+
+  it('drains a stopping instance: out of the catalog first, stopped only after the drain delay', async () => {
+    const runtime = new FakeRuntime({ name: 'qemu' });
+    agent = new Agent({ client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 }, runtimes: [runtime], pollWaitMs: 200, monitorIntervalMs: 20 });
+    await agent.start();
+    await h.request('POST', '/v1/deploy', { task: `${taskFile({ count: 1 })}\n[deploy]\ndrain_delay = "1s"\n` });
+    await until('running', async () => (await appStatus()).running === 1);
+    const catalogSize = async () => (await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.services[0].instances.length;
+    expect(await catalogSize()).toBe(1);
+    await h.request('POST', '/v1/apps/default/shop/scale', { count: 0 });
+    await until('the instance to leave the catalog', async () => (await catalogSize()) === 0);
+    await until('the agent to see the stop', async () => (await appStatus()).instances[0].state === 'stopping');
+    expect([...runtime.instances.values()].map((i) => i.state)).toEqual(['running']); // still draining
+    await until('stopped', async () => runtime.instances.size === 0);
+    expect((await appStatus()).instances[0]?.state ?? 'stopped').toBe('stopped');
+  });
 });

@@ -192,6 +192,17 @@ describe('health checks, blue-green and rollback', () => {
     expect(events.body.events.find((e: { kind: string }) => e.kind === 'instance.unhealthy').message).toContain('HTTP 500 from /');
   });
 
+  it('records events a host reports on its own, under the host as actor', async () => {
+    const h1 = await register('h1');
+    await h.request('POST', '/v1/deploy', { task: checked() });
+    const ok = await h.request('POST', '/v1/agent/events', { host_id: h1, kind: 'lb.config_rejected', message: 'nginx: cannot load certificate', app: 'default/shop' });
+    expect(ok.status).toBe(200);
+    const bad = await h.request('POST', '/v1/agent/events', { host_id: h1, kind: 'Not A Kind', message: 'x' });
+    expect(bad.status).toBe(400);
+    const events = await h.request('GET', '/v1/events?app=default/shop');
+    expect(events.body.events.at(-1)).toMatchObject({ kind: 'lb.config_rejected', actor: 'host:h1', message: 'nginx: cannot load certificate' });
+  });
+
   it('rolling: stops an old instance only once a new one is healthy', async () => {
     const h1 = await register('h1');
     await h.request('POST', '/v1/deploy', { task: checked() });
