@@ -2,6 +2,8 @@ import type { Assignment, RegisterResponse } from '../api/agent-protocol.js';
 import type { ApiClient } from '../client/api-client.js';
 import { RUNTIME_PREFERENCE } from '../domain/runtime-kind.js';
 import { DomainError } from '../errors/domain-error.js';
+import { type HealthReport, HealthMonitor } from '../health/health-monitor.js';
+import type { Prober } from '../health/prober.js';
 import type { Runtime, RuntimeInstance } from '../runtimes/runtime.js';
 import type { TaskSpec } from '../taskfile/task-spec.js';
 
@@ -31,9 +33,19 @@ export interface AgentOptions {
    * garbage collection) never races an instance between pulling its image and recording it.
    */
   onIdle?: () => Promise<void>;
+  /** Runs one health check (default: real http, tcp and exec checks); tests inject their own. */
+  healthProbe?: Prober;
+  /**
+   * An instance that fails its health check is restarted in place (restart policy `always` or
+   * `on-failure`) at most this many times in a row; then it is reported failed with the last
+   * check's output and the server replaces it. Default 3.
+   */
+  maxUnhealthyRestarts?: number;
 }
 
-type Reported = { state: string; address: string | null; message: string };
+type Reported = { state: string; address: string | null; message: string; health: string; healthMessage: string };
+type ReportedState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+type InstanceReport = { id: string; state: ReportedState; address: string | null; message: string; images?: Record<string, string>; health?: 'none' | 'unknown' | 'healthy' | 'unhealthy'; health_message?: string };
 
 /**
  * The host side of the agent protocol, independent of any runtime: register, heartbeat,
@@ -43,8 +55,8 @@ type Reported = { state: string; address: string | null; message: string };
  */
 export class Agent {
   hostId: string | null = null;
-  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle'>> &
-    Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle'>;
+  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe'>> &
+    Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe'>;
   #abort = new AbortController();
   #loops: Promise<void>[] = [];
   #assignments = new Map<string, Assignment>();
@@ -52,10 +64,20 @@ export class Agent {
   #failed = new Map<string, string>();
   #reported = new Map<string, Reported>();
   #heartbeatMs = 5_000;
+  #health: HealthMonitor;
+  /** Restarts in a row after failed health checks, per instance (reset once it is healthy). */
+  #unhealthyRestarts = new Map<string, number>();
+  /** The check output when an instance turned unhealthy: what is reported (steady, not per check). */
+  #unhealthyMessages = new Map<string, string>();
 
   constructor(options: AgentOptions) {
-    this.#o = { pollWaitMs: 30_000, monitorIntervalMs: 1_000, log: () => {}, ...options };
+    this.#o = { pollWaitMs: 30_000, monitorIntervalMs: 1_000, log: () => {}, maxUnhealthyRestarts: 3, ...options };
     this.#o.runtimes = [...options.runtimes];
+    this.#health = new HealthMonitor({
+      onChange: (id, report) => this.#healthChanged(id, report),
+      log: (line) => this.#o.log(`health: ${line}`),
+      ...(options.healthProbe ? { probe: options.healthProbe } : {}),
+    });
   }
 
   async start(): Promise<void> {
@@ -80,6 +102,7 @@ export class Agent {
 
   async #supervise(): Promise<void> {
     for (const runtime of this.#o.runtimes) await runtime.supervise?.();
+    await this.#syncHealth();
     await this.#report();
     if (this.#busy.size === 0) await this.#o.onIdle?.();
   }
@@ -87,7 +110,65 @@ export class Agent {
   /** Stops talking to the server; instances keep running. */
   async stop(): Promise<void> {
     this.#abort.abort();
+    await this.#health.stop();
     await Promise.allSettled([...this.#loops, ...this.#busy.values()]);
+  }
+
+  /** Hands the instances that run (and should) to the health monitor. */
+  async #syncHealth(): Promise<void> {
+    const running = await this.#listAll();
+    const monitored = [];
+    for (const assignment of this.#assignments.values()) {
+      const have = running.get(assignment.id);
+      if (assignment.desired !== 'run' || !have || have.instance.state !== 'running' || this.#busy.has(assignment.id)) continue;
+      const spec = assignment.spec as unknown as TaskSpec;
+      monitored.push({ id: assignment.id, address: have.instance.address, spec, startedAt: have.instance.startedAt, runtime: have.runtime });
+    }
+    this.#health.sync(monitored);
+  }
+
+  /**
+   * Reports a health change at once. An instance that turned unhealthy is restarted in place per
+   * its restart policy, a few times in a row at most; then it is failed so the server replaces it.
+   */
+  #healthChanged(id: string, report: HealthReport): void {
+    if (report.health === 'healthy') this.#unhealthyRestarts.delete(id);
+    if (report.health === 'unhealthy') this.#unhealthyMessages.set(id, report.message);
+    else this.#unhealthyMessages.delete(id);
+    void this.#report().catch(() => {});
+    if (report.health !== 'unhealthy') return;
+    const assignment = this.#assignments.get(id);
+    if (!assignment || assignment.desired !== 'run' || this.#busy.has(id)) return;
+    const spec = assignment.spec as unknown as TaskSpec;
+    const restarts = this.#unhealthyRestarts.get(id) ?? 0;
+    const policy = spec.containers?.[0]?.restart ?? 'always';
+    const giveUp = policy === 'never' || restarts >= this.#o.maxUnhealthyRestarts;
+    const why = giveUp
+      ? policy === 'never'
+        ? `unhealthy (restart = "never"): ${report.message}`
+        : `unhealthy after ${restarts} restart(s): ${report.message}`
+      : `restarting after failed health check: ${report.message}`;
+    this.#o.log(`instance ${id}: ${why}`);
+    void this.#event('instance.restarting', `instance ${id} ${why}`, `${assignment.namespace}/${assignment.app}`);
+    this.#track(
+      id,
+      (async () => {
+        const runtime = (await this.#listAll()).get(id)?.runtime;
+        await runtime?.stop(id, spec.containers?.[0]?.stop_timeout_ms ?? 10_000);
+        if (giveUp) {
+          this.#failed.set(id, why);
+          return;
+        }
+        this.#unhealthyRestarts.set(id, restarts + 1);
+        await this.#startInstance(assignment);
+      })(),
+    );
+  }
+
+  /** Records an event in the server's log; best effort (the agent's own log has it too). */
+  async #event(kind: string, message: string, app?: string): Promise<void> {
+    if (!this.hostId) return;
+    await this.#o.client.call('agentEvent', { body: { host_id: this.hostId, kind, message, ...(app ? { app } : {}) } }).catch(() => {});
   }
 
   async #register(): Promise<void> {
@@ -163,6 +244,9 @@ export class Agent {
       if (!this.#assignments.has(id) && !this.#busy.has(id)) this.#track(id, this.#stopInstance(id, runtime));
     }
     for (const id of this.#failed.keys()) if (!this.#assignments.has(id)) this.#failed.delete(id);
+    for (const id of this.#unhealthyRestarts.keys()) if (!this.#assignments.has(id)) this.#unhealthyRestarts.delete(id);
+    for (const id of this.#unhealthyMessages.keys()) if (!this.#assignments.has(id)) this.#unhealthyMessages.delete(id);
+    await this.#syncHealth();
     await this.#report();
   }
 
@@ -220,16 +304,21 @@ export class Agent {
   async #report(): Promise<void> {
     if (!this.hostId) return;
     const running = await this.#listAll();
-    const changes: { id: string; state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'; address: string | null; message: string; images?: Record<string, string> }[] = [];
+    const changes: InstanceReport[] = [];
     for (const assignment of this.#assignments.values()) {
-      const now = this.#stateOf(assignment, running.get(assignment.id)?.instance);
+      const now: InstanceReport = { id: assignment.id, ...this.#stateOf(assignment, running.get(assignment.id)?.instance) };
+      const spec = assignment.spec as unknown as TaskSpec;
+      // Health is only known while running; any other state starts over from unknown (or none).
+      const health = now.state === 'running' ? this.#health.health(assignment.id) : undefined;
+      now.health = health?.health ?? (spec.check ? 'unknown' : 'none');
+      now.health_message = health?.health === 'unhealthy' ? (this.#unhealthyMessages.get(assignment.id) ?? health.message) : '';
       const last = this.#reported.get(assignment.id);
-      if (last && last.state === now.state && last.address === now.address && last.message === now.message) continue;
-      changes.push({ id: assignment.id, ...now });
+      if (last && last.state === now.state && last.address === now.address && last.message === now.message && last.health === now.health && last.healthMessage === now.health_message) continue;
+      changes.push(now);
     }
     if (changes.length === 0) return;
     await this.#o.client.call('agentStatus', { body: { host_id: this.hostId, instances: changes } });
-    for (const c of changes) this.#reported.set(c.id, { state: c.state, address: c.address, message: c.message });
+    for (const c of changes) this.#reported.set(c.id, { state: c.state, address: c.address, message: c.message, health: c.health ?? 'none', healthMessage: c.health_message ?? '' });
   }
 
   #stateOf(assignment: Assignment, instance: RuntimeInstance | undefined) {

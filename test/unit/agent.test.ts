@@ -93,4 +93,33 @@ describe('Agent', () => {
     await until('stopped', async () => runtime.instances.size === 0);
     expect((await appStatus()).instances[0]?.state ?? 'stopped').toBe('stopped');
   });
+
+  it('reports health from its checks, restarts an unhealthy instance in place, and fails it after too many restarts', async () => {
+    const runtime = new FakeRuntime({ name: 'qemu' });
+    let starts = 0;
+    const start = runtime.start.bind(runtime);
+    runtime.start = async (request, signal) => {
+      starts++;
+      return start(request, signal);
+    };
+    let verdict = { ok: true, message: 'HTTP 200' };
+    agent = new Agent({
+      client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 },
+      runtimes: [runtime], pollWaitMs: 200, monitorIntervalMs: 20, maxUnhealthyRestarts: 1,
+      healthProbe: async () => verdict,
+    });
+    await agent.start();
+    const task = `${taskFile({ count: 1 })}\n[check]\nhttp = { port = "http" }\ninterval = "100ms"\ntimeout = "50ms"\nunhealthy_threshold = 2\n`;
+    await h.request('POST', '/v1/deploy', { task });
+    const instance = async () => (await appStatus()).instances[0];
+    await until('healthy', async () => (await instance())?.health === 'healthy');
+    expect((await appStatus()).healthy).toBe(1);
+    verdict = { ok: false, message: 'HTTP 500 from http://10.99.0.2:8080/' };
+    await until('a restart after failing checks', async () => starts === 2);
+    await until('the restarted instance is checked again', async () => (await instance())?.health === 'unknown' || (await instance())?.health === 'unhealthy');
+    await until('failed after one restart', async () => (await instance())?.state === 'failed');
+    expect((await instance()).message).toBe('unhealthy after 1 restart(s): 2 consecutive failures: HTTP 500 from http://10.99.0.2:8080/');
+    const events = (await h.request('GET', '/v1/events?app=default/shop')).body.events.map((e: { kind: string }) => e.kind);
+    expect(events).toEqual(expect.arrayContaining(['instance.healthy', 'instance.unhealthy', 'instance.restarting']));
+  });
 });

@@ -1,6 +1,16 @@
 import type { RuntimeKind } from '../../domain/runtime-kind.js';
 import { LogBuffer } from '../../logs/log-buffer.js';
-import { type LogLine, type LogOptions, type LogSource, type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
+import {
+  type Exec,
+  type ExecResult,
+  type LogLine,
+  type LogOptions,
+  type LogSource,
+  type Runtime,
+  type RuntimeInstance,
+  RuntimeStartError,
+  type StartRequest,
+} from '../runtime.js';
 
 export interface FakeRuntimeOptions {
   name?: string;
@@ -13,12 +23,15 @@ export interface FakeRuntimeOptions {
   addressFor?: (request: StartRequest, n: number) => string;
 }
 
+/** What a fake `exec` answers: a fixed result, or one computed (or awaited) per call. */
+export type FakeExec = ExecResult | ((argv: string[], container: string | null) => ExecResult | Promise<ExecResult>);
+
 /**
  * An in-memory runtime for scheduler and agent tests, with faults to inject: failing starts,
  * crashes, slow starts. Never the proof that a real feature works; that is what e2e tests with
  * real runtimes are for.
  */
-export class FakeRuntime implements Runtime, LogSource {
+export class FakeRuntime implements Runtime, LogSource, Exec {
   readonly name: string;
   readonly kind: RuntimeKind;
   readonly instances = new Map<string, RuntimeInstance & { request: StartRequest }>();
@@ -26,6 +39,9 @@ export class FakeRuntime implements Runtime, LogSource {
   readonly calls: string[] = [];
   /** Container output: tests `append(id, container, line)`; `logs` reads it. */
   readonly output = new LogBuffer();
+  /** Every `exec`, in order (kept apart from `calls`: health checks exec on a timer). */
+  readonly execCalls: { id: string; container: string | null; argv: string[] }[] = [];
+  #execs = new Map<string, FakeExec>();
   #options: FakeRuntimeOptions;
   #started = 0;
   #failStart: ((request: StartRequest) => string | null) | null = null;
@@ -54,6 +70,33 @@ export class FakeRuntime implements Runtime, LogSource {
     if (instance) Object.assign(instance, { state: 'exited', exitCode, message });
   }
 
+  /**
+   * Fault: what `exec` in instance `id` answers from now on (default: exit 0, no output), e.g.
+   * `{ exitCode: 1, output: 'down' }` to fail its exec health check; `null` restores the default.
+   * An answer that takes longer than the exec's timeout gives exit 124, as a real runtime would.
+   */
+  setExec(id: string, answer: FakeExec | null): void {
+    if (answer === null) this.#execs.delete(id);
+    else this.#execs.set(id, answer);
+  }
+
+  async exec(id: string, container: string | null, argv: string[], timeoutMs: number): Promise<ExecResult> {
+    const instance = this.instances.get(id);
+    if (instance?.state !== 'running') throw new Error(`Cannot exec in instance ${id}: it is not running`);
+    this.execCalls.push({ id, container, argv: [...argv] });
+    const answer = this.#execs.get(id) ?? { exitCode: 0, output: '' };
+    const result = Promise.resolve(typeof answer === 'function' ? answer(argv, container) : answer);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<ExecResult>((resolve) => {
+      timer = setTimeout(() => resolve({ exitCode: 124, output: `timed out after ${timeoutMs} ms` }), timeoutMs);
+    });
+    try {
+      return await Promise.race([result, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
     this.calls.push(`start ${request.id}`);
     if (this.#options.startDelayMs) await sleep(this.#options.startDelayMs, signal);
@@ -72,6 +115,7 @@ export class FakeRuntime implements Runtime, LogSource {
     this.calls.push(`stop ${id}`);
     this.instances.delete(id);
     this.output.drop(id);
+    this.#execs.delete(id);
   }
 
   logs(id: string, options: LogOptions): AsyncIterable<LogLine> {

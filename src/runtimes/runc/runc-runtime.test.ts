@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, copyFileSync, writeFileSync, readSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -270,6 +270,32 @@ describe.skipIf(!canRun)('RuncRuntime with real runc', () => {
     expect(await again.imagesInUse()).toEqual(new Set(['sha256:test']));
     await again.stop(instance, 0);
     expect(await again.imagesInUse()).toEqual(new Set());
+  });
+
+  it('runs commands in a running container with exec, and kills what they started on timeout', async () => {
+    const instance = id('exec');
+    await runtime.start(request(instance, [container('main', ['/bin/sleep', '1000']), container('side', ['/bin/sleep', '1000'], { env: { SIDE: 'yes' } })]));
+    const hosts = await runtime.exec(instance, null, ['cat', '/etc/hosts'], 5000);
+    expect(hosts.exitCode).toBe(0);
+    expect(hosts.output).toContain(`127.0.0.1\t${instance}`);
+    expect(await runtime.exec(instance, null, ['sh', '-c', 'echo failing; exit 3'], 5000)).toEqual({ exitCode: 3, output: 'failing\n' });
+    expect(await runtime.exec(instance, 'side', ['sh', '-c', 'echo $SIDE'], 5000)).toEqual({ exitCode: 0, output: 'yes\n' });
+    const missing = await runtime.exec(instance, null, ['/nope'], 5000);
+    expect(missing.exitCode).not.toBe(0);
+    expect(missing.output).toContain('/nope');
+
+    const before = Date.now();
+    const slow = await runtime.exec(instance, null, ['sh', '-c', 'sleep 30; echo never'], 300);
+    expect(slow).toEqual({ exitCode: 124, output: 'timed out after 300 ms' });
+    expect(Date.now() - before).toBeLessThan(3000);
+    // Neither the shell nor its sleep survives: only the container's own process is left in its cgroup.
+    const procs = `/sys/fs/cgroup/pids${cgroupParent}/${instance}/main/cgroup.procs`;
+    await eventually(() => readFileSync(procs, 'utf8').trim().split('\n').length === 1);
+    expect(readdirSync(join(stateDir, 'instances', instance)).filter((f) => f.startsWith('exec-'))).toEqual([]);
+
+    await expect(runtime.exec(instance, 'nope', ['true'], 1000)).rejects.toThrow(`container "nope" not found; instance ${instance} has: main, side`);
+    await runtime.stop(instance, 0);
+    await expect(runtime.exec(instance, null, ['true'], 1000)).rejects.toThrow(`instance "${instance}" not found; it does not run on this host`);
   });
 
   describe('after a crash of the agent before each step of start', () => {

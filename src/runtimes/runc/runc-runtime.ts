@@ -1,18 +1,32 @@
+import { randomBytes } from 'node:crypto';
 import { access, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
+import { NotFoundError } from '../../errors/not-found-error.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import type { NetworkProvider } from '../../net/network-provider.js';
-import { type LogLine, type LogOptions, type LogSource, type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
+import {
+  type Exec,
+  type ExecResult,
+  type LogLine,
+  type LogOptions,
+  type LogSource,
+  type Runtime,
+  type RuntimeInstance,
+  RuntimeStartError,
+  type StartRequest,
+} from '../runtime.js';
 import { buildRuncSpec } from './build-runc-spec.js';
 import { hostsFile, resolvConf } from './instance-files.js';
 import { InstanceLayout } from './instance-layout.js';
 import { type ContainerRecord, type InstanceRecord, readInstanceRecord, writeInstanceRecord } from './instance-record.js';
+import { killProcessTree } from './process-tree.js';
 import { readContainerLogs } from './read-container-logs.js';
 import { describeExit, restartDecision } from './restart-decision.js';
 import { rotateLog } from './rotate-log.js';
 import { mountOverlay, runcDelete, runcKill, runcList, runcRunArgv, runcVersion, shimArgv, unmount } from './runc-commands.js';
+import { runcExecArgv } from './runc-exec-argv.js';
 import { spawnDetached } from './spawn-detached.js';
 import { SimulatedCrash, type StartStep } from './start-step.js';
 
@@ -52,6 +66,12 @@ const START_DEADLINE_MS = 30_000;
 /** A container that ran this long before exiting restarts without backoff next time. */
 const HEALTHY_RUN_MS = 10_000;
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
+/** Exit status of an exec that ran out of time (as timeout(1) reports it). */
+export const EXEC_TIMEOUT_EXIT = 124;
+/** How much of an exec's output is kept (the end). */
+const EXEC_OUTPUT_MAX_CHARS = 16 * 1024;
+/** After a timeout's kill, how long runc gets to return before it is killed itself. */
+const EXEC_KILL_GRACE_MS = 2_000;
 
 /**
  * OCI containers under runc. One instance = one network namespace shared by its containers
@@ -59,7 +79,7 @@ const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
  * Each `runc run` runs in the foreground under a detached shim that records its exit status,
  * so containers keep running, and exit codes are kept, across agent restarts. See README.md.
  */
-export class RuncRuntime implements Runtime, LogSource {
+export class RuncRuntime implements Runtime, LogSource, Exec {
   readonly name = 'runc';
   readonly kind = 'container' as const;
   readonly #stateDir: string;
@@ -293,6 +313,51 @@ export class RuncRuntime implements Runtime, LogSource {
     const record = await readInstanceRecord(layout.record);
     if (!record) return;
     yield* readContainerLogs(layout, record.containers.map((c) => c.name), { ...options, rotatedFiles: this.#logFiles });
+  }
+
+  /**
+   * `runc exec` of `argv` in a container of the instance (`null`: its first), without a terminal.
+   * On timeout the process and everything it started are SIGKILLed and the result is exit 124
+   * with "timed out" in the output. Rejects (NotFoundError) for an unknown instance or container;
+   * runc's own failures (no such executable, container stopped) are a non-zero exit with runc's
+   * reason as output.
+   */
+  async exec(id: string, container: string | null, argv: string[], timeoutMs: number): Promise<ExecResult> {
+    const record = INSTANCE_ID.test(id) ? await readInstanceRecord(new InstanceLayout(this.#stateDir, id).record) : null;
+    if (!record) throw new NotFoundError('instance', id, 'it does not run on this host');
+    const target = container === null ? record.containers[0] : record.containers.find((c) => c.name === container);
+    if (!target) {
+      const names = record.containers.map((c) => c.name).join(', ') || 'none';
+      throw new NotFoundError('container', container ?? '', `instance ${id} has: ${names}`);
+    }
+    const [file, ...args] = argv;
+    if (file === undefined) throw new Error(`Cannot exec in instance ${id}: the command is empty`);
+    const pidFile = join(new InstanceLayout(this.#stateDir, id).dir, `exec-${randomBytes(6).toString('hex')}.pid`);
+    const abort = new AbortController();
+    let timedOut = false;
+    let grace: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // Kill the command's whole tree: runc forwards signals to the process only, and a shell's
+      // children would outlive it inside the container. If runc still hangs, kill runc.
+      grace = setTimeout(() => abort.abort(), EXEC_KILL_GRACE_MS);
+      void readFile(pidFile, 'utf8')
+        .then((pid) => (Number(pid) > 0 ? killProcessTree(Number(pid)) : abort.abort()))
+        .catch(() => abort.abort());
+    }, timeoutMs);
+    const timeout = `timed out after ${timeoutMs} ms`;
+    try {
+      const { exitCode, stdout, stderr } = await this.#exec(runcExecArgv(this.#runc, target.runcName, pidFile, [file, ...args]), abort.signal);
+      const output = `${stdout}${stderr}`.slice(-EXEC_OUTPUT_MAX_CHARS);
+      return timedOut ? { exitCode: EXEC_TIMEOUT_EXIT, output: `${output}${output && !output.endsWith('\n') ? '\n' : ''}${timeout}` } : { exitCode, output };
+    } catch (error) {
+      if (timedOut) return { exitCode: EXEC_TIMEOUT_EXIT, output: timeout };
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(grace);
+      await rm(pidFile, { force: true }).catch(() => {});
+    }
   }
 
   /** Copy-truncate rotation of every container log bigger than `logMaxBytes`. */
