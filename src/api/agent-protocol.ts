@@ -23,6 +23,7 @@ export const RegisterRequest = z.strictObject({
         kind: z.enum(['microvm', 'container']),
         available: z.boolean(),
         reason: z.string().max(1000).optional(),
+        detail: z.string().max(1000).optional(),
       }),
     )
     .max(16),

@@ -6,6 +6,8 @@ export const RuntimeView = z.object({
   kind: z.enum(['microvm', 'container']),
   available: z.boolean(),
   reason: z.string().optional(),
+  /** How it runs when available, e.g. qemu `tcg: <why not kvm>`. */
+  detail: z.string().optional(),
 });
 
 export const HostView = z.object({

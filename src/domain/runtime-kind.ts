@@ -13,6 +13,8 @@ export interface HostRuntime {
   available: boolean;
   /** Why the runtime cannot run here (missing binary, no KVM...); empty when available. */
   reason?: string;
+  /** How it runs when available, for `bubo hosts` (qemu: `tcg: <why not kvm>` or `kvm`). */
+  detail?: string;
 }
 
 /** Preference order inside a kind: the first available one is used (firecracker before qemu). */

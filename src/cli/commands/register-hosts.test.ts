@@ -4,15 +4,22 @@ import { fakeCliDeps } from '../fake-cli-deps.js';
 import { runCli } from '../run-cli.js';
 
 describe('bubo hosts and bubo groups', () => {
-  it('shows hosts with human sizes, cordoned marked, overcommit flagged and unavailable runtimes in parentheses', async () => {
-    const over = hostView({ name: 'h2', status: 'down', cordoned: true, overcommit: 1.25, runtimes: [{ name: 'runc', kind: 'container', available: true }] });
+  it('shows hosts with human sizes, cordoned marked, overcommit flagged, unavailable runtimes in parentheses and why below', async () => {
+    const runtimes = [
+      { name: 'runc', kind: 'container' as const, available: true },
+      { name: 'qemu', kind: 'microvm' as const, available: true, detail: 'tcg: the KVM probe boot did not reach userspace in 5 s' },
+    ];
+    const over = hostView({ name: 'h2', status: 'down', cordoned: true, overcommit: 1.25, runtimes });
     const cli = fakeCliDeps({ 'GET /v1/hosts': { hosts: [hostView(), over] } });
     await runCli(['hosts'], cli.deps);
     expect(cli.stdout()).toBe(
       [
         'NAME   GROUP   STATUS          CPUS    MEMORY           DISK              OVERCOMMIT   RUNTIMES',
-        'h1     web     ready           2.5/8   1.5 GiB/16 GiB   512 MiB/100 GiB   0.31x        firecracker,(qemu)',
-        'h2     web     down,cordoned   2.5/8   1.5 GiB/16 GiB   512 MiB/100 GiB   1.25x !      runc',
+        'h1     web     ready           2.5/8   1.5 GiB/16 GiB   512 MiB/100 GiB   0.31x        firecracker, (qemu)',
+        'h2     web     down,cordoned   2.5/8   1.5 GiB/16 GiB   512 MiB/100 GiB   1.25x !      runc, qemu (tcg)',
+        '',
+        'h1: qemu unavailable: no KVM',
+        'h2: qemu: tcg: the KVM probe boot did not reach userspace in 5 s',
         '',
       ].join('\n'),
     );

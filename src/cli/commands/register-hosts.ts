@@ -19,7 +19,7 @@ export function registerHosts(program: Command, deps: CliDeps): void {
         const client = await openClient(command, deps);
         const body = await client.call('listHosts');
         if (globalOptions(command).json) printJson(deps, body);
-        else deps.stdout(body.hosts.length ? formatHosts(body.hosts) : 'no hosts yet; start "bubo agent" on a server\n');
+        else deps.stdout(body.hosts.length ? formatHosts(body.hosts) + formatRuntimeNotes(body.hosts) : 'no hosts yet; start "bubo agent" on a server\n');
       }),
     );
 }
@@ -35,7 +35,18 @@ export function formatHosts(hosts: HostView[]): string {
       `${formatMib(h.memory_mib.allocated)}/${formatMib(h.memory_mib.total)}`,
       `${formatMib(h.disk_mib.allocated)}/${formatMib(h.disk_mib.total)}`,
       formatOvercommit(h.overcommit),
-      h.runtimes.map((r) => (r.available ? r.name : `(${r.name})`)).join(',') || '-',
+      h.runtimes.map((r) => (r.available ? (r.detail ? `${r.name} (${r.detail.split(':')[0]})` : r.name) : `(${r.name})`)).join(', ') || '-',
     ]),
   );
+}
+
+/** Under the table: why a runtime is unavailable, or how it runs (qemu under TCG and why). */
+export function formatRuntimeNotes(hosts: HostView[]): string {
+  const lines = hosts.flatMap((h) =>
+    h.runtimes.flatMap((r) => {
+      if (!r.available) return [`${h.name}: ${r.name} unavailable: ${r.reason || 'no reason given'}`];
+      return r.detail ? [`${h.name}: ${r.name}: ${r.detail}`] : [];
+    }),
+  );
+  return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
 }
