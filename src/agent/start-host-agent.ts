@@ -8,6 +8,8 @@ import { HostNetwork } from '../net/host-network.js';
 import { followCatalog } from '../dns/catalog-follower.js';
 import { DnsServer } from '../dns/dns-server.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
+import { defaultMicroVmParts, imageDiskDirOf } from '../runtimes/qemu/default-micro-vm-parts.js';
+import { QemuRuntime } from '../runtimes/qemu/qemu-runtime.js';
 import { RuncRuntime } from '../runtimes/runc/runc-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { Agent } from './agent.js';
@@ -40,7 +42,14 @@ export interface HostAgentOptions {
   dnsPort?: number;
   /** Override the long-poll wait (tests). */
   pollWaitMs?: number;
+  /** Runtimes to offer (default: runc and qemu); each probes whether it can work here. */
+  runtimes?: readonly RuntimeName[];
+  /** An uncompressed vmlinux for microVMs instead of the guest kit's Debian kernel. */
+  kernelPath?: string;
 }
+
+export type RuntimeName = 'runc' | 'qemu';
+export const RUNTIME_NAMES: readonly RuntimeName[] = ['runc', 'qemu'];
 
 export interface RunningHostAgent {
   agent: Agent;
@@ -67,7 +76,17 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     network,
     ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
   });
-  const runtimes: Runtime[] = [runc];
+  const wanted = new Set(options.runtimes ?? RUNTIME_NAMES);
+  const qemuState = join(options.stateDir, 'qemu');
+  const qemu = wanted.has('qemu')
+    ? new QemuRuntime({
+        stateDir: qemuState,
+        images,
+        network,
+        vm: defaultMicroVmParts({ imageDiskDir: imageDiskDirOf(qemuState), log: (line) => log(`guest kit: ${line}`), ...(options.kernelPath ? { kernelPath: options.kernelPath } : {}) }),
+      })
+    : undefined;
+  const runtimes: Runtime[] = [...(wanted.has('runc') ? [runc] : []), ...(qemu ? [qemu] : [])];
   const http = await startLogListener(options.agentListen, facts.address, options.token, runtimes, log);
   const client = new ApiClient({ baseUrl: options.server, token: options.token });
   const dnsAbort = new AbortController();
@@ -77,7 +96,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     if (Date.now() - lastGc < (options.imageGcIntervalMs ?? 10 * 60_000)) return;
     lastGc = Date.now();
     try {
-      const { removed } = await images.gc(await runc.imagesInUse());
+      const inUse = new Set([...(await runc.imagesInUse()), ...((await qemu?.imagesInUse()) ?? [])]);
+      const { removed } = await images.gc(inUse);
       if (removed.length > 0) log(`images: removed ${removed.length} unused (${removed.join(', ')})`);
     } catch (error) {
       log(`images: garbage collection failed: ${(error as Error).message}`);
@@ -136,11 +156,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     runtimes,
     network,
     async stop({ drain = false } = {}) {
-        await agent.stop();
+      await agent.stop();
       dnsAbort.abort();
       await dns?.stop();
       await http?.close();
       if (drain) await agent.drain();
+      await qemu?.close();
     },
   };
 }

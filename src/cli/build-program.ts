@@ -8,6 +8,7 @@ import { registerEvents } from './commands/register-events.js';
 import { registerGroups } from './commands/register-groups.js';
 import { registerHost } from './commands/register-host.js';
 import { registerHosts } from './commands/register-hosts.js';
+import { registerKit } from './commands/register-kit.js';
 import { registerLogs } from './commands/register-logs.js';
 import { registerReleases } from './commands/register-releases.js';
 import { registerRollback } from './commands/register-rollback.js';
@@ -60,6 +61,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerHost,
     registerEvents,
     registerLogs,
+    registerKit,
   ]) {
     register(program, deps);
   }

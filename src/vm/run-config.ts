@@ -4,14 +4,17 @@
  * init reads it there. Nothing in it ever goes on the kernel command line or into a host process's
  * arguments (it carries resolved secrets).
  *
- * Disk order (virtio-blk, in the order the runtime attaches them):
+ * Disks (virtio-blk). The guest finds each by its ext4 label (config `bubo-config`, scratch
+ * `bubo-scratch`, image `bi<14 hex of the digest>`, see vm/guest-files.ts), so the attach order
+ * below is the convention, not something the guest relies on:
  *   vda = config disk (small ext4: run.json, read-only)
  *   vdb = scratch disk (sparse ext4 made by the host, sized from resources.disk): per-container
  *         overlay upper/work directories and scratch space
  *   vdc, vdd, ... = image disks (read-only ext4, one per distinct image digest, `imageDisks` order)
  *
  * Kernel command line (the only other input): `console=ttyS0 quiet panic=-1 reboot=t
- * tsc_early_khz=<host TSC kHz>` plus `bubo.config=/dev/vda`. The guest prints one line
+ * tsc_early_khz=<host TSC kHz>` (plus `bubo.bus=pci` on a PCI machine such as q35; a
+ * `bubo.config=` parameter is accepted and ignored). The guest prints one line
  * `BUBO_GUEST_READY` on the console once every container has been started.
  */
 export interface RunConfig {
@@ -51,4 +54,10 @@ export interface GuestContainer {
   user: string;
   restart: 'always' | 'on-failure' | 'never';
   stopTimeoutMs: number;
+  /**
+   * Signal that asks the container to stop (`SIGTERM`, `SIGQUIT`, `15`...), from the image's
+   * StopSignal; absent means SIGTERM. Added after version 1 shipped: optional, so older hosts' files
+   * still parse.
+   */
+  stopSignal?: string;
 }

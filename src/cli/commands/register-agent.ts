@@ -44,9 +44,14 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--agent-listen <host:port>', "the agent's HTTP listener, which the server reads logs from (default <address>:7071)")
     .option('--image-gc-interval <duration>', 'how often images no instance uses are removed, e.g. 10m', '10m')
     .option('--drain-on-exit', 'stop every instance when the agent stops (default: leave them running)')
+    .option('--runtime <name>', 'a runtime to offer: runc, qemu (repeatable; default both, each used where it can work)', collectRole, [])
+    .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string }>();
+        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string }>();
+        const { RUNTIME_NAMES } = await import('../../agent/start-host-agent.js');
+        const unknown = o.runtime.filter((r) => !(RUNTIME_NAMES as readonly string[]).includes(r));
+        if (unknown.length > 0) throw new UsageError(`--runtime ${unknown[0]}: unknown runtime; choose from ${RUNTIME_NAMES.join(', ')}`);
         const g = globalOptions(command);
         const connection = await resolveConnection({
           addr: o.server ?? g.addr,
@@ -73,6 +78,8 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           ...(o.name ? { name: o.name } : {}),
           ...(o.address ? { address: o.address } : {}),
           ...(o.agentListen ? { agentListen: o.agentListen } : {}),
+          ...(o.runtime.length > 0 ? { runtimes: o.runtime as typeof RUNTIME_NAMES } : {}),
+          ...(o.kernel ? { kernelPath: o.kernel } : {}),
           log: (line) => deps.stderr(`bubo agent: ${line}\n`),
         });
         deps.stdout(`bubo agent registered as ${running.agent.hostId} with ${connection.baseUrl} (group ${o.group}, state in ${o.stateDir})\n`);

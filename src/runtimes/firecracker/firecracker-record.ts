@@ -1,0 +1,36 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+
+/** `instance.json` of a microVM: written first at start, read by inspect, list and stop (also after an agent restart). */
+export interface FirecrackerRecord {
+  id: string;
+  app: string;
+  namespace: string;
+  address: string | null;
+  startedAt: number;
+  /**
+   * `starting` until `InstanceStart` succeeded, then `started`. A record still `starting` that no
+   * start of this process is working on was left by a crash: it is reported as exited.
+   */
+  phase: 'starting' | 'started';
+  /** The jailer `--id` (see `jailId`). */
+  jailId: string;
+  /** The jailer's pid, which becomes Firecracker's; null until launched. */
+  pid: number | null;
+  /** Container name → image digest, once the disks are prepared. */
+  images: Record<string, string>;
+}
+
+export async function readFirecrackerRecord(path: string): Promise<FirecrackerRecord | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as FirecrackerRecord;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Written to a temporary file and renamed, so a crash never leaves half a record. */
+export async function writeFirecrackerRecord(path: string, record: FirecrackerRecord): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}

@@ -1,0 +1,426 @@
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { HostRuntime } from '../../domain/runtime-kind.js';
+import { type Executor, runCommand } from '../../exec/run-command.js';
+import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
+import { instanceMac } from '../qemu/instance-mac.js';
+import { type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
+import { FirecrackerClient } from './firecracker-client.js';
+import { type FirecrackerGuest, firecrackerBootArgs } from './firecracker-guest.js';
+import { type PlanDrive, planFirecrackerBoot, planFirecrackerStop } from './firecracker-plan.js';
+import { type FirecrackerProcesses, systemProcesses } from './firecracker-processes.js';
+import { type FirecrackerRecord, readFirecrackerRecord, writeFirecrackerRecord } from './firecracker-record.js';
+import { type CgroupVersion, JAIL_PATHS, JailLayout, jailerArgv, jailerCgroups, jailId } from './jailer-argv.js';
+import { type JailFile, prepareJail, removeJail } from './prepare-jail.js';
+import { SimulatedCrash, type StartStep } from './start-step.js';
+
+export interface FirecrackerRuntimeOptions {
+  /** Instance records and per-instance disks live in `<stateDir>/instances/<id>/`. */
+  stateDir: string;
+  guest: FirecrackerGuest;
+  network: NetworkProvider;
+  /** Firecracker binary (absolute, or found in PATH); default `firecracker`. */
+  firecracker?: string;
+  /** Jailer binary (absolute, or found in PATH); default `jailer`. */
+  jailer?: string;
+  /**
+   * Jails are built in `<chrootBaseDir>/<firecracker file name>/<jail id>/root`. Default
+   * `<stateDir>/jailer`: on the state directory's file system, so disks are hard-linked, not copied.
+   */
+  chrootBaseDir?: string;
+  /** Unprivileged uid/gid Firecracker runs as (host configuration); default 65534 (nobody). */
+  uid?: number;
+  gid?: number;
+  /** Default: 2 when cgroup2 is mounted at /sys/fs/cgroup, else 1. */
+  cgroupVersion?: CgroupVersion;
+  /** `--parent-cgroup`; default `bubo` (so instances live in `bubo/<jail id>`, like runc's). */
+  cgroupParent?: string;
+  /** Memory above the guest's that the Firecracker cgroup may use (VMM, page cache); default 64 MiB. */
+  memoryOverheadMiB?: number;
+  /** Guest vsock CID; each VM has its own vsock device, so one CID serves all; default 3. */
+  guestCid?: number;
+  /**
+   * The operator has checked that Firecracker boots on this host: skip the hardware-KVM heuristic
+   * of `probe` (which requires the kvm_intel or kvm_amd module), keep the other checks.
+   */
+  kvmVerified?: boolean;
+  /** Extra guest kernel parameters (never secrets). */
+  extraBootArgs?: string[];
+  /** Default: the shared `runCommand` (used by `probe` for `--version`). */
+  exec?: Executor;
+  /** Default: real processes (`firecracker-processes.ts`). */
+  processes?: FirecrackerProcesses;
+  /** How long the API socket may take to answer after launch; default 10 s. */
+  apiReadyTimeoutMs?: number;
+  /** Probe seams (tests only): the KVM device and /sys/module. */
+  kvmDevice?: string;
+  sysModuleDir?: string;
+  /** Root of the cgroup hierarchies; default `/sys/fs/cgroup`. */
+  cgroupRoot?: string;
+  faults?: { beforeStep?: (step: StartStep) => void | Promise<void> };
+}
+
+export const START_INTERRUPTED = 'start interrupted (agent restarted during start)';
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
+/** After SIGKILL, how long the process may take to disappear. */
+const KILL_WAIT_MS = 5_000;
+
+/**
+ * MicroVMs under Firecracker, each in its own jail (`jailer --daemonize`), configured through the
+ * API socket with the requests of `firecracker-plan.ts` (contract-tested against Firecracker's
+ * OpenAPI file). The VM outlives the agent; a new runtime over the same state directory re-adopts
+ * it from `instance.json` (pid + jail id). See README.md.
+ */
+export class FirecrackerRuntime implements Runtime {
+  readonly name = 'firecracker';
+  readonly kind = 'microvm' as const;
+  readonly #o: FirecrackerRuntimeOptions;
+  readonly #processes: FirecrackerProcesses;
+  readonly #exec: Executor;
+  readonly #chrootBase: string;
+  readonly #uid: number;
+  readonly #gid: number;
+  readonly #cgroupRoot: string;
+  readonly #cgroupParent: string;
+  /** Instances a `start` of this object is working on; any other `starting` record was left by a crash. */
+  readonly #starting = new Set<string>();
+
+  constructor(options: FirecrackerRuntimeOptions) {
+    this.#o = options;
+    this.#processes = options.processes ?? systemProcesses;
+    this.#exec = options.exec ?? runCommand;
+    this.#chrootBase = options.chrootBaseDir ?? join(options.stateDir, 'jailer');
+    this.#uid = options.uid ?? 65534;
+    this.#gid = options.gid ?? 65534;
+    this.#cgroupRoot = options.cgroupRoot ?? '/sys/fs/cgroup';
+    this.#cgroupParent = (options.cgroupParent ?? 'bubo').replace(/^\/+|\/+$/g, '');
+  }
+
+  /**
+   * Available when: both binaries are found and answer `--version`; /dev/kvm opens read-write;
+   * the KVM is hardware KVM (kvm_intel or kvm_amd loaded: a nested PVM host has /dev/kvm from
+   * kvm_pvm, on which Firecracker cannot run guests), unless `kvmVerified`; and the agent is root
+   * (the jailer needs it). Node cannot issue KVM_GET_API_VERSION itself, hence the module check.
+   */
+  async probe(): Promise<HostRuntime> {
+    const base = { name: this.name, kind: this.kind };
+    const problems: string[] = [];
+    for (const [what, name] of [
+      ['firecracker', this.#o.firecracker ?? 'firecracker'],
+      ['jailer', this.#o.jailer ?? 'jailer'],
+    ] as const) {
+      const path = await findBinary(name);
+      if (!path) {
+        problems.push(`${what} binary not found (${name}); install Firecracker's release binaries`);
+        continue;
+      }
+      await this.#exec({ argv: [path, '--version'], timeoutMs: 5_000 }).catch((error: Error) => problems.push(`${path} --version failed: ${error.message}`));
+    }
+    const kvm = this.#o.kvmDevice ?? '/dev/kvm';
+    if (!(await canAccess(kvm, constants.R_OK | constants.W_OK))) problems.push(`${kvm} is missing or not read-write for the agent`);
+    else if (!this.#o.kvmVerified) {
+      const modules = this.#o.sysModuleDir ?? '/sys/module';
+      const hardware = (await canAccess(join(modules, 'kvm_intel'), constants.F_OK)) || (await canAccess(join(modules, 'kvm_amd'), constants.F_OK));
+      if (!hardware) {
+        const pvm = await canAccess(join(modules, 'kvm_pvm'), constants.F_OK);
+        problems.push(
+          `${kvm} is not hardware KVM (${pvm ? 'it comes from kvm_pvm, nested PVM' : 'neither kvm_intel nor kvm_amd is loaded'}); Firecracker needs hardware virtualization (set kvmVerified if it was checked to boot here)`,
+        );
+      }
+    }
+    if (process.getuid?.() !== 0) problems.push('the agent is not running as root (the jailer needs it)');
+    return problems.length === 0 ? { ...base, available: true } : { ...base, available: false, reason: problems.join('; ') };
+  }
+
+  /**
+   * Named steps (`start-step.ts`); the record is written first with phase `starting`, so a crash
+   * at any later step leaves something `stop` removes entirely. Resolves once `InstanceStart` was
+   * accepted (the guest is booting), not once the guest is ready.
+   */
+  async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
+    const { id, spec } = request;
+    if (!INSTANCE_ID.test(id)) throw new RuntimeStartError(`Cannot start instance ${JSON.stringify(id)}: the id must be letters, digits, ".", "_" or "-"`);
+    const existing = await this.inspect(id);
+    if (existing?.state === 'running') return existing;
+    if (existing) await this.stop(id, 0);
+    const firecracker = await this.#binary('firecracker', this.#o.firecracker ?? 'firecracker', id);
+    const jailer = await this.#binary('jailer', this.#o.jailer ?? 'jailer', id);
+    const dir = this.#instanceDir(id);
+    const layout = new JailLayout(this.#chrootBase, jailId(id), firecracker);
+    this.#starting.add(id);
+    try {
+      await this.#step('record');
+      await mkdir(dir, { recursive: true });
+      const record: FirecrackerRecord = {
+        id,
+        app: request.app,
+        namespace: request.namespace,
+        address: null,
+        startedAt: Date.now(),
+        phase: 'starting',
+        jailId: layout.id,
+        pid: null,
+        images: {},
+      };
+      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
+      await this.#step('network');
+      const network = await this.#o.network.attach(id, 'tap', request.namespace);
+      record.address = network.address;
+      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
+      abortIfAborted(id, signal);
+      await this.#step('guest');
+      const kit = await this.#o.guest.kit(signal);
+      const { disks, images } = await this.#o.guest.prepareDisks(request, network, dir, signal);
+      record.images = images;
+      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
+      abortIfAborted(id, signal);
+      await this.#step('jail');
+      const files: JailFile[] = [
+        { source: kit.kernel, jailPath: JAIL_PATHS.kernel, owned: false },
+        ...(kit.initramfs ? [{ source: kit.initramfs, jailPath: JAIL_PATHS.initrd, owned: false }] : []),
+        { source: disks.config, jailPath: JAIL_PATHS.config, owned: true },
+        { source: disks.scratch, jailPath: JAIL_PATHS.scratch, owned: true },
+        ...disks.images.map((source, i) => ({ source, jailPath: JAIL_PATHS.image(i), owned: false })),
+      ];
+      await prepareJail(layout, files, [JAIL_PATHS.log, JAIL_PATHS.console], { uid: this.#uid, gid: this.#gid });
+      await this.#step('launch');
+      const cgroupVersion = this.#o.cgroupVersion ?? (await detectCgroupVersion());
+      const argv = jailerArgv({
+        jailer,
+        firecracker,
+        id: layout.id,
+        uid: this.#uid,
+        gid: this.#gid,
+        chrootBaseDir: this.#chrootBase,
+        cgroupVersion,
+        parentCgroup: this.#cgroupParent,
+        cgroups: jailerCgroups(cgroupVersion, spec.resources.cpus, memoryFor(spec.resources.memory_mib), this.#o.memoryOverheadMiB ?? 64),
+        netns: null,
+      });
+      record.pid = await this.#processes.launch(argv, join(dir, 'jailer.log'));
+      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
+      await this.#step('api');
+      const client = new FirecrackerClient(layout.apiSocket);
+      await this.#waitApi(client, record, dir, signal);
+      await this.#step('configure');
+      const plan = planFirecrackerBoot({
+        vcpus: vcpusFor(spec.resources.cpus),
+        memoryMiB: memoryFor(spec.resources.memory_mib),
+        kernel: JAIL_PATHS.kernel,
+        initrd: kit.initramfs ? JAIL_PATHS.initrd : null,
+        bootArgs: firecrackerBootArgs(this.#o.extraBootArgs),
+        drives: driveList(disks.images.length),
+        network: tapOf(network, id),
+        vsock: { udsPath: JAIL_PATHS.vsock, guestCid: this.#o.guestCid ?? 3 },
+        logPath: JAIL_PATHS.log,
+        consolePath: JAIL_PATHS.console,
+      });
+      const boot = plan.pop();
+      await client.sendAll(plan);
+      abortIfAborted(id, signal);
+      await this.#step('boot');
+      if (boot) await client.send(boot);
+      record.phase = 'started';
+      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
+      this.#starting.delete(id);
+      return (await this.inspect(id)) as RuntimeInstance;
+    } catch (error) {
+      this.#starting.delete(id);
+      if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.
+      await this.stop(id, 0).catch(() => {});
+      if (error instanceof RuntimeStartError) throw error;
+      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Ctrl+Alt+Del through the API (the guest init stops its containers and reboots, which ends
+   * Firecracker), SIGKILL after `timeoutMs`; then the tap, the cgroup, the jail and the state
+   * directory go. Idempotent; an unknown id is a no-op.
+   */
+  async stop(id: string, timeoutMs: number): Promise<void> {
+    if (!INSTANCE_ID.test(id)) return;
+    const dir = this.#instanceDir(id);
+    const record = await readFirecrackerRecord(join(dir, 'instance.json'));
+    const jail = record?.jailId ?? jailId(id);
+    if (!record && !(await canAccess(dir, constants.F_OK))) return;
+    const pid = record?.pid ?? null;
+    if (pid !== null && (await this.#processes.isRunning(pid, jail))) {
+      if (timeoutMs > 0) {
+        const client = new FirecrackerClient(this.#layout(jail).apiSocket, Math.min(2_000, timeoutMs));
+        const asked = await client.send(planFirecrackerStop()).then(
+          () => true,
+          () => false,
+        );
+        if (asked) await waitFor(async () => !(await this.#processes.isRunning(pid, jail)), timeoutMs);
+      }
+      if (await this.#processes.isRunning(pid, jail)) {
+        this.#processes.kill(pid, 'SIGKILL');
+        if (!(await waitFor(async () => !(await this.#processes.isRunning(pid, jail)), KILL_WAIT_MS))) {
+          throw new Error(`Cannot stop instance ${id}: Firecracker (pid ${pid}) is still running after SIGKILL`);
+        }
+      }
+    }
+    await this.#o.network.detach(id);
+    await this.#removeCgroups(jail);
+    await removeJail(this.#layout(jail));
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async inspect(id: string): Promise<RuntimeInstance | null> {
+    if (!INSTANCE_ID.test(id)) return null;
+    const record = await this.#readRecord(id);
+    return record ? this.#view(record) : null;
+  }
+
+  async list(): Promise<RuntimeInstance[]> {
+    const ids = await readdir(join(this.#o.stateDir, 'instances')).catch(() => [] as string[]);
+    const records = await Promise.all(ids.filter((id) => INSTANCE_ID.test(id)).map((id) => this.#readRecord(id)));
+    return Promise.all(records.filter((r): r is FirecrackerRecord => r !== null).map((r) => this.#view(r)));
+  }
+
+  /** Digests of the images of every instance in the state directory (for the image garbage collector). */
+  async imagesInUse(): Promise<Set<string>> {
+    const all = await this.list();
+    return new Set(all.flatMap((i) => Object.values(i.images ?? {})));
+  }
+
+  /** Host path of the guest's serial console (what `PUT /serial` writes), for logs and readiness. */
+  consolePath(id: string): string {
+    return this.#layout(jailId(id)).hostPath(JAIL_PATHS.console);
+  }
+
+  /** Host path of the vsock device's Unix socket; connect with `connectVsock(path, port)`. */
+  vsockPath(id: string): string {
+    return this.#layout(jailId(id)).hostPath(JAIL_PATHS.vsock);
+  }
+
+  async #view(record: FirecrackerRecord): Promise<RuntimeInstance> {
+    const base = { id: record.id, address: record.address, startedAt: record.startedAt, images: record.images };
+    if (record.phase === 'starting' && !this.#starting.has(record.id)) return { ...base, state: 'exited', exitCode: null, message: START_INTERRUPTED };
+    if (record.pid !== null && (await this.#processes.isRunning(record.pid, record.jailId))) return { ...base, state: 'running', exitCode: null, message: '' };
+    // Firecracker's exit status is lost (the jailer daemonized it); the guest's own result is on its console.
+    return { ...base, state: 'exited', exitCode: null, message: `microVM exited (Firecracker pid ${record.pid ?? 'never started'} is gone)` };
+  }
+
+  /** A directory without a record (crash between mkdir and the first write) counts as an interrupted start. */
+  async #readRecord(id: string): Promise<FirecrackerRecord | null> {
+    const dir = this.#instanceDir(id);
+    const record = await readFirecrackerRecord(join(dir, 'instance.json'));
+    if (record || !(await canAccess(dir, constants.F_OK))) return record;
+    return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', jailId: jailId(id), pid: null, images: {} };
+  }
+
+  /** Polls the API socket (`GET /`) until it answers; fails early with the jailer's output if the process died. */
+  async #waitApi(client: FirecrackerClient, record: FirecrackerRecord, dir: string, signal?: AbortSignal): Promise<void> {
+    const timeoutMs = this.#o.apiReadyTimeoutMs ?? 10_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      abortIfAborted(record.id, signal);
+      if (await client.send({ method: 'GET', path: '/' }).then(
+        () => true,
+        () => false,
+      ))
+        return;
+      if (record.pid === null || !(await this.#processes.isRunning(record.pid, record.jailId))) {
+        const output = (await readFile(join(dir, 'jailer.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join(' | ');
+        throw new RuntimeStartError(`Cannot start instance ${record.id}: the jailer exited before Firecracker's API socket answered${output ? `: ${output}` : ''}`);
+      }
+      if (Date.now() > deadline) throw new RuntimeStartError(`Cannot start instance ${record.id}: Firecracker's API socket ${client.socketPath} did not answer within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  }
+
+  /** The jailer creates `<parent>/<jail id>` in each hierarchy it writes to and never removes it. */
+  async #removeCgroups(jail: string): Promise<void> {
+    const dirs = [join(this.#cgroupRoot, this.#cgroupParent, jail)];
+    for (const controller of await readdir(this.#cgroupRoot).catch(() => [] as string[])) dirs.push(join(this.#cgroupRoot, controller, this.#cgroupParent, jail));
+    for (const dir of dirs) {
+      await rmdir(dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') throw error;
+      });
+    }
+  }
+
+  async #binary(what: string, name: string, id: string): Promise<string> {
+    const path = await findBinary(name);
+    if (!path) throw new RuntimeStartError(`Cannot start instance ${id}: ${what} binary not found (${name}); install Firecracker's release binaries or set the path`);
+    return path;
+  }
+
+  #layout(jail: string): JailLayout {
+    return new JailLayout(this.#chrootBase, jail, this.#o.firecracker ?? 'firecracker');
+  }
+
+  #instanceDir(id: string): string {
+    return join(this.#o.stateDir, 'instances', id);
+  }
+
+  async #step(step: StartStep): Promise<void> {
+    await this.#o.faults?.beforeStep?.(step);
+  }
+}
+
+/** vda = config, vdb = scratch, vdc… = images (src/vm/run-config.ts). */
+function driveList(images: number): PlanDrive[] {
+  return [
+    { id: 'config', path: JAIL_PATHS.config, readOnly: true },
+    { id: 'scratch', path: JAIL_PATHS.scratch, readOnly: false },
+    ...Array.from({ length: images }, (_, i) => ({ id: `image${i}`, path: JAIL_PATHS.image(i), readOnly: true })),
+  ];
+}
+
+function tapOf(network: InstanceNetwork, id: string): { tap: string; mac: string; mtu?: number } | null {
+  if (!network.hostInterface) return null;
+  return { tap: network.hostInterface, mac: instanceMac(id), ...(network.mtu ? { mtu: network.mtu } : {}) };
+}
+
+/** vCPUs for `resources.cpus`: fractions round up, 1 to 32 (Firecracker's range). */
+export function vcpusFor(cpus: number): number {
+  return Math.min(32, Math.max(1, Math.ceil(cpus)));
+}
+
+/** Guest memory: at least 128 MiB (kernel, initramfs unpacked in RAM, page cache). */
+export function memoryFor(memoryMib: number): number {
+  return Math.max(128, Math.ceil(memoryMib));
+}
+
+async function detectCgroupVersion(): Promise<CgroupVersion> {
+  const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  return mounts.split('\n').some((line) => line.split(' ')[1] === '/sys/fs/cgroup' && line.split(' ')[2] === 'cgroup2') ? 2 : 1;
+}
+
+/** An absolute path as is (if executable), else the first executable match in PATH. */
+async function findBinary(name: string): Promise<string | null> {
+  if (isAbsolute(name)) return (await canAccess(name, constants.X_OK)) ? name : null;
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const path = join(dir, name);
+    if (await canAccess(path, constants.X_OK)) return path;
+  }
+  return null;
+}
+
+async function canAccess(path: string, mode: number): Promise<boolean> {
+  return access(path, mode).then(
+    () => true,
+    () => false,
+  );
+}
+
+function abortIfAborted(id: string, signal?: AbortSignal): void {
+  if (signal?.aborted) throw new RuntimeStartError(`Cannot start instance ${id}: start aborted`);
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(25);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

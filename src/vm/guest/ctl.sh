@@ -1,0 +1,94 @@
+# Control agent: serves the host over the virtio-serial port named ctl0 (protocol in
+# src/vm/README.md). One line per frame, fields separated by one space, every free-form field
+# base64 ("-" when empty):
+#   host → guest   <id> ping | <id> exec <timeoutMs> <container> <argv0> [<argv1> ...] | <id> shutdown
+#   guest → host   <id> pong | <id> exit <code> <output> | <id> ok | <id> err <message>
+. /bubo/lib.sh
+. "$CONFIG/run.sh"
+MAX_OUTPUT=65536
+
+port=
+n=0
+while [ -z "$port" ] && [ "$n" -lt 500 ]; do
+  for f in /sys/class/virtio-ports/*/name; do
+    [ -f "$f" ] && [ "$(cat "$f")" = ctl0 ] && port=/dev/$(basename "$(dirname "$f")")
+  done
+  [ -n "$port" ] || { usleep 20000; n=$((n + 1)); }
+done
+[ -n "$port" ] || { log "no virtio-serial port ctl0: the control channel is off"; exit 0; }
+# A virtio port can be opened once: one read/write descriptor for the agent's whole life.
+exec 3<>"$port"
+
+# Writes one frame; replies from concurrent execs must not interleave.
+reply() {
+  until mkdir "$STATE/ctl.lock" 2>/dev/null; do usleep 2000; done
+  printf '%s\n' "$1" >&3
+  rmdir "$STATE/ctl.lock"
+}
+
+# exec <id> <timeoutMs> <container> <argv...>: runs argv in the container's namespaces and root,
+# as its user, with its environment; replies with the exit code and the first 64 KiB of output.
+do_exec() {
+  id=$1
+  timeout_ms=$2
+  name=$(unb64 "$3")
+  shift 3
+  i=$(container_index "$name") || { reply "$id err $(b64 "no container named $name")"; return; }
+  pid=$(cat "$STATE/c$i.pid" 2>/dev/null) || { reply "$id err $(b64 "container ${name:-0} is not running")"; return; }
+  . "$CONFIG/c$i.sh"
+  count=$#
+  set -- "$@" /bin/busybox env -i
+  eval "set -- \"\$@\" $C_ENV"
+  set -- "$@" /bin/busybox nsenter -t "$pid" -m -p -r -w -S "$C_UID" -G "$C_GID" --
+  # Rotate: take each base64 argument off the front, append it decoded.
+  while [ "$count" -gt 0 ]; do
+    v=$(unb64 "$1"; echo x)
+    shift
+    set -- "$@" "${v%x}"
+    count=$((count - 1))
+  done
+  out=$STATE/exec.$id
+  # Own session and process group, so a timeout kills nsenter and the child it forked.
+  setsid "$@" < /dev/null > "$out" 2>&1 3>&- &
+  cpid=$!
+  waited=0
+  while kill -0 "$cpid" 2>/dev/null && [ "$waited" -lt "$timeout_ms" ]; do usleep 20000; waited=$((waited + 20)); done
+  if kill -0 "$cpid" 2>/dev/null; then
+    kill -KILL "-$cpid" 2>/dev/null || kill -KILL "$cpid"
+    wait "$cpid"
+    echo "[bubo] timed out after $timeout_ms ms" >> "$out"
+    rc=124
+  else
+    wait "$cpid"
+    rc=$?
+  fi
+  data=$(head -c "$MAX_OUTPUT" "$out" | base64 -w 0)
+  rm -f "$out"
+  reply "$id exit $rc ${data:--}"
+}
+
+handle() {
+  set -f
+  # shellcheck disable=SC2086
+  set -- $1
+  set +f
+  id=$1
+  op=$2
+  case "$id" in '' | *[!0-9]*) return ;; esac
+  shift 2
+  case "$op" in
+    ping) reply "$id pong" ;;
+    exec) do_exec "$id" "$@" & ;;
+    shutdown)
+      reply "$id ok"
+      stop_all &
+      ;;
+    *) reply "$id err $(b64 "unknown request $op")" ;;
+  esac
+}
+
+# While no host is connected, read returns EOF at once: poll (PLATFORM §1.6).
+while :; do
+  while IFS= read -r line <&3; do handle "$line"; done
+  usleep 100000
+done

@@ -1,0 +1,155 @@
+#!/bin/sh
+# bubo guest init: PID 1 of a microVM for its whole life (no switch_root: containers are
+# chrooted into overlay roots). See src/vm/README.md for the boot sequence and the disks.
+export PATH=/bin
+mount -t devtmpfs dev /dev 2>/dev/null
+exec </dev/null >/dev/console 2>&1
+. /bubo/lib.sh
+
+# Prints the reason on the console (the host reads BUBO_GUEST_FAILED) and powers off.
+fail() {
+  echo "BUBO_GUEST_FAILED $*"
+  sync
+  poweroff -f
+  exit 1
+}
+
+# Device holding the ext4 label $1, waiting up to 5 s for it to appear.
+find_label() {
+  n=0
+  while [ "$n" -lt 250 ]; do
+    findfs "LABEL=$1" 2>/dev/null && return 0
+    usleep 20000
+    n=$((n + 1))
+  done
+  return 1
+}
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+mount -t tmpfs -o mode=1777 shm /dev/shm
+mount -t tmpfs -o mode=755 run /run
+mkdir -p "$STATE" /mnt/config /mnt/scratch
+
+# Modules, in the order the host resolved (none with a kernel that has the drivers built in).
+bus=mmio
+grep -q 'bubo.bus=pci' /proc/cmdline && bus=pci
+if [ -s "/modules.$bus" ]; then
+  while read -r m; do insmod "/lib/modules/$m" || log "insmod $m failed"; done < "/modules.$bus"
+fi
+
+# Disks are found by ext4 label, not by name: the order devices show up in is not promised.
+dev=$(find_label bubo-config) || fail "no config disk (ext4 label bubo-config)"
+mount -t ext4 -o ro "$dev" "$CONFIG" || fail "cannot mount the config disk $dev"
+[ -f "$CONFIG/run.sh" ] || fail "the config disk has no run.sh"
+. "$CONFIG/run.sh"
+[ "$BUBO_RUN_VERSION" = 1 ] || fail "run config version $BUBO_RUN_VERSION is not supported by this guest (1)"
+hostname "$BUBO_HOSTNAME"
+
+dev=$(find_label bubo-scratch) || fail "no scratch disk (ext4 label bubo-scratch)"
+mount -t ext4 -o rw,noatime "$dev" /mnt/scratch || fail "cannot mount the scratch disk $dev"
+i=0
+for label in $BUBO_IMAGE_LABELS; do
+  mkdir -p "/mnt/img/$i"
+  dev=$(find_label "$label") || fail "no image disk $i (ext4 label $label)"
+  mount -t ext4 -o ro "$dev" "/mnt/img/$i" || fail "cannot mount image disk $i ($dev)"
+  i=$((i + 1))
+done
+
+ip link set lo up
+if [ -n "$BUBO_ADDRESS" ]; then
+  n=0
+  while [ ! -e /sys/class/net/eth0 ] && [ "$n" -lt 250 ]; do usleep 20000; n=$((n + 1)); done
+  ip link set eth0 mtu "$BUBO_MTU" up || fail "no network interface eth0"
+  ip addr add "$BUBO_ADDRESS" dev eth0 || fail "cannot set address $BUBO_ADDRESS"
+  [ -z "$BUBO_GATEWAY" ] || ip route add default via "$BUBO_GATEWAY" || fail "cannot add a route via $BUBO_GATEWAY"
+fi
+
+# One overlay root per container: image disk below, upper/work on the scratch disk.
+prepare_root() (
+  . "$CONFIG/c$1.sh"
+  R=/mnt/c/$1/root
+  U=/mnt/scratch/c$1
+  mkdir -p "$R" "$U/upper" "$U/work"
+  mount -t overlay overlay -o "lowerdir=/mnt/img/$C_IMAGE,upperdir=$U/upper,workdir=$U/work" "$R" || fail "container $C_NAME: cannot mount its overlay root"
+  mkdir -p "$R/dev" "$R/proc" "$R/sys" "$R/etc" "$R$C_WORKDIR"
+  mount --rbind /dev "$R/dev"
+  mount -t sysfs -o ro sysfs "$R/sys"
+  for f in resolv.conf hosts hostname; do
+    # A symlink would be followed outside the root; the instance's own file replaces it.
+    [ -L "$R/etc/$f" ] && rm -f "$R/etc/$f"
+    [ -e "$R/etc/$f" ] || : > "$R/etc/$f"
+    mount --bind "$CONFIG/$f" "$R/etc/$f"
+  done
+)
+
+# Output of container $1 ($2 = its name) to the console, one "[name] " prefix per line.
+prefix_output() {
+  while IFS= read -r line || [ -n "$line" ]; do printf '[%s] %s\n' "$2" "$line"; done < "$STATE/c$1.out"
+}
+
+# Runs container $1 until it is done for good (restart policy) or a shutdown stops it.
+supervise() {
+  . "$CONFIG/c$1.sh"
+  attempt=0
+  mkfifo "$STATE/c$1.out"
+  while :; do
+    read -r t0 _ < /proc/uptime
+    prefix_output "$1" "$C_NAME" &
+    unshare -m -p -f --propagation private /bin/sh /bubo/start.sh "$1" > "$STATE/c$1.out" 2>&1 &
+    wait $!
+    rc=$?
+    rm -f "$STATE/c$1.pid" "$STATE/c$1.init"
+    echo "$rc" > "$STATE/c$1.rc"
+    log "container $C_NAME exited rc=$rc"
+    [ -e "$STATE/stopping" ] && return 0
+    case "$C_RESTART" in
+      never) return 0 ;;
+      on-failure) [ "$rc" -eq 0 ] && return 0 ;;
+    esac
+    read -r t1 _ < /proc/uptime
+    # Ran well for 10 s: the next failure restarts at once again; else back off 1, 2, 4 ... 30 s.
+    [ $((${t1%.*} - ${t0%.*})) -ge 10 ] && attempt=0
+    delay=$((1 << attempt))
+    [ "$delay" -gt 30 ] && delay=30
+    [ "$attempt" -lt 5 ] && attempt=$((attempt + 1))
+    log "container $C_NAME restarts in ${delay}s (restart policy $C_RESTART)"
+    n=$((delay * 10))
+    while [ "$n" -gt 0 ] && [ ! -e "$STATE/stopping" ]; do usleep 100000; n=$((n - 1)); done
+    [ -e "$STATE/stopping" ] && return 0
+  done
+}
+
+trap 'stop_all' TERM
+i=0
+while [ "$i" -lt "$BUBO_CONTAINERS" ]; do prepare_root "$i" || fail "cannot prepare container $i"; i=$((i + 1)); done
+supervisors=
+i=0
+while [ "$i" -lt "$BUBO_CONTAINERS" ]; do
+  supervise "$i" &
+  supervisors="$supervisors $!"
+  i=$((i + 1))
+done
+/bin/sh /bubo/ctl.sh &
+
+# Ready once every container runs (or already ran: a quick job may be done by now).
+i=0
+n=0
+while [ "$i" -lt "$BUBO_CONTAINERS" ] && [ "$n" -lt 3000 ]; do
+  if [ -e "$STATE/c$i.pid" ] || [ -e "$STATE/c$i.rc" ]; then i=$((i + 1)); else usleep 10000; n=$((n + 1)); fi
+done
+echo BUBO_GUEST_READY
+
+# `wait` returns early when the TERM trap ran; loop until every supervisor is done.
+while :; do
+  # shellcheck disable=SC2086
+  wait $supervisors
+  alive=
+  for p in $supervisors; do kill -0 "$p" 2>/dev/null && alive=1; done
+  [ -z "$alive" ] && break
+done
+log "every container has exited: powering off"
+sync
+poweroff -f

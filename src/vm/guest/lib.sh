@@ -1,0 +1,70 @@
+# Shared by the guest's shell scripts (sourced). Runs under the initramfs's static busybox.
+# State lives in /run/bubo (tmpfs):
+#   c<i>.pid      pid (as the VM sees it) of container i's program while it runs
+#   c<i>.init     pid of the init of container i's PID namespace (SIGKILL there ends them all)
+#   c<i>.rc       exit code of container i's last run
+#   stopping      exists once a shutdown was requested: nothing restarts any more
+#   ctl.lock      held (mkdir) while a control-channel reply is written
+# Config: /mnt/config/run.sh (instance) and /mnt/config/c<i>.sh (container i), written by the host.
+
+STATE=/run/bubo
+CONFIG=/mnt/config
+
+log() { echo "[bubo-init] $*"; }
+
+# Base64 of $1, one line; "-" for the empty string (an empty field would vanish when a line is split).
+b64() {
+  if [ -z "$1" ]; then echo -; else printf '%s' "$1" | base64 -w 0; echo; fi
+}
+
+# Decodes a field made by b64 (or by the host) back into its bytes on stdout.
+unb64() {
+  [ "$1" = - ] || printf '%s' "$1" | base64 -d
+}
+
+# Index of the container named $1 ("-" or "" = the first), or nothing.
+container_index() {
+  i=0
+  while [ "$i" -lt "$BUBO_CONTAINERS" ]; do
+    if [ -z "$1" ] || [ "$1" = - ]; then echo 0; return 0; fi
+    n=$( . "$CONFIG/c$i.sh"; printf '%s' "$C_NAME")
+    if [ "$n" = "$1" ]; then echo "$i"; return 0; fi
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# Stops container $1: its stop signal (SIGTERM unless the image says otherwise), then SIGKILL to
+# its whole PID namespace after its stop timeout. Returns once it is gone.
+stop_container() {
+  . "$CONFIG/c$1.sh"
+  pid=$(cat "$STATE/c$1.pid" 2>/dev/null) || return 0
+  init=$(cat "$STATE/c$1.init" 2>/dev/null) || return 0
+  kill -s "${C_STOP_SIGNAL:-TERM}" "$pid" 2>/dev/null
+  waited=0
+  while kill -0 "$init" 2>/dev/null; do
+    if [ "$waited" -ge "$C_STOP_MS" ]; then
+      log "container $C_NAME did not stop within $C_STOP_MS ms: SIGKILL"
+      kill -KILL "$init" 2>/dev/null
+      break
+    fi
+    usleep 50000
+    waited=$((waited + 50))
+  done
+}
+
+# Graceful shutdown: no more restarts, SIGTERM every container at once, each gets its stop
+# timeout, then SIGKILL. PID 1 powers the VM off once every supervisor has returned.
+stop_all() {
+  mkdir "$STATE/stopping" 2>/dev/null || return 0
+  log "shutdown requested: stopping every container"
+  pids=
+  i=0
+  while [ "$i" -lt "$BUBO_CONTAINERS" ]; do
+    stop_container "$i" &
+    pids="$pids $!"
+    i=$((i + 1))
+  done
+  # shellcheck disable=SC2086
+  wait $pids
+}
