@@ -149,7 +149,7 @@ export class Agent {
         : `unhealthy after ${restarts} restart(s): ${report.message}`
       : `restarting after failed health check: ${report.message}`;
     this.#o.log(`instance ${id}: ${why}`);
-    void this.#event('instance.restarting', `instance ${id} ${why}`, `${assignment.namespace}/${assignment.app}`);
+    void this.event('instance.restarting', `instance ${id} ${why}`, `${assignment.namespace}/${assignment.app}`);
     this.#track(
       id,
       (async () => {
@@ -166,7 +166,7 @@ export class Agent {
   }
 
   /** Records an event in the server's log; best effort (the agent's own log has it too). */
-  async #event(kind: string, message: string, app?: string): Promise<void> {
+  async event(kind: string, message: string, app?: string): Promise<void> {
     if (!this.hostId) return;
     await this.#o.client.call('agentEvent', { body: { host_id: this.hostId, kind, message, ...(app ? { app } : {}) } }).catch(() => {});
   }

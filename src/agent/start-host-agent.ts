@@ -7,6 +7,7 @@ import type { RegistryAccess } from '../images/registry-access.js';
 import { HostNetwork } from '../net/host-network.js';
 import { followCatalog } from '../dns/catalog-follower.js';
 import { DnsServer } from '../dns/dns-server.js';
+import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { defaultMicroVmParts, imageDiskDirOf } from '../runtimes/qemu/default-micro-vm-parts.js';
 import { QemuRuntime } from '../runtimes/qemu/qemu-runtime.js';
@@ -46,6 +47,10 @@ export interface HostAgentOptions {
   runtimes?: readonly RuntimeName[];
   /** An uncompressed vmlinux for microVMs instead of the guest kit's Debian kernel. */
   kernelPath?: string;
+  /** Role `lb`: the address NGINX listens on (default all, `0.0.0.0`). */
+  lbListen?: string;
+  /** Role `lb`: public port → local port NGINX listens on (e.g. 80 → 8080 when 80 is taken). */
+  lbPorts?: Readonly<Record<number, number>>;
 }
 
 export type RuntimeName = 'runc' | 'qemu';
@@ -55,6 +60,8 @@ export interface RunningHostAgent {
   agent: Agent;
   runtimes: Runtime[];
   network: LazyNetwork;
+  /** The load balancer of an `lb` host. */
+  lb: NginxLoadBalancer | undefined;
   /** Stops the agent; with `drain`, stops every instance first (`--drain-on-exit`). */
   stop(options?: { drain?: boolean }): Promise<void>;
 }
@@ -104,6 +111,40 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     }
   }
   let dns: DnsServer | undefined;
+  // Role lb: a private NGINX fed by the same catalog as DNS; started before the agent registers
+  // so that a broken nginx install is a clear startup error, not a silent missing load balancer.
+  let agentRef: Agent | undefined;
+  const lb = options.roles?.includes('lb')
+    ? new NginxLoadBalancer({
+        stateDir: join(options.stateDir, 'lb'),
+        ...(options.lbListen ? { listenAddress: options.lbListen } : {}),
+        ...(options.lbPorts ? { portMap: options.lbPorts } : {}),
+        log,
+        // Reloads are routine (one per catalog change); the rest is worth the event log.
+        onEvent: (kind, message) => {
+          if (kind !== 'lb.reloaded') void agentRef?.event(kind, message);
+        },
+      })
+    : undefined;
+  if (lb) {
+    const { pid, adopted } = await lb.start();
+    log(`lb: nginx ${adopted ? 'adopted' : 'started'} (pid ${pid})`);
+  }
+  let following = false;
+  /** One catalog follower for DNS and the load balancer; it keeps the last catalog on disk for restarts without the server. */
+  function followCatalogOnce(): void {
+    if (following) return;
+    following = true;
+    void followCatalog(
+      client,
+      (catalog) => {
+        dns?.update(catalog);
+        if (lb) void lb.apply(catalog);
+      },
+      dnsAbort.signal,
+      { stateFile: join(options.stateDir, 'catalog.json'), log },
+    );
+  }
   const agent = new Agent({
     ...(http ? { agentUrl: http.url } : {}),
     client,
@@ -130,10 +171,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       network.bind(host);
       log(`network: bridge ${options.bridge ?? 'bubo0'} with ${registration.subnet}`);
       // DNS answers on the bridge address, which exists only now; instances' resolv.conf points there.
-      if (!dns) dns = await startDns(parseIpv4Subnet(registration.subnet).gateway, options.dnsPort ?? 53, join(options.stateDir, 'catalog.json'));
+      if (!dns) dns = await startDns(parseIpv4Subnet(registration.subnet).gateway, options.dnsPort ?? 53);
+      followCatalogOnce();
     },
   });
-  async function startDns(address: string, port: number, stateFile: string): Promise<DnsServer | undefined> {
+  agentRef = agent;
+  async function startDns(address: string, port: number): Promise<DnsServer | undefined> {
     const server = new DnsServer({ listen: { address, port }, log });
     try {
       await server.start();
@@ -141,12 +184,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       log(`DNS: cannot listen on ${address}:${port}: ${(error as Error).message}; instances cannot resolve *.bubo.internal names on this host`);
       return undefined;
     }
-    void followCatalog(client, (catalog) => server.update(catalog), dnsAbort.signal, { stateFile, log });
     return server;
   }
 
   await agent.start().catch(async (error: unknown) => {
     dnsAbort.abort();
+    await lb?.stop();
     await dns?.stop();
     await http?.close();
     throw error;
@@ -155,12 +198,15 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     agent,
     runtimes,
     network,
+    lb,
     async stop({ drain = false } = {}) {
       await agent.stop();
       dnsAbort.abort();
       await dns?.stop();
       await http?.close();
       if (drain) await agent.drain();
+      // NGINX outlives an agent restart like the instances do; it goes with them on drain.
+      if (drain) await lb?.stop();
       await qemu?.close();
     },
   };

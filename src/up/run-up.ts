@@ -13,6 +13,8 @@ export interface UpOptions {
   /** State of this `bubo up`: server, agent, registry (default ./.bubo). */
   dir: string;
   listen: string;
+  /** Where the load balancer serves public port 80 (the host is an `lb` host). */
+  lb: { address: string; port: number };
   /** Task files to deploy when their app does not exist yet (the demo by default). */
   examplesDir: string | null;
   log: (line: string) => void;
@@ -46,13 +48,19 @@ export async function runUp(options: UpOptions): Promise<void> {
       stateDir: join(dir, 'agent'),
       name: 'local',
       roles: ['lb'],
+      lbListen: options.lb.address,
+      lbPorts: { 80: options.lb.port },
       log: (line) => log(`agent: ${line}`),
     });
     cleanups.unshift(() => agent.stop({ drain: true }));
-    log(`host "local" joined group local (runtimes: ${agent.runtimes.map((r) => r.name).join(', ')})`);
+    const offered = await Promise.all(agent.runtimes.map((r) => r.probe()));
+    log(`host "local" joined group local; runtimes: ${offered.map((r) => (r.available ? `${r.name}${r.detail ? ` (${r.detail})` : ''}` : `${r.name} unavailable (${r.reason})`)).join('; ')}`);
+    if (!offered.some((r) => r.kind === 'microvm' && r.available)) {
+      log('no microVM runtime here: tasks with runtime = "microvm" cannot be placed on this host; the demo runs as containers (runc)');
+    }
 
     const client = new ApiClient({ baseUrl: server.url, token });
-    if (options.examplesDir) await deployExamples(client, options.examplesDir, registry.host, log, options.signal);
+    if (options.examplesDir) await deployExamples(client, options.examplesDir, registry.host, options.lb, log, options.signal);
     log('ready. Try "bubo status", "bubo hosts", "bubo events" in this directory. Ctrl-C stops bubo and its instances.');
     if (!options.signal.aborted) await new Promise((r) => options.signal.addEventListener('abort', r, { once: true }));
     log('stopping: instances, agent, registry, control plane');
@@ -66,6 +74,7 @@ async function deployExamples(
   client: ApiClient,
   examplesDir: string,
   registryHost: string,
+  lb: { address: string; port: number },
   log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
@@ -89,13 +98,17 @@ async function deployExamples(
   const deadline = Date.now() + 180_000;
   while (!signal.aborted && Date.now() < deadline) {
     const { apps } = await client.call('listApps', {});
-    if (apps.every((a) => a.running >= a.desired)) {
+    if (apps.every((a) => a.healthy >= a.desired)) {
       const { services } = await client.call('agentCatalog', { query: { wait_ms: 0 } });
       for (const app of apps) {
         const service = services.find((x) => x.app === app.name && x.namespace === app.namespace);
-        const http = service?.ports.find((p) => p.protocol === 'http');
-        const where = (service?.instances ?? []).map((i) => (http ? `http://${i.address}${http.port === 80 ? '' : `:${http.port}`}/` : i.address));
-        log(`${app.namespace}/${app.name}: ${app.running}/${app.desired} running: ${where.join('  ')}`);
+        const where = (service?.instances ?? []).map((i) => i.address);
+        log(`${app.namespace}/${app.name}: ${app.healthy}/${app.desired} healthy (${where.join(', ')})`);
+        for (const port of service?.ports ?? []) {
+          if (!port.public || port.public.tls || port.public.port !== 80) continue;
+          const shown = lb.address === '0.0.0.0' ? '127.0.0.1' : lb.address;
+          log(`  open http://${port.public.host}:${lb.port}/  (or: curl -H 'Host: ${port.public.host}' http://${shown}:${lb.port}/)`);
+        }
       }
       return;
     }

@@ -61,7 +61,7 @@ describe.skipIf(!isRoot)('an agent killed in the middle of starting an instance'
     const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
     client = new ApiClient({ baseUrl: server.url, token });
     agent = new AgentProcess(
-      ['--server', server.url, '--group', 'crash', '--name', 'h1', '--state-dir', agentDir(), '--bridge', bridge, '--address', '127.0.0.1'],
+      ['--server', server.url, '--group', 'crash', '--name', 'h1', '--state-dir', agentDir(), '--bridge', bridge, '--address', '127.0.0.1', '--runtime', 'runc'],
       { BUBO_TOKEN: token },
     );
     await agent.start();

@@ -65,7 +65,7 @@ describe.skipIf(!isRoot)('instances as runc containers', () => {
     const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
     client = new ApiClient({ baseUrl: server.url, token });
     agent = new AgentProcess(
-      ['--server', server.url, '--group', 'local', '--name', 'h1', '--state-dir', join(dir, 'agent'), '--bridge', bridge, '--address', '127.0.0.1', '--image-gc-interval', '1s'],
+      ['--server', server.url, '--group', 'local', '--name', 'h1', '--state-dir', join(dir, 'agent'), '--bridge', bridge, '--address', '127.0.0.1', '--image-gc-interval', '1s', '--runtime', 'runc'],
       { BUBO_TOKEN: token },
     );
     await agent.start();

@@ -22,6 +22,16 @@ function parseInterval(text: string): number {
   }
 }
 
+/** `--lb-port 80=8080`, repeatable: public port → the local port NGINX listens on. */
+function collectPort(value: string, previous: Record<number, number>): Record<number, number> {
+  const match = /^(\d{1,5})=(\d{1,5})$/.exec(value);
+  const [pub, local] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || pub < 1 || pub > 65535 || local < 1 || local > 65535) {
+    throw new UsageError(`--lb-port "${value}" must be PUBLIC=LOCAL ports, e.g. --lb-port 80=8080`);
+  }
+  return { ...previous, [pub]: local };
+}
+
 /** Repeatable string options (`--role`, `--insecure-registry`). */
 function collectRole(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -45,10 +55,12 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--image-gc-interval <duration>', 'how often images no instance uses are removed, e.g. 10m', '10m')
     .option('--drain-on-exit', 'stop every instance when the agent stops (default: leave them running)')
     .option('--runtime <name>', 'a runtime to offer: runc, qemu (repeatable; default both, each used where it can work)', collectRole, [])
+    .option('--lb-listen <address>', 'role lb: the address NGINX listens on', '0.0.0.0')
+    .option('--lb-port <public=local>', 'role lb: listen on LOCAL for the public port PUBLIC, e.g. 80=8080 (repeatable)', collectPort, {})
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string }>();
+        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number> }>();
         const { RUNTIME_NAMES } = await import('../../agent/start-host-agent.js');
         const unknown = o.runtime.filter((r) => !(RUNTIME_NAMES as readonly string[]).includes(r));
         if (unknown.length > 0) throw new UsageError(`--runtime ${unknown[0]}: unknown runtime; choose from ${RUNTIME_NAMES.join(', ')}`);
@@ -80,6 +92,8 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           ...(o.agentListen ? { agentListen: o.agentListen } : {}),
           ...(o.runtime.length > 0 ? { runtimes: o.runtime as typeof RUNTIME_NAMES } : {}),
           ...(o.kernel ? { kernelPath: o.kernel } : {}),
+          lbListen: o.lbListen,
+          lbPorts: o.lbPort,
           log: (line) => deps.stderr(`bubo agent: ${line}\n`),
         });
         deps.stdout(`bubo agent registered as ${running.agent.hostId} with ${connection.baseUrl} (group ${o.group}, state in ${o.stateDir})\n`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
+import { UsageError } from '../usage-error.js';
 import { globalOptions } from '../global-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -19,15 +20,19 @@ export function registerUp(program: Command, deps: CliDeps): void {
     .option('--listen <addr>', 'host:port of the control plane', '127.0.0.1:7070')
     .option('--examples <dir>', 'deploy the task files (*.toml) of this directory instead of the demo')
     .option('--no-demo', 'deploy nothing')
+    .option('--lb <host:port>', 'where the load balancer (NGINX) serves the public ports (port 80 of the task files)', '127.0.0.1:8080')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ listen: string; examples?: string; demo: boolean }>();
+        const o = command.opts<{ listen: string; examples?: string; demo: boolean; lb: string }>();
+        const lb = /^(.+):(\d{1,5})$/.exec(o.lb);
+        if (!lb || Number(lb[2]) < 1 || Number(lb[2]) > 65535) throw new UsageError(`--lb "${o.lb}" must be host:port, e.g. 127.0.0.1:8080`);
         const dir = globalOptions(command).dir ?? '.bubo';
         const shutdown = deps.shutdownSignal();
         const { runUp } = await import('../../up/run-up.js');
         await runUp({
           dir,
           listen: o.listen,
+          lb: { address: lb[1]!, port: Number(lb[2]) },
           examplesDir: o.demo ? (o.examples ?? defaultExamplesDir()) : null,
           log: (line) => deps.stdout(`bubo up: ${line}\n`),
           signal: shutdown,
