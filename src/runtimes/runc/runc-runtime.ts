@@ -455,7 +455,13 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   }
 
   async #runcList(): Promise<Map<string, RuncListEntry>> {
-    const { stdout } = await this.#exec(runcList(this.#runc));
+    // `runc list` fails when a container's state directory vanishes while it reads it (runc is
+    // deleting a container that just exited); the next read sees a consistent set.
+    const { stdout } = await this.#exec(runcList(this.#runc)).catch(async (error: unknown) => {
+      if (!/no such file or directory/.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+      return this.#exec(runcList(this.#runc));
+    });
     const entries = (JSON.parse(stdout.trim() || 'null') as RuncListEntry[] | null) ?? [];
     return new Map(entries.map((e) => [e.id, e]));
   }
