@@ -64,6 +64,8 @@ export class Agent {
   #failed = new Map<string, string>();
   #reported = new Map<string, Reported>();
   #heartbeatMs = 5_000;
+  /** Runtimes whose probe said they cannot work here: never chosen for a start. */
+  #unavailable = new Set<Runtime>();
   #health: HealthMonitor;
   /** Restarts in a row after failed health checks, per instance (reset once it is healthy). */
   #unhealthyRestarts = new Map<string, number>();
@@ -173,6 +175,7 @@ export class Agent {
 
   async #register(): Promise<void> {
     const runtimes = await Promise.all(this.#o.runtimes.map((r) => r.probe()));
+    this.#unavailable = new Set(this.#o.runtimes.filter((_, n) => !runtimes[n]!.available));
     const answer = await this.#o.client.call('agentRegister', {
       body: {
         name: this.#o.name,
@@ -288,7 +291,7 @@ export class Agent {
 
   #runtimeFor(spec: TaskSpec): Runtime | undefined {
     const preference = RUNTIME_PREFERENCE[spec.runtime] ?? [];
-    const ofKind = this.#o.runtimes.filter((r) => r.kind === spec.runtime);
+    const ofKind = this.#o.runtimes.filter((r) => r.kind === spec.runtime && !this.#unavailable.has(r));
     return [...ofKind].sort((a, b) => rank(preference, a.name) - rank(preference, b.name))[0];
   }
 

@@ -11,6 +11,7 @@ import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { defaultMicroVmParts, imageDiskDirOf } from '../runtimes/qemu/default-micro-vm-parts.js';
 import { QemuRuntime } from '../runtimes/qemu/qemu-runtime.js';
+import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
 import { RuncRuntime } from '../runtimes/runc/runc-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { Agent } from './agent.js';
@@ -47,6 +48,11 @@ export interface HostAgentOptions {
   runtimes?: readonly RuntimeName[];
   /** An uncompressed vmlinux for microVMs instead of the guest kit's Debian kernel. */
   kernelPath?: string;
+  /**
+   * `bubo up`: when no microVM runtime can work here, run `runtime = "microvm"` tasks as runc
+   * containers (and say so) rather than leave them unplaceable.
+   */
+  microvmFallback?: boolean;
   /** Role `lb`: the address NGINX listens on (default all, `0.0.0.0`). */
   lbListen?: string;
   /** Role `lb`: public port → local port NGINX listens on (e.g. 80 → 8080 when 80 is taken). */
@@ -94,6 +100,10 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       })
     : undefined;
   const runtimes: Runtime[] = [...(wanted.has('runc') ? [runc] : []), ...(qemu ? [qemu] : [])];
+  if (options.microvmFallback && wanted.has('runc')) {
+    const probed = qemu ? await qemu.probe() : { available: false, reason: 'qemu is not offered (--runtime)' };
+    if (!probed.available) runtimes.push(new FallbackRuntime(runc, 'microvm', `no microVM runtime here (qemu: ${probed.reason ?? 'unavailable'})`));
+  }
   const http = await startLogListener(options.agentListen, facts.address, options.token, runtimes, log);
   const client = new ApiClient({ baseUrl: options.server, token: options.token });
   const dnsAbort = new AbortController();

@@ -48,6 +48,7 @@ export async function runUp(options: UpOptions): Promise<void> {
       stateDir: join(dir, 'agent'),
       name: 'local',
       roles: ['lb'],
+      microvmFallback: true,
       lbListen: options.lb.address,
       lbPorts: { 80: options.lb.port },
       log: (line) => log(`agent: ${line}`),
@@ -55,9 +56,8 @@ export async function runUp(options: UpOptions): Promise<void> {
     cleanups.unshift(() => agent.stop({ drain: true }));
     const offered = await Promise.all(agent.runtimes.map((r) => r.probe()));
     log(`host "local" joined group local; runtimes: ${offered.map((r) => (r.available ? `${r.name}${r.detail ? ` (${r.detail})` : ''}` : `${r.name} unavailable (${r.reason})`)).join('; ')}`);
-    if (!offered.some((r) => r.kind === 'microvm' && r.available)) {
-      log('no microVM runtime here: tasks with runtime = "microvm" cannot be placed on this host; the demo runs as containers (runc)');
-    }
+    const fallback = offered.find((r) => r.kind === 'microvm' && r.detail?.startsWith('fallback:'));
+    if (fallback) log(`microVMs: ${fallback.detail}`);
 
     const client = new ApiClient({ baseUrl: server.url, token });
     if (options.examplesDir) await deployExamples(client, options.examplesDir, registry.host, options.lb, log, options.signal);

@@ -122,4 +122,15 @@ describe('Agent', () => {
     const events = (await h.request('GET', '/v1/events?app=default/shop')).body.events.map((e: { kind: string }) => e.kind);
     expect(events).toEqual(expect.arrayContaining(['instance.healthy', 'instance.unhealthy', 'instance.restarting']));
   });
+
+  it('never starts an instance on a runtime whose probe said it cannot work here', async () => {
+    const qemu = new FakeRuntime({ name: 'qemu', unavailable: 'no /dev/kvm and no TCG' });
+    const other = new FakeRuntime({ name: 'other' });
+    agent = new Agent({ client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 }, runtimes: [qemu, other], pollWaitMs: 200, monitorIntervalMs: 20 });
+    await agent.start();
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await until('running', async () => (await appStatus()).running === 1);
+    expect(qemu.instances.size).toBe(0);
+    expect(other.instances.size).toBe(1);
+  });
 });
