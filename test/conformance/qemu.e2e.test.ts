@@ -36,11 +36,6 @@ describeRuntimeConformance(
     };
   },
   {
-    skip: {
-      // A real gap, kept visible here rather than hidden: see test/conformance/README.md.
-      'start-bad-entrypoint':
-        "GAP: start succeeds; the guest's nsenter cannot exec the entrypoint (rc=127, \"can't execute … No such file\" in logs) and the guest init restarts it per policy, instead of start failing with RuntimeStartError",
-    },
     skipAll: canRun ? null : 'QEMU needs root, /usr/bin/qemu-system-x86_64 and /dev/net/tun',
     timeoutMs: 120_000,
     idPrefix: `cq${process.pid.toString(36)}`,

@@ -10,6 +10,7 @@ import { SerialQueue } from '../../images/serial-queue.js';
 import { readLogFile } from '../../logs/read-log-file.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { buildRunConfig, RunConfigError } from '../../vm/build-run-config.js';
+import { missingEntrypoints } from './missing-entrypoints.js';
 import type { RunConfig } from '../../vm/run-config.js';
 import { describeExit } from '../runc/restart-decision.js';
 import { rotateLog } from '../runc/rotate-log.js';
@@ -316,6 +317,8 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       throw error;
     }
     const byDigest = new Map(images.map((i) => [i.digest, i]));
+    const missing = await missingEntrypoints(config, new Map(images.map((i) => [i.digest, i.rootfs])));
+    if (missing.length > 0) throw new RuntimeStartError(missing.join('; '));
     const diskMiB = Math.max(64, spec.resources.disk_mib);
     const imageDisks: string[] = [];
     for (const digest of config.imageDisks) imageDisks.push(await this.#vm.imageDisk(byDigest.get(digest) as PulledImage, diskMiB));
