@@ -12,6 +12,7 @@ import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { defaultMicroVmParts, imageDiskDirOf } from '../runtimes/qemu/default-micro-vm-parts.js';
 import { QemuRuntime } from '../runtimes/qemu/qemu-runtime.js';
 import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
+import { createFirecrackerRuntime } from '../runtimes/firecracker/create-firecracker-runtime.js';
 import { RuncRuntime } from '../runtimes/runc/runc-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { Agent } from './agent.js';
@@ -44,7 +45,7 @@ export interface HostAgentOptions {
   dnsPort?: number;
   /** Override the long-poll wait (tests). */
   pollWaitMs?: number;
-  /** Runtimes to offer (default: runc and qemu); each probes whether it can work here. */
+  /** Runtimes to offer (default: runc, qemu and firecracker); each probes whether it can work here. */
   runtimes?: readonly RuntimeName[];
   /** An uncompressed vmlinux for microVMs instead of the guest kit's Debian kernel. */
   kernelPath?: string;
@@ -59,8 +60,8 @@ export interface HostAgentOptions {
   lbPorts?: Readonly<Record<number, number>>;
 }
 
-export type RuntimeName = 'runc' | 'qemu';
-export const RUNTIME_NAMES: readonly RuntimeName[] = ['runc', 'qemu'];
+export type RuntimeName = 'runc' | 'qemu' | 'firecracker';
+export const RUNTIME_NAMES: readonly RuntimeName[] = ['runc', 'qemu', 'firecracker'];
 
 export interface RunningHostAgent {
   agent: Agent;
@@ -99,7 +100,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
         vm: defaultMicroVmParts({ imageDiskDir: imageDiskDirOf(qemuState), log: (line) => log(`guest kit: ${line}`), ...(options.kernelPath ? { kernelPath: options.kernelPath } : {}) }),
       })
     : undefined;
-  const runtimes: Runtime[] = [...(wanted.has('runc') ? [runc] : []), ...(qemu ? [qemu] : [])];
+  // Firecracker needs hardware KVM and its binaries; where they are missing its probe says so and
+  // the agent never uses it (qemu takes microVMs then).
+  const firecracker = wanted.has('firecracker')
+    ? createFirecrackerRuntime({ stateDir: join(options.stateDir, 'firecracker'), images, network, log, ...(options.kernelPath ? { kernelPath: options.kernelPath } : {}) })
+    : undefined;
+  const runtimes: Runtime[] = [...(wanted.has('runc') ? [runc] : []), ...(firecracker ? [firecracker] : []), ...(qemu ? [qemu] : [])];
   if (options.microvmFallback && wanted.has('runc')) {
     const probed = qemu ? await qemu.probe() : { available: false, reason: 'qemu is not offered (--runtime)' };
     if (!probed.available) runtimes.push(new FallbackRuntime(runc, 'microvm', `no microVM runtime here (qemu: ${probed.reason ?? 'unavailable'})`));
@@ -113,7 +119,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     if (Date.now() - lastGc < (options.imageGcIntervalMs ?? 10 * 60_000)) return;
     lastGc = Date.now();
     try {
-      const inUse = new Set([...(await runc.imagesInUse()), ...((await qemu?.imagesInUse()) ?? [])]);
+      const inUse = new Set([...(await runc.imagesInUse()), ...((await qemu?.imagesInUse()) ?? []), ...((await firecracker?.imagesInUse()) ?? [])]);
       const { removed } = await images.gc(inUse);
       if (removed.length > 0) log(`images: removed ${removed.length} unused (${removed.join(', ')})`);
     } catch (error) {

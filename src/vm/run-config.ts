@@ -13,9 +13,10 @@
  *   vdc, vdd, ... = image disks (read-only ext4, one per distinct image digest, `imageDisks` order)
  *
  * Kernel command line (the only other input): `console=ttyS0 quiet panic=-1 reboot=t
- * tsc_early_khz=<host TSC kHz>` (plus `bubo.bus=pci` on a PCI machine such as q35; a
- * `bubo.config=` parameter is accepted and ignored). The guest prints one line
- * `BUBO_GUEST_READY` on the console once every container has been started.
+ * tsc_early_khz=<host TSC kHz>` (plus `bubo.bus=pci` on a PCI machine such as q35; under
+ * Firecracker `bubo.halt=reboot` and `bubo.control=vsock:<port>`, see vm/README.md; unknown
+ * parameters are ignored). The guest prints one line `BUBO_GUEST_READY` on the console once every
+ * container has been started.
  */
 export interface RunConfig {
   /** Format version; bumped on incompatible change (the guest refuses what it does not know). */

@@ -54,7 +54,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--agent-listen <host:port>', "the agent's HTTP listener, which the server reads logs from (default <address>:7071)")
     .option('--image-gc-interval <duration>', 'how often images no instance uses are removed, e.g. 10m', '10m')
     .option('--drain-on-exit', 'stop every instance when the agent stops (default: leave them running)')
-    .option('--runtime <name>', 'a runtime to offer: runc, qemu (repeatable; default both, each used where it can work)', collectRole, [])
+    .option('--runtime <name>', 'a runtime to offer: runc, qemu, firecracker (repeatable; default all, each used where it can work)', collectRole, [])
     .option('--lb-listen <address>', 'role lb: the address NGINX listens on', '0.0.0.0')
     .option('--lb-port <public=local>', 'role lb: listen on LOCAL for the public port PUBLIC, e.g. 80=8080 (repeatable)', collectPort, {})
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')

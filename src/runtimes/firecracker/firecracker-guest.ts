@@ -1,20 +1,18 @@
 import type { InstanceNetwork } from '../../net/network-provider.js';
+import type { InstanceDisks } from '../../vm/instance-disks.js';
 import type { StartRequest } from '../runtime.js';
+import { CONTROL_VSOCK_PORT } from './vsock-connect.js';
 
 /**
  * The disks of one microVM, in the order of `src/vm/run-config.ts`: vda = config (run.json,
  * read-only), vdb = scratch (writable, per instance), vdc… = image disks (read-only, shared).
  */
-export interface VmDisks {
-  config: string;
-  scratch: string;
-  images: string[];
-}
+export type VmDisks = InstanceDisks;
 
 /**
- * What the Firecracker runtime needs from the guest kit (`src/vm/`); a local interface until the
- * lead connects it to the kit's API. Both methods must be safe to call again for the same
- * instance (a start after a crash re-runs them).
+ * What the Firecracker runtime needs from the guest kit (`src/vm/`); `defaultFirecrackerGuest()`
+ * (default-firecracker-guest.ts) is the real one, tests use fakes. Both methods must be safe to
+ * call again for the same instance (a start after a crash re-runs them).
  */
 export interface FirecrackerGuest {
   /**
@@ -33,11 +31,14 @@ export interface FirecrackerGuest {
 
 /**
  * The guest kernel command line under Firecracker. Differences from QEMU's: `reboot=k` (a guest
- * reboot resets through the i8042 controller, which makes Firecracker exit: the guest init must
- * end with `reboot -f`, not `poweroff -f`, under Firecracker), `pci=off` (there is no PCI bus),
- * and no `tsc_early_khz` (with hardware KVM the guest has kvm-clock). Never secrets here: the
- * command line is readable through the API and in the guest.
+ * reboot resets through the i8042 controller, which makes Firecracker exit) with `bubo.halt=reboot`
+ * (the guest init ends with `reboot -f` instead of `poweroff -f`, which would leave Firecracker
+ * running), `bubo.control=vsock:<port>` (no virtio-serial under Firecracker; the guest agent would
+ * listen there, see README.md for why it cannot yet), `pci=off` (there is no PCI bus), and no
+ * `tsc_early_khz` (with hardware KVM the guest has kvm-clock). Disks are found by ext4 label, so
+ * none is named here. Never secrets here: the command line is readable through the API and in the
+ * guest.
  */
 export function firecrackerBootArgs(extra: readonly string[] = []): string {
-  return ['console=ttyS0', 'quiet', 'reboot=k', 'panic=1', 'pci=off', 'bubo.config=/dev/vda', ...extra].join(' ');
+  return ['console=ttyS0', 'quiet', 'reboot=k', 'panic=1', 'pci=off', 'bubo.halt=reboot', `bubo.control=vsock:${CONTROL_VSOCK_PORT}`, ...extra].join(' ');
 }

@@ -76,7 +76,7 @@ describe('planFirecrackerBoot: every request conforms to firecracker-api.yaml', 
       ['image0', '/image0.ext4', true, false],
     ]);
     expect(requests[2]?.body).toEqual({ vcpu_count: 2, mem_size_mib: 512, smt: false });
-    expect(requests[3]?.body).toEqual({ kernel_image_path: '/vmlinux', initrd_path: '/initrd', boot_args: 'console=ttyS0 quiet reboot=k panic=1 pci=off bubo.config=/dev/vda' });
+    expect(requests[3]?.body).toEqual({ kernel_image_path: '/vmlinux', initrd_path: '/initrd', boot_args: 'console=ttyS0 quiet reboot=k panic=1 pci=off bubo.halt=reboot bubo.control=vsock:1024' });
     expect(requests[7]?.body).toEqual({ iface_id: 'eth0', host_dev_name: 'bt-web-1', guest_mac: '02:12:34:56:78:9a', mtu: 1500 });
     expect(requests[8]?.body).toEqual({ guest_cid: 3, uds_path: '/v.sock' });
   });

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import type { TaskSpec } from '../../taskfile/task-spec.js';
 import { instanceMac } from '../qemu/instance-mac.js';
-import { RuntimeStartError, type StartRequest } from '../runtime.js';
+import { hasExec, RuntimeStartError, type StartRequest } from '../runtime.js';
 import type { FirecrackerGuest, VmDisks } from './firecracker-guest.js';
-import { FirecrackerRuntime, type FirecrackerRuntimeOptions, START_INTERRUPTED } from './firecracker-runtime.js';
+import { FirecrackerRuntime, type FirecrackerRuntimeOptions, NO_CONTROL_CHANNEL, START_INTERRUPTED } from './firecracker-runtime.js';
 import { SimulatedCrash, START_STEPS } from './start-step.js';
 import { FakeFirecracker } from './test-fake-firecracker.js';
 import { FirecrackerSpec } from './test-firecracker-spec.js';
@@ -257,7 +257,9 @@ describe('probe', () => {
     mkdirSync(join(modules, 'kvm_intel'), { recursive: true });
     writeFileSync(join(dir, 'kvm'), '');
     const rt = runtime({ kvmDevice: join(dir, 'kvm'), sysModuleDir: modules });
-    expect(await rt.probe()).toEqual({ name: 'firecracker', kind: 'microvm', available: true });
+    // Available, and says what it cannot do: no vsock control channel in the guest yet.
+    expect(await rt.probe()).toEqual({ name: 'firecracker', kind: 'microvm', available: true, detail: NO_CONTROL_CHANNEL });
+    expect(hasExec(rt)).toBe(false);
   });
 
   test('a nested PVM host (kvm_pvm only) is refused unless kvmVerified', async () => {

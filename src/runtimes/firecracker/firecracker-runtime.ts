@@ -62,6 +62,13 @@ export interface FirecrackerRuntimeOptions {
 }
 
 export const START_INTERRUPTED = 'start interrupted (agent restarted during start)';
+/**
+ * What an available Firecracker runtime cannot do (`bubo hosts` shows it): the guest agent needs a
+ * vsock listener, which the guest kit cannot provide yet (README.md), so there is no exec (this
+ * class has no `exec`: exec health checks fail saying so) and `stop` asks the guest through
+ * Ctrl+Alt+Del instead of the control channel.
+ */
+export const NO_CONTROL_CHANNEL = 'no guest control channel (vsock): exec checks unavailable; stop sends Ctrl+Alt+Del';
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
 /** After SIGKILL, how long the process may take to disappear. */
 const KILL_WAIT_MS = 5_000;
@@ -130,7 +137,7 @@ export class FirecrackerRuntime implements Runtime {
       }
     }
     if (process.getuid?.() !== 0) problems.push('the agent is not running as root (the jailer needs it)');
-    return problems.length === 0 ? { ...base, available: true } : { ...base, available: false, reason: problems.join('; ') };
+    return problems.length === 0 ? { ...base, available: true, detail: NO_CONTROL_CHANNEL } : { ...base, available: false, reason: problems.join('; ') };
   }
 
   /**

@@ -7,6 +7,24 @@
 . "$CONFIG/run.sh"
 MAX_OUTPUT=65536
 
+# Transport, from the kernel command line: `bubo.control=virtio-serial` (the default: QEMU) or
+# `bubo.control=vsock:<port>` (Firecracker has no virtio-serial). A vsock listener needs a program
+# that calls socket(AF_VSOCK): busybox has none (its nc, httpd, inetd know inet and unix sockets
+# only) and a shell cannot open a socket, so until the kit ships one the channel is off and the
+# host must do without exec (src/runtimes/firecracker/README.md).
+transport=$(cmdline_value bubo.control)
+case "${transport:-virtio-serial}" in
+  virtio-serial) ;;
+  vsock:*)
+    log "control channel off: bubo.control=$transport needs an AF_VSOCK program in the initramfs (busybox has none)"
+    exit 0
+    ;;
+  *)
+    log "control channel off: unknown transport bubo.control=$transport"
+    exit 0
+    ;;
+esac
+
 port=
 n=0
 while [ -z "$port" ] && [ "$n" -lt 500 ]; do
@@ -81,7 +99,7 @@ handle() {
     exec) do_exec "$id" "$@" & ;;
     shutdown)
       reply "$id ok"
-      stop_all &
+      stop_all "control channel" &
       ;;
     *) reply "$id err $(b64 "unknown request $op")" ;;
   esac

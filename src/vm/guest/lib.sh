@@ -12,6 +12,20 @@ CONFIG=/mnt/config
 
 log() { echo "[bubo-init] $*"; }
 
+# Value of the kernel command line parameter $1 (`bubo.halt=reboot` → `reboot`), or nothing.
+cmdline_value() {
+  for w in $(cat /proc/cmdline); do
+    case "$w" in "$1="*) printf '%s\n' "${w#*=}" ;; esac
+  done
+}
+
+# Ends the VM: `poweroff -f` (QEMU exits), or `reboot -f` with `bubo.halt=reboot` (Firecracker
+# exits only on a guest reboot, with `reboot=k`).
+halt_vm() {
+  sync
+  if [ "$(cmdline_value bubo.halt)" = reboot ]; then reboot -f; else poweroff -f; fi
+}
+
 # Base64 of $1, one line; "-" for the empty string (an empty field would vanish when a line is split).
 b64() {
   if [ -z "$1" ]; then echo -; else printf '%s' "$1" | base64 -w 0; echo; fi
@@ -54,13 +68,13 @@ stop_container() {
 }
 
 # Graceful shutdown: no more restarts, SIGTERM every container at once, each gets its stop
-# timeout, then SIGKILL. PID 1 powers the VM off once every supervisor has returned.
+# timeout, then SIGKILL. PID 1 halts the VM once every supervisor has returned. $1 says why.
 stop_all() {
   mkdir "$STATE/stopping" 2>/dev/null || return 0
-  log "shutdown requested: stopping every container"
+  log "shutdown requested${1:+ ($1)}: stopping every container"
   pids=
   i=0
-  while [ "$i" -lt "$BUBO_CONTAINERS" ]; do
+  while [ "$i" -lt "${BUBO_CONTAINERS:-0}" ]; do
     stop_container "$i" &
     pids="$pids $!"
     i=$((i + 1))
