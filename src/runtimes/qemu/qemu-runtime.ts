@@ -10,7 +10,6 @@ import { SerialQueue } from '../../images/serial-queue.js';
 import { readLogFile } from '../../logs/read-log-file.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { buildRunConfig, RunConfigError } from '../../vm/build-run-config.js';
-import { missingEntrypoints } from './missing-entrypoints.js';
 import type { RunConfig } from '../../vm/run-config.js';
 import { describeExit } from '../runc/restart-decision.js';
 import { rotateLog } from '../runc/rotate-log.js';
@@ -31,6 +30,7 @@ import { parseTscKhz } from './host-tsc-khz.js';
 import { QemuInstanceLayout } from './instance-layout.js';
 import { instanceMac } from './instance-mac.js';
 import type { GuestControl, MicroVmParts } from './micro-vm-parts.js';
+import { missingEntrypoints } from './missing-entrypoints.js';
 import { probeBoot } from './probe-boot.js';
 import { type QemuInstanceRecord, readQemuInstanceRecord, writeQemuInstanceRecord } from './qemu-instance-record.js';
 import { QmpClient } from './qmp-client.js';
@@ -374,7 +374,8 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       if (boot.state === 'failed') throw await fail(`the guest failed to boot: ${boot.reason}`);
       if ((await this.#qemuPid(layout)) === null) throw await fail('QEMU exited during boot');
       if (Date.now() > deadline) throw await fail(`the guest did not report ready within ${Math.round(timeoutMs / 1000)} s (${accel.toUpperCase()})`);
-      await sleep(100);
+      // Every ms here is start latency (bench/boot); a read of the small boot console is cheap.
+      await sleep(25);
     }
   }
 
