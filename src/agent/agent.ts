@@ -137,8 +137,14 @@ export class Agent {
     if (report.health === 'healthy') this.#unhealthyRestarts.delete(id);
     if (report.health === 'unhealthy') this.#unhealthyMessages.set(id, report.message);
     else this.#unhealthyMessages.delete(id);
-    void this.#report().catch(() => {});
+    // The unhealthy state reaches the server (and the catalog drops the instance) before the
+    // restart begins: once it is busy restarting, reports say `starting`.
+    const reported = this.#report().catch(() => {});
     if (report.health !== 'unhealthy') return;
+    void reported.then(() => this.#restartUnhealthy(id, report));
+  }
+
+  #restartUnhealthy(id: string, report: HealthReport): void {
     const assignment = this.#assignments.get(id);
     if (!assignment || assignment.desired !== 'run' || this.#busy.has(id)) return;
     const spec = assignment.spec as unknown as TaskSpec;
@@ -256,7 +262,10 @@ export class Agent {
   #track(id: string, work: Promise<void>): void {
     const done = work.finally(() => {
       this.#busy.delete(id);
-      void this.#report().catch(() => {});
+      // Hand a just-started instance to the health checks now, not on the next supervise tick.
+      void this.#syncHealth()
+        .then(() => this.#report())
+        .catch(() => {});
     });
     this.#busy.set(id, done);
   }
