@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../exec/command.js';
 import type { CommandResult, Executor } from '../exec/run-command.js';
+import { bridgeMac } from './bridge-commands.js';
 import { HostNetwork } from './host-network.js';
 import { instanceHash } from './instance-hash.js';
 
@@ -145,7 +146,7 @@ describe('HostNetwork (against a fake kernel)', () => {
     const kernel = fakeKernel();
     await new HostNetwork({ ...options(kernel.exec), mtu: 1450 }).setupHost();
     expect(kernel.log).toEqual([
-      'ip link add name bubo0 mtu 1450 type bridge',
+      `ip link add name bubo0 address ${bridgeMac('bubo0')} mtu 1450 type bridge`,
       'ip link set dev bubo0 up',
       'ip addr add 10.88.1.1/24 dev bubo0',
       'sysctl -w net.ipv4.ip_forward=1',

@@ -1,7 +1,7 @@
 import { ConflictError } from '../errors/conflict-error.js';
 import type { Executor } from '../exec/run-command.js';
 import { allocateAddress } from './allocate-address.js';
-import { addBridge, addBridgeAddress, enableIpv4Forwarding, listBridgeAddresses } from './bridge-commands.js';
+import { addBridge, addBridgeAddress, enableIpv4Forwarding, forgetNeighbour, listBridgeAddresses } from './bridge-commands.js';
 import { instanceHash } from './instance-hash.js';
 import { type LinkState, parseAddresses, parseLinks, parseNetnsList } from './ip-json.js';
 import { type Ipv4Subnet, parseIpv4Subnet } from './ipv4-subnet.js';
@@ -110,7 +110,9 @@ export class HostNetwork implements NetworkProvider {
     return this.#serial(async () => {
       const state = await this.#load();
       await this.#removeDevices(state.attachments[instanceId]?.hash ?? instanceHash(instanceId), await this.#observe());
-      if (state.attachments[instanceId]) {
+      const freed = state.attachments[instanceId];
+      if (freed) {
+        await this.#exec(forgetNeighbour(this.#bridge, freed.address)).catch(() => {}); // often none
         delete state.attachments[instanceId];
         await saveNetworkState(this.#stateDir, state);
         await this.#applyRuleset(state);
