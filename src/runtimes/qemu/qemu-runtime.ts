@@ -9,7 +9,8 @@ import type { ImageProvider, PulledImage } from '../../images/image-provider.js'
 import { SerialQueue } from '../../images/serial-queue.js';
 import { readLogFile } from '../../logs/read-log-file.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
-import { buildRunConfig, RunConfigError } from '../../vm/build-run-config.js';
+import { RunConfigError } from '../../vm/build-run-config.js';
+import { instanceRunConfig } from '../../vm/instance-run-config.js';
 import type { RunConfig } from '../../vm/run-config.js';
 import { describeExit } from '../runc/restart-decision.js';
 import { rotateLog } from '../runc/rotate-log.js';
@@ -302,16 +303,8 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     const { spec } = request;
     let config: RunConfig;
     try {
-      config = buildRunConfig({
-        instanceId: request.id,
-        app: request.app,
-        containers: spec.containers,
-        resources: spec.resources,
-        images: await Promise.all(images.map(async (i) => ({ digest: i.digest, config: i.config, accounts: await readAccounts(i.rootfs) }))),
-        network: { address: `${network.address}/${network.prefixLength}`, gateway: network.gateway, dns: [network.dns], search: [], mtu: network.mtu },
-        // StartRequest carries no secrets yet; once it does, they go here (config disk only).
-        secrets: {},
-      });
+      // StartRequest carries no secrets yet; once it does, they go here (config disk only).
+      config = await instanceRunConfig({ instanceId: request.id, app: request.app, containers: spec.containers, resources: spec.resources, images, network, secrets: {} });
     } catch (error) {
       if (error instanceof RunConfigError) throw new RuntimeStartError(`Cannot start instance ${request.id}: ${error.message}`);
       throw error;
@@ -662,10 +655,6 @@ async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
   return [(ra as PromiseFulfilledResult<A>).value, (rb as PromiseFulfilledResult<B>).value];
 }
 
-async function readAccounts(rootfs: string) {
-  const read = (path: string) => readFile(join(rootfs, path), 'utf8').catch(() => null);
-  return { passwd: await read('etc/passwd'), group: await read('etc/group') };
-}
 
 function abortIfAborted(id: string, signal?: AbortSignal): void {
   if (signal?.aborted) throw new RuntimeStartError(`Cannot start instance ${id}: start aborted`);
