@@ -40,6 +40,7 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
     return { stop, place };
   }
   const { maxSurge, maxUnavailable } = rolloutLimits(app.deploy, count);
+  const blueGreenStrategy = app.deploy.strategy === 'blue-green';
 
   // New instances: one per slot below count; the rest are extras.
   const newBySlot = new Map<number, Instance>();
@@ -80,9 +81,12 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
   let available = availableNew + runningOld.length;
   for (const i of runningOld) {
     // Blue-green never trades an old instance for a new one: the old set goes whole, after the switch.
-    const trade = app.deploy.strategy !== 'blue-green' && available - 1 >= count - maxUnavailable;
-    if (!app.holdOld && (availableNew >= count || trade)) {
-      stop.push({ instanceId: i.id, reason: availableNew >= count ? `${update} complete` : update });
+    const trade = !blueGreenStrategy && available - 1 >= count - maxUnavailable;
+    // The old set blue-green keeps serving is `count` strong; old instances beyond it go now.
+    const surplus = blueGreenStrategy && oldKept.length >= count;
+    if ((!app.holdOld && (availableNew >= count || trade)) || surplus) {
+      const reason = surplus ? `${update}: scale down to ${count}` : availableNew >= count ? `${update} complete` : update;
+      stop.push({ instanceId: i.id, reason });
       oldStopped.set(i.slot, i);
       available--;
     } else {
@@ -95,9 +99,11 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
   const missing: number[] = [];
   for (let slot = 0; slot < count; slot++) if (!newBySlot.has(slot)) missing.push(slot);
   missing.sort((a, b) => Number(oldKeptSlots.has(a)) - Number(oldKeptSlots.has(b)) || a - b);
-  let liveAfter = newBySlot.size + oldKept.length;
+  // Blue-green places the whole new set beside whatever old instances there are (even more than
+  // count of them), since none of those goes before the new set serves.
+  let liveAfter = blueGreenStrategy ? newBySlot.size : newBySlot.size + oldKept.length;
   for (const slot of missing) {
-    if (liveAfter >= count + maxSurge) break;
+    if (liveAfter >= (blueGreenStrategy ? count : count + maxSurge)) break;
     const gone = vacated.get(slot);
     const old = oldStopped.get(slot) ?? oldKept.find((i) => i.slot === slot);
     const replaces = gone?.instanceId ?? old?.id ?? null;

@@ -6,8 +6,7 @@
  * a guest reboot), `poweroff -f` by default. QEMU's SHUTDOWN event says which (`guest-reset` vs
  * `guest-shutdown`; with -no-reboot both end QEMU). Two boots, ~4-5 s each.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,36 +22,11 @@ import { ensureGuestKit, type GuestKit } from '../../src/vm/guest-kit.js';
 import { buildImageDisk } from '../../src/vm/image-disk.js';
 import { createScratchDisk } from '../../src/vm/scratch-disk.js';
 import { testImages } from '../support/test-images.js';
+import { canBootVms, guestContainer, hostTscKhz } from '../support/vm-guest-kit.js';
 
-const hasQemu = (() => {
-  try {
-    execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const canRun = process.getuid?.() === 0 && hasQemu && existsSync('/bin/busybox');
-
-/** Host TSC in kHz: without tsc_early_khz a TCG guest often hangs calibrating (PLATFORM §1.5). */
-function tscKhz(): number {
-  const mhz = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1];
-  return Math.round(Number(mhz) * 1000);
-}
-
-const spec = (name: string, over: Partial<ContainerSpec> = {}): ContainerSpec => ({
-  name,
-  image: 'bubo/busybox-httpd:1',
-  command: null,
-  args: null,
-  env: {},
-  workdir: null,
-  user: null,
-  secrets: [],
-  restart: 'always',
-  stop_timeout_ms: 5000,
-  ...over,
-});
+const canRun = canBootVms;
+const tscKhz = hostTscKhz;
+const spec = (name: string, over: Partial<ContainerSpec> = {}) => guestContainer(name, { restart: 'always', ...over });
 
 /** A container that stops on SIGTERM after saying so. */
 const graceful = spec('graceful', { command: ['/bin/sh', '-c', "trap 'echo got TERM; exit 0' TERM; echo graceful up; while :; do sleep 1; done"] });

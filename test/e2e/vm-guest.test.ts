@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,36 +21,11 @@ import { buildImageDisk } from '../../src/vm/image-disk.js';
 import type { GuestNetwork } from '../../src/vm/run-config.js';
 import { createScratchDisk } from '../../src/vm/scratch-disk.js';
 import { testImages } from '../support/test-images.js';
+import { canBootVms, guestContainer, hostTscKhz } from '../support/vm-guest-kit.js';
 
-const hasQemu = (() => {
-  try {
-    execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const canRun = process.getuid?.() === 0 && hasQemu && existsSync('/bin/busybox');
-
-/** Host TSC in kHz: without tsc_early_khz a TCG guest often hangs calibrating (PLATFORM §1.5). */
-function tscKhz(): number {
-  const mhz = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1];
-  return Math.round(Number(mhz) * 1000);
-}
-
-const spec = (name: string, over: Partial<ContainerSpec> = {}): ContainerSpec => ({
-  name,
-  image: 'bubo/busybox-httpd:1',
-  command: null,
-  args: null,
-  env: {},
-  workdir: null,
-  user: null,
-  secrets: [],
-  restart: 'never',
-  stop_timeout_ms: 5000,
-  ...over,
-});
+const canRun = canBootVms;
+const tscKhz = hostTscKhz;
+const spec = guestContainer;
 
 interface Vm {
   dir: string;

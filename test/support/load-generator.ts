@@ -56,8 +56,11 @@ export function startLoad(options: LoadOptions): RunningLoad {
     report.requests++;
     let answer = await get(options, agent);
     if (answer.kind === 'reset-on-reused') {
+      // Like a browser: the server closed a reused connection under us (NGINX does on reload);
+      // the idempotent request is sent again once, on a new connection (the pool may hold more
+      // connections closed the same way).
       report.keepAliveResets++;
-      answer = await get(options, agent);
+      answer = await get(options, undefined, true);
     }
     if (answer.kind === 'ok') {
       report.ok++;
@@ -90,10 +93,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
 
 type Answer = { kind: 'ok'; body: string } | { kind: 'status'; status: number } | { kind: 'error'; reason: string } | { kind: 'reset-on-reused' };
 
-function get(options: LoadOptions, agent: http.Agent | undefined): Promise<Answer> {
+function get(options: LoadOptions, agent: http.Agent | undefined, retry = false): Promise<Answer> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = { host: options.host };
-    if (!agent) headers.connection = 'close';
+    if (!agent && !retry) headers.connection = 'close';
     const req = http.get(options.url, { headers, agent: agent ?? false, timeout: options.timeoutMs ?? 5_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');

@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readJsonRecord, writeJsonRecord } from '../json-record.js';
 
 /** `instance.json` of a microVM: written first at start, read by inspect, list and stop (also after an agent restart). */
 export interface FirecrackerRecord {
@@ -20,17 +20,10 @@ export interface FirecrackerRecord {
   images: Record<string, string>;
 }
 
-export async function readFirecrackerRecord(path: string): Promise<FirecrackerRecord | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as FirecrackerRecord;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+export function readFirecrackerRecord(path: string): Promise<FirecrackerRecord | null> {
+  return readJsonRecord<FirecrackerRecord>(path);
 }
 
-/** Written to a temporary file and renamed, so a crash never leaves half a record. */
-export async function writeFirecrackerRecord(path: string, record: FirecrackerRecord): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+export function writeFirecrackerRecord(path: string, record: FirecrackerRecord): Promise<void> {
+  return writeJsonRecord(path, record);
 }

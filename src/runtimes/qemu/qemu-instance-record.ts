@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { RestartPolicy } from '../../taskfile/task-spec.js';
+import { readJsonRecord, writeJsonRecord } from '../json-record.js';
 import type { QemuAccel } from './build-qemu-argv.js';
 
 /**
@@ -20,17 +20,10 @@ export interface QemuInstanceRecord {
   containers: { name: string; restart: RestartPolicy; digest?: string }[];
 }
 
-export async function readQemuInstanceRecord(path: string): Promise<QemuInstanceRecord | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as QemuInstanceRecord;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+export function readQemuInstanceRecord(path: string): Promise<QemuInstanceRecord | null> {
+  return readJsonRecord<QemuInstanceRecord>(path);
 }
 
-/** Written to a temporary file and renamed, so a crash never leaves half a record. */
-export async function writeQemuInstanceRecord(path: string, record: QemuInstanceRecord): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+export function writeQemuInstanceRecord(path: string, record: QemuInstanceRecord): Promise<void> {
+  return writeJsonRecord(path, record);
 }

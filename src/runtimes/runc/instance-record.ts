@@ -1,5 +1,5 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
 import type { RestartPolicy } from '../../taskfile/task-spec.js';
+import { readJsonRecord, writeJsonRecord } from '../json-record.js';
 
 /** `instance.json`: written at start, read by inspect, list, supervise and stop (also after an agent restart). */
 export interface InstanceRecord {
@@ -26,17 +26,10 @@ export interface ContainerRecord {
   digest?: string;
 }
 
-export async function readInstanceRecord(path: string): Promise<InstanceRecord | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as InstanceRecord;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+export function readInstanceRecord(path: string): Promise<InstanceRecord | null> {
+  return readJsonRecord<InstanceRecord>(path);
 }
 
-/** Written to a temporary file and renamed, so a crash never leaves half a record. */
-export async function writeInstanceRecord(path: string, record: InstanceRecord): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+export function writeInstanceRecord(path: string, record: InstanceRecord): Promise<void> {
+  return writeJsonRecord(path, record);
 }
