@@ -145,10 +145,12 @@ describe('reconcile (properties)', () => {
         const bound = 2 * MAX_COUNT + 5;
         for (;;) {
           const plan = reconcile(world);
-          if (plan.hostsDown.length + plan.lost.length + plan.stop.length + plan.place.length === 0) break;
+          const idle = plan.hostsDown.length + plan.lost.length + plan.stop.length + plan.place.length === 0;
           rounds++;
           expect(rounds).toBeLessThanOrEqual(bound);
+          // Agents act on what they hold even when the plan is empty (a pending instance starts).
           world = applyPlanInstantly(world, plan, rounds);
+          if (idle) break;
         }
         const live = world.instances.filter((i) => i.desired === 'run' && !isTerminal(i.state));
         for (const app of world.apps) {
