@@ -7,6 +7,9 @@ import type { CliDeps } from './cli-deps.js';
 import { runCli } from './run-cli.js';
 
 // The process edge of the CLI: real streams, environment, files, terminal and signals.
+
+/** Signals handed to long-running commands (agent, server, up). */
+const shutdowns: AbortSignal[] = [];
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const deps: CliDeps = {
@@ -33,6 +36,7 @@ const deps: CliDeps = {
   },
   shutdownSignal: () => {
     const controller = new AbortController();
+    shutdowns.push(controller.signal);
     // `once`: a second ctrl-c falls back to Node's default and ends the process at once.
     for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => controller.abort(name));
     return controller.signal;
@@ -40,3 +44,6 @@ const deps: CliDeps = {
 };
 
 await runCli(process.argv.slice(2), deps);
+// A daemon that has finished its orderly shutdown exits now: an idle keep-alive socket or a
+// timer some library still holds must not keep it alive (a supervisor would wait on it).
+if (shutdowns.some((s) => s.aborted)) process.exit();

@@ -139,14 +139,21 @@ export class ControlClient {
   }
 }
 
-function openSocket(path: string): Promise<Socket> {
+/**
+ * One connection attempt, bounded: a connect to a socket whose listener does not accept (QEMU
+ * still busy with a previous client) must not hang the caller's retry loop.
+ */
+function openSocket(path: string, attemptMs = 2_000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = netConnect(path);
+    const timer = setTimeout(() => socket.destroy(new Error(`no answer to connect within ${attemptMs} ms`)), attemptMs);
     socket.once('connect', () => {
+      clearTimeout(timer);
       socket.removeAllListeners('error');
       resolve(socket);
     });
     socket.once('error', (error) => {
+      clearTimeout(timer);
       socket.destroy();
       reject(error);
     });
