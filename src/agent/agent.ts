@@ -324,13 +324,23 @@ export class Agent {
       const health = now.state === 'running' ? this.#health.health(assignment.id) : undefined;
       now.health = health?.health ?? (spec.check ? 'unknown' : 'none');
       now.health_message = health?.health === 'unhealthy' ? (this.#unhealthyMessages.get(assignment.id) ?? health.message) : '';
+      if (now.state === 'running' && spec.check && !health?.checked) {
+        // Not checked yet in this agent's life (just started, or re-adopted after an agent
+        // restart): say nothing, so the server keeps what it knew and a healthy instance stays
+        // in the load balancer instead of dropping out until its first check.
+        delete now.health;
+        delete now.health_message;
+      }
       const last = this.#reported.get(assignment.id);
-      if (last && last.state === now.state && last.address === now.address && last.message === now.message && last.health === now.health && last.healthMessage === now.health_message) continue;
+      if (last && last.state === now.state && last.address === now.address && last.message === now.message && last.health === (now.health ?? last.health) && last.healthMessage === (now.health_message ?? last.healthMessage)) continue;
       changes.push(now);
     }
     if (changes.length === 0) return;
     await this.#o.client.call('agentStatus', { body: { host_id: this.hostId, instances: changes } });
-    for (const c of changes) this.#reported.set(c.id, { state: c.state, address: c.address, message: c.message, health: c.health ?? 'none', healthMessage: c.health_message ?? '' });
+    for (const c of changes) {
+      const before = this.#reported.get(c.id);
+      this.#reported.set(c.id, { state: c.state, address: c.address, message: c.message, health: c.health ?? before?.health ?? '', healthMessage: c.health_message ?? before?.healthMessage ?? '' });
+    }
   }
 
   #stateOf(assignment: Assignment, instance: RuntimeInstance | undefined) {

@@ -142,8 +142,10 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
         },
       })
     : undefined;
+  let lbAdopted = false;
   if (lb) {
     const { pid, adopted } = await lb.start();
+    lbAdopted = adopted;
     log(`lb: nginx ${adopted ? 'adopted' : 'started'} (pid ${pid})`);
   }
   let following = false;
@@ -205,7 +207,9 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
 
   await agent.start().catch(async (error: unknown) => {
     dnsAbort.abort();
-    await lb?.stop();
+    // An adopted NGINX serves live instances: an agent that cannot start (server unreachable)
+    // must not take the load balancer down with it.
+    if (!lbAdopted) await lb?.stop();
     await dns?.stop();
     await http?.close();
     throw error;

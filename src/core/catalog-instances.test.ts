@@ -21,6 +21,7 @@ describe('catalogInstances', () => {
     ['lists only the old set during blue-green before the switch', [inst('a', 1), inst('n', 2)], deployment(), blueGreen, ['a']],
     ['lists only the new set from the switch on', [inst('a', 1), inst('n', 2)], deployment({ switchedAt: 5 }), blueGreen, ['n']],
     ['lists new instances when nothing old serves before the switch', [inst('a', 1, { state: 'failed' }), inst('n', 2)], deployment(), blueGreen, ['n']],
+    ['falls back to the old set when no new instance serves after the switch', [inst('a', 1), inst('n', 2, { state: 'failed' })], deployment({ switchedAt: 5 }), blueGreen, ['a']],
     ['ignores a blue-green deployment that has ended', [inst('a', 1), inst('n', 2)], deployment({ status: 'failed' }), blueGreen, ['a', 'n']],
   ] as const)('%s', (_name, instances, dep, deploy, expected) => {
     expect(ids(catalogInstances(instances, dep, deploy))).toEqual(expected);

@@ -15,7 +15,12 @@ export function catalogInstances(instances: readonly Instance[], deployment: Dep
   const serving = instances.filter((i) => isServing(i) && i.address !== null);
   if (!deployment || deployment.status !== 'running' || deploy.strategy !== 'blue-green') return serving;
   const isNew = (i: Instance) => i.release === deployment.toRelease;
-  if (deployment.switchedAt !== null) return serving.filter(isNew);
+  if (deployment.switchedAt !== null) {
+    // After the switch the new set serves; should all of it fail during the grace, the old set
+    // (still running) is better than nothing.
+    const fresh = serving.filter(isNew);
+    return fresh.length > 0 ? fresh : serving;
+  }
   const old = serving.filter((i) => !isNew(i));
   return old.length > 0 ? old : serving;
 }

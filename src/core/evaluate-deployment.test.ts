@@ -31,6 +31,11 @@ describe('evaluateDeployment', () => {
     expect(verdict?.message).toMatch(/did not reach 2 healthy within 60s.*last failure: start failed: no such image/);
   });
 
+  it('does not fail a release that serves in full while its old instances are still stopping', () => {
+    const healthy = { ...inst(2, 'running'), health: 'healthy' as const };
+    expect(evaluateDeployment(deployment, app, [healthy, { ...healthy, id: 'b' }, inst(1, 'stopping')], 60_000, 100_000)).toBeNull();
+  });
+
   it('does not count instances that run but have not passed their health check', () => {
     const unhealthy = { ...inst(2, 'running'), health: 'unhealthy' as const, healthMessage: 'HTTP 500 from http://10.0.0.2:80/' };
     const healthy = { ...inst(2, 'running'), health: 'healthy' as const };

@@ -26,7 +26,9 @@ export function evaluateDeployment(
   if (running >= desired && oldLive === 0) {
     return { status: 'succeeded', message: `release ${deployment.toRelease} serving ${running}/${desired}` };
   }
-  if (now - deployment.createdAt > healthyDeadlineMs) {
+  // The deadline is for becoming healthy: once the new release serves in full, draining and
+  // stopping the old instances (and a blue-green switch grace) may take as long as they take.
+  if (running < desired && now - deployment.createdAt > healthyDeadlineMs) {
     const failures = instances
       .filter((i) => i.release === deployment.toRelease && ((i.state === 'failed' && i.message) || i.healthMessage))
       .sort((a, b) => a.updatedAt - b.updatedAt)

@@ -31,10 +31,14 @@ export async function getCatalog(
       deployment,
       target.spec.deploy,
     );
+    // The ports are those of the release that serves: before a blue-green switch (only old
+    // instances listed) a port the new release changed must not be applied to the old set yet.
+    const listed = serving.length > 0 && serving.every((i) => i.release === serving[0]!.release) ? serving[0]!.release : app.release;
+    const portsOf = listed === app.release ? release : await ctx.releases.get(ctx.store, app.id, listed);
     services.push({
       app: app.name,
       namespace: app.namespace,
-      ports: release.spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, public: p.public })),
+      ports: portsOf.spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, public: p.public })),
       instances: serving.map((i) => ({ id: i.id, address: i.address!, host: hostNames.get(i.hostId) ?? i.hostId })),
     });
   }

@@ -16,6 +16,7 @@ import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
 import { CATALOG_COUNTER } from './get-catalog.js';
 import { instanceSizer } from './instance-sizer.js';
 import { newId } from './new-id.js';
+import { ROLLBACK_ID_PREFIX } from './rollback-app.js';
 import { event } from './record-event.js';
 import { specResources } from './spec-resources.js';
 
@@ -58,7 +59,8 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
       if (deployment && deployment.toRelease === app.release) {
         if (deployment.switchedAt === null) {
           // Traffic switches in this pass once the whole new set serves; the grace starts now.
-          const serving = instances.filter((i) => i.appId === app.id && i.release === app.release && isServing(i)).length;
+          const slots = instances.filter((i) => i.appId === app.id && i.release === app.release && i.slot < count && isServing(i)).map((i) => i.slot);
+          const serving = new Set(slots).size;
           if (serving >= count) switches.push({ app, deployment });
           holdOld = serving < count || deploy.switch_grace_ms > 0;
         } else {
@@ -146,6 +148,7 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
       }),
     );
   }
+  let catalogChanged = switches.length > 0;
   await ctx.store.transaction(async (tx) => {
     for (const { deployment } of switches) await tx.updateDeployment(deployment.id, { switchedAt: now, updatedAt: now });
     if (switches.length > 0) await tx.incrementCounter(CATALOG_COUNTER);
@@ -165,10 +168,14 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
       // Stopped and lost instances leave the catalog at once, before agents report them stopped.
       if (plan.stop.length + plan.lost.length > 0) await tx.incrementCounter(CATALOG_COUNTER);
     }
-    events.push(...(await settleApps(ctx, tx, apps, now)));
+    const settled = await settleApps(ctx, tx, apps, now);
+    events.push(...settled.events);
+    catalogChanged ||= settled.catalogChanged;
     if (events.length > 0) await tx.appendEvents(events);
   });
-  if (outcome.changedAssignments) ctx.notifier.notify();
+  // Catalog followers (DNS, load balancers) long-poll on the same notifier: a blue-green switch
+  // or a rollback must reach them now, not when their poll times out.
+  if (outcome.changedAssignments || catalogChanged) ctx.notifier.notify();
   return outcome;
 }
 
@@ -220,6 +227,7 @@ function describeStops(plan: ReconcilePlan, instances: Instance[], now: number) 
 /** Finishes deployments that are done or out of time and deletes destroyed apps that are empty. */
 async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[], now: number) {
   const out: Omit<BuboEvent, 'id'>[] = [];
+  let catalogChanged = false;
   for (const app of apps) {
     const deployment = await tx.activeDeployment(app.id);
     const needsLook = deployment || app.destroying;
@@ -243,6 +251,7 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
           // healthy), so going back is only a matter of pointing the app at it again.
           await tx.updateApp(app.id, { release: rollBackTo, updatedAt: now });
           await tx.incrementCounter(CATALOG_COUNTER);
+          catalogChanged = true;
           out.push(
             event(now, ACTOR, 'deployment.rolled_back', `${app.id} rolled back from release ${deployment.toRelease} to ${rollBackTo}`, {
               appId: app.id,
@@ -255,16 +264,21 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
     if (app.destroying && instances.every((i) => i.state === 'stopped' || i.state === 'failed' || i.state === 'lost')) {
       await tx.deleteApp(app.id);
       await tx.incrementCounter(CATALOG_COUNTER);
+      catalogChanged = true;
       ctx.releases.forgetApp(app.id);
       out.push(event(now, ACTOR, 'app.destroyed', `${app.id} destroyed`, { appId: app.id }));
     }
   }
-  return out;
+  return { events: out, catalogChanged };
 }
 
-/** Where a failed deployment goes back to: the release it came from, if it still exists. */
+/**
+ * Where a failed deployment goes back to: the release it came from, if it still exists. A failed
+ * `bubo rollback` is not undone: that would bring back the release the user moved away from.
+ */
 async function rollbackTarget(tx: CoreContext['store'], deployment: Deployment): Promise<number | null> {
   if (deployment.fromRelease === null || deployment.fromRelease === deployment.toRelease) return null;
+  if (deployment.id.startsWith(ROLLBACK_ID_PREFIX)) return null;
   return (await tx.getRelease(deployment.appId, deployment.fromRelease)) ? deployment.fromRelease : null;
 }
 

@@ -10,6 +10,9 @@ import { newId } from './new-id.js';
 import { event } from './record-event.js';
 import { toDeploymentView } from './views/to-deployment-view.js';
 
+/** Deployments made by `bubo rollback` are named so; a failed one is not rolled back again. */
+export const ROLLBACK_ID_PREFIX = 'rollback-';
+
 /**
  * `bubo rollback APP [--to N]`: a deployment back to a release the app ran before. The release
  * is reused as it was stored (same spec, same pinned image digests), not copied, so `bubo
@@ -41,7 +44,7 @@ export async function rollbackApp(
     }
     await tx.updateApp(app.id, { release: to, stopped: false, updatedAt: now });
     const deployment: Deployment = {
-      id: newId(`rollback-${app.name}`),
+      id: newId(`${ROLLBACK_ID_PREFIX}${app.name}`),
       appId: app.id,
       fromRelease: app.release,
       toRelease: to,

@@ -114,7 +114,7 @@ describe('HealthMonitor', () => {
     });
     m.sync([{ id: 'plain', address: '10.0.0.2', spec: spec(null), startedAt: 1234, runtime: new FakeRuntime() }]);
     await sleep(60);
-    expect(m.health('plain')).toEqual({ health: 'none', message: '', since: 1234 });
+    expect(m.health('plain')).toEqual({ health: 'none', message: '', since: 1234, checked: true });
     expect(m.health('other')).toBeUndefined();
     expect(calls).toEqual([]);
   });
@@ -130,10 +130,10 @@ describe('HealthMonitor', () => {
     m.sync([{ id: 'slow', address: '10.0.0.2', spec: spec({ unhealthy_threshold: 1, grace_period_ms: 300 }), startedAt: 1_000, runtime: new FakeRuntime() }]);
     clock = 1_299;
     await until(() => checks >= 3);
-    expect(m.health('slow')).toEqual({ health: 'unknown', message: 'failing within the grace period: connection refused', since: 1_000 });
+    expect(m.health('slow')).toEqual({ health: 'unknown', message: 'failing within the grace period: connection refused', since: 1_000, checked: true });
     clock = 1_300;
     await until(() => m.health('slow')?.health === 'unhealthy');
-    expect(m.health('slow')).toEqual({ health: 'unhealthy', message: '1 consecutive failure: connection refused', since: 1_300 });
+    expect(m.health('slow')).toEqual({ health: 'unhealthy', message: '1 consecutive failure: connection refused', since: 1_300, checked: true });
   });
 
   it('never runs two checks of one instance at once, even when a check outlasts the interval', async () => {

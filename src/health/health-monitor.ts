@@ -23,6 +23,8 @@ export interface HealthReport {
   message: string;
   /** When `health` last changed. */
   since: number;
+  /** Whether any check of this run has finished (false right after `sync` handed it over). */
+  checked: boolean;
 }
 
 export interface HealthMonitorOptions {
@@ -107,8 +109,8 @@ export class HealthMonitor {
   health(id: string): HealthReport | undefined {
     const watched = this.#watched.get(id);
     if (!watched) return undefined;
-    if (!watched.check || !watched.state) return { health: 'none', message: '', since: watched.target.startedAt };
-    return { health: watched.state.health, message: describeHealth(watched.state, watched.check), since: watched.state.since };
+    if (!watched.check || !watched.state) return { health: 'none', message: '', since: watched.target.startedAt, checked: true };
+    return { health: watched.state.health, message: describeHealth(watched.state, watched.check), since: watched.state.since, checked: watched.state.last !== null };
   }
 
   /** Cancels every timer and check; resolves once the checks in flight have let go. */

@@ -239,7 +239,15 @@ describe('health checks, blue-green and rollback', () => {
     await h.loop.runOnce();
     expect((await h.request('GET', `/v1/deployments/${v2.body.deployment.id}`)).body.switched_at).toBeNull();
     assigned = await reportAll(h1, 'running', () => 'healthy');
+    // A catalog follower waiting now is woken by the switch itself, not by its poll timing out.
+    const index = (await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.index;
+    const follower = h.request('GET', `/v1/agent/catalog?index=${index}&wait_ms=20000`);
+    const waitStarted = Date.now();
+    await new Promise((r) => setTimeout(r, 50));
     await h.loop.runOnce();
+    const woken = await follower;
+    expect(Date.now() - waitStarted).toBeLessThan(10_000);
+    expect(woken.body.services[0].instances.map((i: { id: string }) => i.id).sort()).toEqual(assigned.filter((a) => a.release === 2).map((a) => a.id).sort());
     const switched = await h.request('GET', `/v1/deployments/${v2.body.deployment.id}`);
     expect(switched.body.switched_at).not.toBeNull();
     const catalog = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
