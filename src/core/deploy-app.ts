@@ -3,13 +3,14 @@ import { type App, appId as makeAppId } from '../domain/app.js';
 import type { Deployment } from '../domain/deployment.js';
 import { ConflictError } from '../errors/conflict-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import { suggestKey } from '../taskfile/suggest-key.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
+import { suggestKey } from '../taskfile/suggest-key.js';
 import { checkCapacity } from './check-capacity.js';
 import type { CoreContext } from './core-context.js';
 import { CATALOG_COUNTER } from './get-catalog.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
+import { supersedeDeployment } from './supersede-deployment.js';
 import { toDeploymentView } from './views/to-deployment-view.js';
 
 export interface DeployInput {
@@ -72,14 +73,12 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
       await tx.insertApp(app);
     }
     await tx.insertRelease({ appId: id, version, spec, warnings, digests: {}, createdAt: now });
-    const previous = await tx.activeDeployment(id);
-    if (previous) {
-      await tx.updateDeployment(previous.id, { status: 'superseded', message: `superseded by release ${version}`, updatedAt: now });
-    }
+    const superseded = await supersedeDeployment(tx, id, { nextRelease: version, message: `superseded by release ${version}`, actor: input.actor, now });
     const deployment: Deployment = {
       id: newId(`deploy-${spec.app}`),
       appId: id,
       fromRelease: existing?.release ?? null,
+      fromCount: existing?.count ?? null,
       toRelease: version,
       status: 'running',
       message: `rolling out release ${version}`,
@@ -99,12 +98,14 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
         appId: id,
         data: { deployment: deployment.id, from: existing?.release ?? null, to: version },
       }),
+      ...superseded,
     ]);
     await tx.incrementCounter(CATALOG_COUNTER); // the ports may have changed
     const instances = await tx.listInstances({ appId: id });
     return { app, deployment, instances, version };
   });
   ctx.wake();
+  ctx.notifier.notify(); // catalog followers: the ports may have changed, a switched-away set may have left
   return {
     app: spec.app,
     namespace: spec.namespace,

@@ -1,7 +1,7 @@
 import type { App } from '../domain/app.js';
-import type { BuboEvent } from '../domain/event.js';
 import type { Deployment } from '../domain/deployment.js';
-import { type Instance, isServing } from '../domain/instance.js';
+import type { BuboEvent } from '../domain/event.js';
+import { type Instance, isServing, isTerminal } from '../domain/instance.js';
 import { reconcile } from '../reconciler/reconcile.js';
 import type { ReconcileApp } from '../reconciler/reconcile-input.js';
 import type { ReconcilePlan } from '../reconciler/reconcile-plan.js';
@@ -16,8 +16,8 @@ import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
 import { CATALOG_COUNTER } from './get-catalog.js';
 import { instanceSizer } from './instance-sizer.js';
 import { newId } from './new-id.js';
-import { ROLLBACK_ID_PREFIX } from './rollback-app.js';
 import { event } from './record-event.js';
+import { ROLLBACK_ID_PREFIX } from './rollback-app.js';
 import { specResources } from './spec-resources.js';
 
 const ACTOR = 'system';
@@ -247,17 +247,8 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
           }),
         );
         if (rollBackTo !== null) {
-          // The old release is still serving (nothing was taken away before new instances were
-          // healthy), so going back is only a matter of pointing the app at it again.
-          await tx.updateApp(app.id, { release: rollBackTo, updatedAt: now });
-          await tx.incrementCounter(CATALOG_COUNTER);
+          out.push(...(await rollBack(ctx, tx, app, deployment, rollBackTo, instances, now)));
           catalogChanged = true;
-          out.push(
-            event(now, ACTOR, 'deployment.rolled_back', `${app.id} rolled back from release ${deployment.toRelease} to ${rollBackTo}`, {
-              appId: app.id,
-              data: { deployment: deployment.id, from: deployment.toRelease, to: rollBackTo },
-            }),
-          );
         }
       }
     }
@@ -270,6 +261,64 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
     }
   }
   return { events: out, catalogChanged };
+}
+
+/**
+ * Takes a failed deployment's app back to `to`. The old release is still serving (nothing was
+ * taken away before new instances were healthy), so going back is mostly pointing the app at it
+ * again, at the count it ran with (unless someone scaled since the deploy). A deployment of its
+ * own tracks the way back, so `bubo status` shows it and the new release's leftovers are replaced
+ * at the old release's pace. Its instances that do not serve stop at once, and so does a failed
+ * blue-green set (it never served); a blue-green rollback counts as switched from the start, so
+ * nothing of the failed release is listed while it stops.
+ */
+async function rollBack(ctx: CoreContext, tx: CoreContext['store'], app: App, failed: Deployment, to: number, instances: Instance[], now: number) {
+  const [failedRelease, target] = await Promise.all([ctx.releases.get(tx, app.id, failed.toRelease), ctx.releases.get(tx, app.id, to)]);
+  const count = failed.fromCount !== null && app.count === failedRelease.spec.count ? failed.fromCount : app.count;
+  await tx.updateApp(app.id, { release: to, count, updatedAt: now });
+  const out: Omit<BuboEvent, 'id'>[] = [
+    event(now, ACTOR, 'deployment.rolled_back', `${app.id} rolled back from release ${failed.toRelease} to ${to}${count !== app.count ? ` at ${count} instance(s)` : ''}`, {
+      appId: app.id,
+      data: { deployment: failed.id, from: failed.toRelease, to, count },
+    }),
+  ];
+  // Those that serve in a rolling deploy are replaced at the old release's pace; the rest stop now.
+  const stopNow = (i: Instance) => failedRelease.spec.deploy.strategy === 'blue-green' || !isServing(i);
+  const leftovers = instances.filter((i) => i.release === failed.toRelease && i.desired === 'run' && !isTerminal(i.state) && stopNow(i));
+  if (leftovers.length > 0) {
+    await tx.updateInstances(
+      leftovers.map((i) => i.id),
+      { desired: 'stop', updatedAt: now },
+    );
+    await tx.incrementCounter(ASSIGNMENTS_COUNTER);
+    out.push(
+      event(now, ACTOR, 'instance.stopping', `stopping ${leftovers.length} instance(s) of ${app.id}: release ${failed.toRelease} failed`, {
+        appId: app.id,
+        data: { instances: leftovers.map((i) => i.id) },
+      }),
+    );
+  }
+  const deployment: Deployment = {
+    id: newId(`${ROLLBACK_ID_PREFIX}${app.name}`),
+    appId: app.id,
+    fromRelease: failed.toRelease,
+    fromCount: app.count,
+    toRelease: to,
+    status: 'running',
+    message: `rolling back to release ${to} after deployment ${failed.id} failed`,
+    switchedAt: target.spec.deploy.strategy === 'blue-green' ? now : null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await tx.insertDeployment(deployment);
+  await tx.incrementCounter(CATALOG_COUNTER);
+  out.push(
+    event(now, ACTOR, 'deployment.started', `deployment ${deployment.id}: automatic rollback of ${app.id} from release ${failed.toRelease} to ${to}`, {
+      appId: app.id,
+      data: { deployment: deployment.id, from: failed.toRelease, to, rollback: true },
+    }),
+  );
+  return out;
 }
 
 /**

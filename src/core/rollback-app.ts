@@ -8,6 +8,7 @@ import { findApp } from './find-app.js';
 import { CATALOG_COUNTER } from './get-catalog.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
+import { supersedeDeployment } from './supersede-deployment.js';
 import { toDeploymentView } from './views/to-deployment-view.js';
 
 /** Deployments made by `bubo rollback` are named so; a failed one is not rolled back again. */
@@ -38,15 +39,13 @@ export async function rollbackApp(
 
   const result = await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
-    const previous = await tx.activeDeployment(app.id);
-    if (previous) {
-      await tx.updateDeployment(previous.id, { status: 'superseded', message: `superseded by a rollback to release ${to}`, updatedAt: now });
-    }
+    const superseded = await supersedeDeployment(tx, app.id, { nextRelease: to, message: `superseded by a rollback to release ${to}`, actor: input.actor, now });
     await tx.updateApp(app.id, { release: to, stopped: false, updatedAt: now });
     const deployment: Deployment = {
       id: newId(`${ROLLBACK_ID_PREFIX}${app.name}`),
       appId: app.id,
       fromRelease: app.release,
+      fromCount: app.count,
       toRelease: to,
       status: 'running',
       message: `rolling back to release ${to}`,
@@ -60,11 +59,13 @@ export async function rollbackApp(
         appId: app.id,
         data: { deployment: deployment.id, from: app.release, to, rollback: true },
       }),
+      ...superseded,
     ]);
     await tx.incrementCounter(CATALOG_COUNTER);
     const updated = { ...app, release: to, stopped: false, updatedAt: now };
     return { deployment, view: toDeploymentView(deployment, updated, await tx.listInstances({ appId: app.id })) };
   });
   ctx.wake();
+  ctx.notifier.notify();
   return { app: app.name, namespace: app.namespace, release: to, deployment: result.view, warnings };
 }

@@ -38,6 +38,25 @@ describe('waitForChange', () => {
     await store.close();
   });
 
+  it('keeps waiting through a wake-up that changed another counter', async () => {
+    const store = await openSqliteStore(':memory:');
+    const { ctx } = createCore({ store });
+    const waiting = waitForChange(ctx, 'c', { index: 0, waitMs: 5_000 });
+    let answered = false;
+    void waiting.then(() => {
+      answered = true;
+    });
+    await store.incrementCounter('other');
+    ctx.notifier.notify();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    await store.incrementCounter('c');
+    ctx.notifier.notify();
+    expect(await waiting).toBe(1);
+    expect(ctx.notifier.waiting).toBe(0);
+    await store.close();
+  });
+
   it('gives up after waitMs with the unchanged index', async () => {
     const store = await openSqliteStore(':memory:');
     const { ctx } = createCore({ store });

@@ -2,8 +2,10 @@ import type { CoreContext } from './core-context.js';
 
 /**
  * The long-poll core: answers the counter's value at once when it differs from what the caller
- * holds, otherwise waits for a notification (or `waitMs`). The waiter is registered *before* the
- * counter is read, so a change committed between the read and the wait cannot be missed.
+ * holds, otherwise waits until it does (or `waitMs` passes). The notifier is shared by every
+ * counter, so a wake-up for another counter is not an answer: the waiter registers again and
+ * keeps waiting. Each waiter is registered *before* the counter is read, so a change committed
+ * between the read and the wait cannot be missed.
  */
 export async function waitForChange(
   ctx: CoreContext,
@@ -11,13 +13,15 @@ export async function waitForChange(
   input: { index: number; waitMs: number; signal?: AbortSignal | undefined },
 ): Promise<number> {
   const done = new AbortController();
-  const signals = [done.signal, AbortSignal.timeout(Math.max(input.waitMs, 0)), ...(input.signal ? [input.signal] : [])];
-  const woken = ctx.notifier.wait(AbortSignal.any(signals));
+  const signal = AbortSignal.any([done.signal, AbortSignal.timeout(Math.max(input.waitMs, 0)), ...(input.signal ? [input.signal] : [])]);
   try {
-    const index = await ctx.store.getCounter(counter);
-    if (index !== input.index || input.waitMs <= 0) return index;
-    await woken;
-    return await ctx.store.getCounter(counter);
+    for (;;) {
+      const woken = ctx.notifier.wait(signal);
+      const index = await ctx.store.getCounter(counter);
+      if (index !== input.index || input.waitMs <= 0 || signal.aborted) return index;
+      await woken;
+      if (signal.aborted) return await ctx.store.getCounter(counter);
+    }
   } finally {
     done.abort();
   }

@@ -5,6 +5,8 @@ export interface Deployment {
   id: string;
   appId: string;
   fromRelease: number | null;
+  /** The app's instance count before this deployment (null for its first): what a rollback restores. */
+  fromCount: number | null;
   toRelease: number;
   status: DeploymentStatus;
   message: string;

@@ -103,6 +103,8 @@ export interface DeploymentTable {
   updated_at: number;
   /** Added by migration 0004: blue-green switch time. */
   switched_at: number | null;
+  /** Added by migration 0005: the app's count before the deployment. */
+  from_count: number | null;
 }
 
 export interface EventTable {

@@ -14,6 +14,7 @@ export function deploymentToRow(deployment: Deployment): DeploymentRow {
     created_at: deployment.createdAt,
     updated_at: deployment.updatedAt,
     switched_at: deployment.switchedAt,
+    from_count: deployment.fromCount,
   };
 }
 
@@ -26,6 +27,7 @@ export function rowToDeployment(row: DeploymentRow): Deployment {
     status: row.status as DeploymentStatus,
     message: row.message,
     switchedAt: fromNullableNumberColumn(row.switched_at),
+    fromCount: fromNullableNumberColumn(row.from_count),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };

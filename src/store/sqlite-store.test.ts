@@ -70,7 +70,7 @@ function instance(over: Partial<Instance> = {}): Instance {
 }
 
 function deployment(over: Partial<Deployment> = {}): Deployment {
-  return { id: 'd-1', appId: 'default/web', fromRelease: null, toRelease: 1, status: 'running', message: 'rolling out', switchedAt: null, createdAt: T0, updatedAt: T0, ...over };
+  return { id: 'd-1', appId: 'default/web', fromRelease: null, fromCount: null, toRelease: 1, status: 'running', message: 'rolling out', switchedAt: null, createdAt: T0, updatedAt: T0, ...over };
 }
 
 function event(over: Partial<Omit<BuboEvent, 'id'>> = {}): Omit<BuboEvent, 'id'> {
@@ -190,14 +190,14 @@ describe('round trips through a file-backed store', () => {
   it('keeps every field of a deployment and finds the running one', async () => {
     await store.insertApp(app());
     await store.insertDeployment(deployment({ id: 'd-1', status: 'succeeded' }));
-    await store.insertDeployment(deployment({ id: 'd-2', fromRelease: 1, toRelease: 2, createdAt: T0 + 10, updatedAt: T0 + 10 }));
+    await store.insertDeployment(deployment({ id: 'd-2', fromRelease: 1, fromCount: 3, toRelease: 2, createdAt: T0 + 10, updatedAt: T0 + 10 }));
     const s = await reopen();
     expect(await s.getDeployment('d-1')).toStrictEqual(deployment({ id: 'd-1', status: 'succeeded' }));
     expect((await s.activeDeployment('default/web'))?.id).toBe('d-2');
     expect((await s.listDeployments('default/web')).map((d) => d.id)).toStrictEqual(['d-2', 'd-1']);
     await s.updateDeployment('d-2', { status: 'failed', message: 'unhealthy', updatedAt: T0 + 11 });
     expect(await s.activeDeployment('default/web')).toBeUndefined();
-    expect(await s.getDeployment('d-2')).toStrictEqual(deployment({ id: 'd-2', fromRelease: 1, toRelease: 2, status: 'failed', message: 'unhealthy', createdAt: T0 + 10, updatedAt: T0 + 11 }));
+    expect(await s.getDeployment('d-2')).toStrictEqual(deployment({ id: 'd-2', fromRelease: 1, fromCount: 3, toRelease: 2, status: 'failed', message: 'unhealthy', createdAt: T0 + 10, updatedAt: T0 + 11 }));
   });
 
   it('keeps every field of an event and numbers events in order', async () => {
@@ -273,7 +273,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count']);
     } finally {
       await db.destroy();
     }

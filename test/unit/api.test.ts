@@ -303,6 +303,106 @@ describe('health checks, blue-green and rollback', () => {
   });
 });
 
+describe('what a rollback and a later deploy leave serving', () => {
+  const checked = (over: Parameters<typeof taskFile>[0] = {}, deploy = '') =>
+    `${taskFile({ count: 2, ...over })}\n[check]\nhttp = { port = "http" }\n\n[deploy]\nhealthy_deadline = "1m"\n${deploy}`;
+  const blueGreen = 'strategy = "blue-green"\nswitch_grace = "1m"\n';
+  const catalogIds = async () => {
+    const catalog = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    return catalog.body.services.flatMap((s: { instances: { id: string }[] }) => s.instances.map((i) => i.id)).sort();
+  };
+  const status = async () => (await h.request('GET', '/v1/apps/default/shop')).body;
+  const live = async () =>
+    ((await status()).instances as { id: string; release: number; desired: string; state: string }[]).filter((i) => i.desired === 'run' && i.state === 'running');
+
+  it('an automatic rollback restores the count the old release ran with, under a rollback deployment of its own', async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: checked() });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'healthy');
+    const v2 = await h.request('POST', '/v1/deploy', { task: checked({ count: 4 }).replace('1.4.2', '1.5.0') });
+    for (let round = 0; round < 3; round++) {
+      await h.loop.runOnce();
+      await reportAll(h1, 'running', (a) => (a.release === 2 ? 'unhealthy' : 'healthy'));
+    }
+    h.clock.now += 61_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
+    await h.loop.runOnce();
+    expect((await h.request('GET', `/v1/deployments/${v2.body.deployment.id}`)).body.status).toBe('failed');
+    const back = (await status()).deployment;
+    expect(back).toMatchObject({ from_release: 2, to_release: 1, status: 'running' });
+    expect(back.id).toMatch(/^rollback-shop/);
+    expect((await status()).count).toBe(2);
+    for (let round = 0; round < 6; round++) {
+      await h.loop.runOnce();
+      await reportAll(h1, 'running', () => 'healthy');
+    }
+    await h.loop.runOnce();
+    expect((await live()).map((i) => i.release)).toEqual([1, 1]);
+    expect((await h.request('GET', `/v1/deployments/${back.id}`)).body.status).toBe('succeeded');
+    const kinds = (await h.request('GET', '/v1/events?app=default/shop')).body.events.map((e: { kind: string; message: string }) => `${e.kind}: ${e.message}`);
+    expect(kinds).toContainEqual(expect.stringMatching(/^deployment\.rolled_back: default\/shop rolled back from release 2 to 1 at 2 instance\(s\)$/));
+  });
+
+  it('a failed blue-green set leaves traffic at once, healthy members included', async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen) });
+    await h.loop.runOnce();
+    const v1 = (await reportAll(h1, 'running', () => 'healthy')).map((a) => a.id).sort();
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.5.0') });
+    await h.loop.runOnce();
+    // One of the new set passes its check, the other never does.
+    const firstNew = (await reportAll(h1, 'running', () => 'healthy')).filter((a) => a.release === 2)[0]!.id;
+    await reportAll(h1, 'running', (a) => (a.release === 2 && a.id !== firstNew ? 'unhealthy' : 'healthy'));
+    expect(await catalogIds()).toEqual(v1);
+    h.clock.now += 61_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
+    await h.loop.runOnce();
+    expect(await catalogIds()).toEqual(v1);
+    const assigned = await h.request('GET', `/v1/agent/assignments?host_id=${h1}&wait_ms=0`);
+    expect(assigned.body.instances.filter((a: Assigned) => a.release === 2).map((a: Assigned) => a.desired)).toEqual(['stop', 'stop']);
+  });
+
+  it('a deploy during a blue-green switch grace stops the set switched away from, so it never serves again', async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen) });
+    await h.loop.runOnce();
+    const v1 = (await reportAll(h1, 'running', () => 'healthy')).map((a) => a.id).sort();
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.5.0') });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'healthy');
+    await h.loop.runOnce(); // switch: release 2 serves, release 1 sits out the grace
+    const v2 = (await live()).filter((i) => i.release === 2).map((i) => i.id).sort();
+    expect(await catalogIds()).toEqual(v2);
+    expect((await live()).filter((i) => i.release === 1)).toHaveLength(2);
+
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.6.0') });
+    expect(await catalogIds()).toEqual(v2); // before: releases 1 and 2 both listed as "old"
+    const assigned = await h.request('GET', `/v1/agent/assignments?host_id=${h1}&wait_ms=0`);
+    const desired = (id: string) => assigned.body.instances.find((a: Assigned) => a.id === id)?.desired;
+    expect(v1.map(desired)).toEqual(['stop', 'stop']);
+    expect(v2.map(desired)).toEqual(['run', 'run']);
+    const events = (await h.request('GET', '/v1/events?app=default/shop')).body.events;
+    expect(events.at(-1).message).toMatch(/stopping 2 instance\(s\) of default\/shop: release 1 was switched away from/);
+  });
+
+  it('a rollback during the switch grace goes back to the set still running there', async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen) });
+    await h.loop.runOnce();
+    const v1 = (await reportAll(h1, 'running', () => 'healthy')).map((a) => a.id).sort();
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.5.0') });
+    await h.loop.runOnce();
+    await reportAll(h1, 'running', () => 'healthy');
+    await h.loop.runOnce();
+    const back = await h.request('POST', '/v1/apps/default/shop/rollback', {});
+    expect(back.status).toBe(201);
+    await h.loop.runOnce(); // release 1 serves in full already: it switches back in this pass
+    expect(await catalogIds()).toEqual(v1);
+    expect((await live()).filter((i) => i.release === 1).map((i) => i.id).sort()).toEqual(v1);
+  });
+});
+
 describe('scaling, stopping and destroying', () => {
   it('scales up and down and stops everything on stop', async () => {
     const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });

@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { hostAgentUrl } from './0002-host-agent-url.js';
 import { releaseDigests } from './0003-release-digests.js';
 import { health } from './0004-health.js';
+import { deploymentFromCount } from './0005-deployment-from-count.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-host-agent-url': hostAgentUrl,
   '0003-release-digests': releaseDigests,
   '0004-health': health,
+  '0005-deployment-from-count': deploymentFromCount,
 };
 
 export const migrationProvider: MigrationProvider = {
