@@ -58,7 +58,11 @@ describe.runIf(canRun)('microVM guest under QEMU TCG', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  async function boot(name: string, containers: ContainerSpec[], options: { network?: GuestNetwork; tap?: string; secrets?: Record<string, string> } = {}): Promise<Vm> {
+  async function boot(
+    name: string,
+    containers: ContainerSpec[],
+    options: { network?: GuestNetwork; tap?: string; secrets?: Record<string, string>; stopSignals?: Record<string, string> } = {},
+  ): Promise<Vm> {
     const dir = join(work, name);
     const accounts = { passwd: await readFile(join(httpd.rootfs, 'etc/passwd'), 'utf8'), group: await readFile(join(httpd.rootfs, 'etc/group'), 'utf8') };
     const config = buildRunConfig({
@@ -66,7 +70,10 @@ describe.runIf(canRun)('microVM guest under QEMU TCG', () => {
       app: 'vmtest',
       containers,
       resources: { cpus: 1, memory_mib: 256, disk_mib: 256 },
-      images: containers.map(() => ({ digest: httpd.digest, config: httpd.config, accounts })),
+      images: containers.map((c) => {
+        const stop = options.stopSignals?.[c.name];
+        return { digest: httpd.digest, config: stop ? { ...httpd.config, StopSignal: stop } : httpd.config, accounts };
+      }),
       network: options.network ?? null,
       secrets: options.secrets ?? {},
     });
@@ -129,14 +136,21 @@ describe.runIf(canRun)('microVM guest under QEMU TCG', () => {
     return vm;
   }
 
-  it('runs two containers side by side, execs in them, and stops them gracefully on shutdown', async () => {
+  it('runs containers side by side, execs in them, and stops each gracefully with its stop signal on shutdown', async () => {
     const vm = await boot('two-containers', [
       spec('web', { restart: 'always', env: { FROM_TASK: 'task value' }, secrets: ['API_KEY'] }),
       spec('sidecar', {
         command: ['/bin/sh', '-c', "trap 'echo got TERM; exit 0' TERM; echo sidecar up; while :; do sleep 1; done"],
         restart: 'always',
       }),
-    ], { secrets: { API_KEY: "k'e y\nz" } });
+      // Its image says StopSignal SIGQUIT (as nginx's does). A shell can trap a signal only if it
+      // was not ignored when the shell started, so this proves the container got SIGQUIT at default.
+      spec('quitter', {
+        command: ['/bin/sh', '-c', "trap 'echo got QUIT; exit 0' QUIT; trap 'echo got INT' INT; echo $$ > /tmp/quitter.pid; echo quitter up; while :; do sleep 1; done"],
+        restart: 'always',
+        stop_timeout_ms: 20_000,
+      }),
+    ], { secrets: { API_KEY: "k'e y\nz" }, stopSignals: { quitter: 'SIGQUIT' } });
     await vm.waitForConsole(/BUBO_GUEST_READY/, 60_000);
     await vm.client.ping();
 
@@ -157,6 +171,11 @@ describe.runIf(canRun)('microVM guest under QEMU TCG', () => {
     expect(await vm.client.exec('web', ['sleep', '30'], 1000)).toEqual({ exitCode: 124, output: '[bubo] timed out after 1000 ms\n' });
     await expect(vm.client.exec('nope', ['true'], 1000)).rejects.toThrow(/no container named nope/);
 
+    // SIGINT reaches a container program at its default disposition too.
+    const interrupt = await vm.client.exec('quitter', ['sh', '-c', 'kill -INT "$(cat /tmp/quitter.pid)"'], 5000);
+    expect(interrupt, interrupt.output).toMatchObject({ exitCode: 0 });
+    await vm.waitForConsole(/\[quitter\] got INT/, 10_000);
+
     await vm.client.shutdown();
     expect(await vm.exited).toBe(0);
     const text = await vm.console();
@@ -165,6 +184,9 @@ describe.runIf(canRun)('microVM guest under QEMU TCG', () => {
     expect(term).toBeGreaterThan(text.indexOf('shutdown requested'));
     expect(text).toContain('[bubo-init] container sidecar exited rc=0');
     expect(text).toMatch(/container web exited rc=143/);
+    expect(text).toContain('[quitter] got QUIT');
+    expect(text).toContain('[bubo-init] container quitter exited rc=0');
+    expect(text).not.toContain('container quitter did not stop');
     expect(text.indexOf('powering off')).toBeGreaterThan(term);
   });
 

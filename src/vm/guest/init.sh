@@ -95,50 +95,16 @@ prepare_root() (
   done
 )
 
-# Output of container $1 ($2 = its name) to the console, one "[name] " prefix per line.
-prefix_output() {
-  while IFS= read -r line || [ -n "$line" ]; do printf '[%s] %s\n' "$2" "$line"; done < "$STATE/c$1.out"
-}
-
-# Runs container $1 until it is done for good (restart policy) or a shutdown stops it.
-supervise() {
-  . "$CONFIG/c$1.sh"
-  attempt=0
-  mkfifo "$STATE/c$1.out"
-  while :; do
-    read -r t0 _ < /proc/uptime
-    prefix_output "$1" "$C_NAME" &
-    unshare -m -p -f --propagation private /bin/sh /bubo/start.sh "$1" > "$STATE/c$1.out" 2>&1 &
-    wait $!
-    rc=$?
-    rm -f "$STATE/c$1.pid" "$STATE/c$1.init"
-    echo "$rc" > "$STATE/c$1.rc"
-    log "container $C_NAME exited rc=$rc"
-    [ -e "$STATE/stopping" ] && return 0
-    case "$C_RESTART" in
-      never) return 0 ;;
-      on-failure) [ "$rc" -eq 0 ] && return 0 ;;
-    esac
-    read -r t1 _ < /proc/uptime
-    # Ran well for 10 s: the next failure restarts at once again; else back off 1, 2, 4 ... 30 s.
-    [ $((${t1%.*} - ${t0%.*})) -ge 10 ] && attempt=0
-    delay=$((1 << attempt))
-    [ "$delay" -gt 30 ] && delay=30
-    [ "$attempt" -lt 5 ] && attempt=$((attempt + 1))
-    log "container $C_NAME restarts in ${delay}s (restart policy $C_RESTART)"
-    n=$((delay * 10))
-    while [ "$n" -gt 0 ] && [ ! -e "$STATE/stopping" ]; do usleep 100000; n=$((n - 1)); done
-    [ -e "$STATE/stopping" ] && return 0
-  done
-}
-
 i=0
 while [ "$i" -lt "$BUBO_CONTAINERS" ]; do prepare_root "$i" || fail "cannot prepare container $i"; i=$((i + 1)); done
-supervisors=
+# Supervisors are not started with `&`: a shell without job control starts background jobs with
+# SIGINT and SIGQUIT ignored, for good (ignored on entry, no later shell or exec can undo it), and
+# every container below would inherit that, so an image whose stop signal is SIGQUIT (nginx) or
+# SIGINT could only be killed. start-stop-daemon -b detaches from a foreground fork instead (-p
+# names a pidfile that does not exist, so it never finds the supervisor "already running").
 i=0
 while [ "$i" -lt "$BUBO_CONTAINERS" ]; do
-  supervise "$i" &
-  supervisors="$supervisors $!"
+  start-stop-daemon -S -b -q -p "$STATE/s$i.none" -x /bin/sh -- /bubo/supervise.sh "$i"
   i=$((i + 1))
 done
 /bin/sh /bubo/ctl.sh &
@@ -151,13 +117,12 @@ while [ "$i" -lt "$BUBO_CONTAINERS" ] && [ "$n" -lt 3000 ]; do
 done
 echo BUBO_GUEST_READY
 
-# `wait` returns early when the TERM trap ran; loop until every supervisor is done.
-while :; do
-  # shellcheck disable=SC2086
-  wait $supervisors
-  alive=
-  for p in $supervisors; do kill -0 "$p" 2>/dev/null && alive=1; done
-  [ -z "$alive" ] && break
+# Each supervisor marks itself done as it ends. Polled: they are not this shell's jobs. Traps run
+# between two polls (within 100 ms); each foreground usleep also reaps the supervisors, which were
+# re-parented to this PID 1.
+done_i=0
+while [ "$done_i" -lt "$BUBO_CONTAINERS" ]; do
+  if [ -e "$STATE/s$done_i.done" ]; then done_i=$((done_i + 1)); else usleep 100000; fi
 done
 if [ "$(cmdline_value bubo.halt)" = reboot ]; then log "every container has exited: rebooting (bubo.halt=reboot)"; else log "every container has exited: powering off"; fi
 halt_vm

@@ -3,6 +3,7 @@
 #   c<i>.pid      pid (as the VM sees it) of container i's program while it runs
 #   c<i>.init     pid of the init of container i's PID namespace (SIGKILL there ends them all)
 #   c<i>.rc       exit code of container i's last run
+#   s<i>.done     exists once container i's supervisor is finished
 #   stopping      exists once a shutdown was requested: nothing restarts any more
 #   ctl.lock      held (mkdir) while a control-channel reply is written
 # Config: /mnt/config/run.sh (instance) and /mnt/config/c<i>.sh (container i), written by the host.
@@ -72,12 +73,13 @@ stop_container() {
 stop_all() {
   mkdir "$STATE/stopping" 2>/dev/null || return 0
   log "shutdown requested${1:+ ($1)}: stopping every container"
+  # Its own counter: this runs as a trap in PID 1, between steps of loops that count with `i`.
   pids=
-  i=0
-  while [ "$i" -lt "${BUBO_CONTAINERS:-0}" ]; do
-    stop_container "$i" &
+  stop_i=0
+  while [ "$stop_i" -lt "${BUBO_CONTAINERS:-0}" ]; do
+    stop_container "$stop_i" &
     pids="$pids $!"
-    i=$((i + 1))
+    stop_i=$((stop_i + 1))
   done
   # shellcheck disable=SC2086
   wait $pids

@@ -1,7 +1,8 @@
 # Container launcher: `unshare -m -p -f --propagation private sh /bubo/start.sh <i>` runs this
 # shell as PID 1 of a new PID namespace, in a new mount namespace. It stays there as the
 # namespace's init (reaps orphans; its exit ends the namespace) and runs the container's program
-# as PID 2: env -i <container env> nsenter -r<root> -w<root><workdir> -S uid -G gid -F -- <args>,
+# (PID 3: `mount` below is PID 2):
+#   env -i <container env> nsenter -r<root> -w<root><workdir> -S uid -G gid -F -- <args>,
 # i.e. chrooted into the overlay root, as the container's user, with the container's env only.
 # The program is not PID 1, so a signal without a handler (SIGTERM to busybox httpd) stops it.
 . /bubo/lib.sh
@@ -17,6 +18,7 @@ set -- "$@" /bin/busybox nsenter "-r$R" "-w$R$C_WORKDIR" -S "$C_UID" -G "$C_GID"
 eval "set -- \"\$@\" $C_ARGS"
 i=$1
 shift
+# In the foreground, not with `&`: a background job would start with SIGINT and SIGQUIT ignored.
 (
   # The program's outside pid: what stop signals and what exec enters (nsenter -t).
   read -r pid _ < /proc/self/stat
@@ -24,5 +26,4 @@ shift
   # Written before this check, so a shutdown either sees the pid or is seen here.
   [ -e "$STATE/stopping" ] && exit 143
   exec "$@"
-) &
-wait $!
+)
