@@ -2,7 +2,7 @@ import type { Assignment, RegisterResponse } from '../api/agent-protocol.js';
 import type { ApiClient } from '../client/api-client.js';
 import { RUNTIME_PREFERENCE } from '../domain/runtime-kind.js';
 import { DomainError } from '../errors/domain-error.js';
-import { type HealthReport, HealthMonitor } from '../health/health-monitor.js';
+import { HealthMonitor, type HealthReport } from '../health/health-monitor.js';
 import type { Prober } from '../health/prober.js';
 import type { Runtime, RuntimeInstance } from '../runtimes/runtime.js';
 import type { TaskSpec } from '../taskfile/task-spec.js';
@@ -41,6 +41,8 @@ export interface AgentOptions {
    * check's output and the server replaces it. Default 3.
    */
   maxUnhealthyRestarts?: number;
+  /** How long `stop()` waits for work in flight before it gives up on it. Default 30 s. */
+  stopGraceMs?: number;
 }
 
 type Reported = { state: string; address: string | null; message: string; health: string; healthMessage: string };
@@ -73,7 +75,7 @@ export class Agent {
   #unhealthyMessages = new Map<string, string>();
 
   constructor(options: AgentOptions) {
-    this.#o = { pollWaitMs: 30_000, monitorIntervalMs: 1_000, log: () => {}, maxUnhealthyRestarts: 3, ...options };
+    this.#o = { pollWaitMs: 30_000, monitorIntervalMs: 1_000, log: () => {}, maxUnhealthyRestarts: 3, stopGraceMs: 30_000, ...options };
     this.#o.runtimes = [...options.runtimes];
     this.#health = new HealthMonitor({
       onChange: (id, report) => this.#healthChanged(id, report),
@@ -109,11 +111,29 @@ export class Agent {
     if (this.#busy.size === 0) await this.#o.onIdle?.();
   }
 
-  /** Stops talking to the server; instances keep running. */
+  /**
+   * Stops talking to the server; instances keep running. Work in flight (a start pulling a large
+   * image, a stop waiting out a stop timeout, a report to a slow server) gets `stopGraceMs` to
+   * finish; past that the agent stops waiting and says what it left, because an agent that cannot
+   * be restarted promptly is worse than one whose half-done start the next agent picks up (a start
+   * cut short is cleaned up and redone, as after a SIGKILL).
+   */
   async stop(): Promise<void> {
     this.#abort.abort();
-    await this.#health.stop();
-    await Promise.allSettled([...this.#loops, ...this.#busy.values()]);
+    const graceMs = this.#o.stopGraceMs;
+    const settled = Promise.allSettled([this.#health.stop(), ...this.#loops, ...this.#busy.values()]).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    });
+    const done = await Promise.race([settled, late]);
+    clearTimeout(timer);
+    if (!done) {
+      const busy = [...this.#busy.keys()];
+      this.#o.log(
+        `stopping: still busy after ${Math.round(graceMs / 1000)}s${busy.length > 0 ? ` with instance(s) ${busy.join(', ')}` : ' (a request to the server or a runtime call)'}; not waiting longer, a restarted agent takes over from here`,
+      );
+    }
   }
 
   /** Hands the instances that run (and should) to the health monitor. */

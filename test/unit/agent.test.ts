@@ -65,6 +65,25 @@ describe('Agent', () => {
     expect((await appStatus()).instances[0].address).toMatch(/^10\.99\./);
   });
 
+  it('stops within its grace when a start never finishes, saying which instance it left', async () => {
+    class StuckRuntime extends FakeRuntime {
+      override start(): Promise<never> {
+        return new Promise(() => {});
+      }
+    }
+    const lines: string[] = [];
+    const runtime = new StuckRuntime({ name: 'qemu' });
+    const stuck = new Agent({ client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 }, runtimes: [runtime], pollWaitMs: 200, monitorIntervalMs: 20, stopGraceMs: 300, log: (l) => lines.push(l) });
+    await stuck.start();
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await until('the start to begin', async () => (await appStatus()).instances.some((i: { state: string }) => i.state === 'starting'));
+    const id = (await appStatus()).instances[0].id;
+    const began = Date.now();
+    await stuck.stop();
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(lines.at(-1)).toBe(`stopping: still busy after 0s with instance(s) ${id}; not waiting longer, a restarted agent takes over from here`);
+  });
+
   it('reports a failed start with the runtime\'s reason and stops what it does not hold', async () => {
     const runtime = new FakeRuntime({ name: 'qemu' });
     await runtime.start({ id: 'orphan-1', app: 'x', namespace: 'default', release: 1, slot: 0, spec: {} as never });
