@@ -315,6 +315,24 @@ describe('what a rollback and a later deploy leave serving', () => {
   const live = async () =>
     ((await status()).instances as { id: string; release: number; desired: string; state: string }[]).filter((i) => i.desired === 'run' && i.state === 'running');
 
+  /** Release 1 serving, then a blue-green deploy of release 2 whose set is placed. */
+  const blueGreenToRelease2 = async () => {
+    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen) });
+    await h.loop.runOnce();
+    const v1 = (await reportAll(h1, 'running', () => 'healthy')).map((a) => a.id).sort();
+    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.5.0') });
+    await h.loop.runOnce();
+    return { h1, v1 };
+  };
+  /** The same, with release 2 healthy and switched: release 1 sits out its grace. */
+  const switchedBlueGreen = async () => {
+    const placed = await blueGreenToRelease2();
+    await reportAll(placed.h1, 'running', () => 'healthy');
+    await h.loop.runOnce();
+    return placed;
+  };
+
   it('an automatic rollback restores the count the old release ran with, under a rollback deployment of its own', async () => {
     const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
     await h.request('POST', '/v1/deploy', { task: checked() });
@@ -345,12 +363,7 @@ describe('what a rollback and a later deploy leave serving', () => {
   });
 
   it('a failed blue-green set leaves traffic at once, healthy members included', async () => {
-    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
-    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen) });
-    await h.loop.runOnce();
-    const v1 = (await reportAll(h1, 'running', () => 'healthy')).map((a) => a.id).sort();
-    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.5.0') });
-    await h.loop.runOnce();
+    const { h1, v1 } = await blueGreenToRelease2();
     // One of the new set passes its check, the other never does.
     const firstNew = (await reportAll(h1, 'running', () => 'healthy')).filter((a) => a.release === 2)[0]!.id;
     await reportAll(h1, 'running', (a) => (a.release === 2 && a.id !== firstNew ? 'unhealthy' : 'healthy'));
@@ -364,14 +377,7 @@ describe('what a rollback and a later deploy leave serving', () => {
   });
 
   it('a deploy during a blue-green switch grace stops the set switched away from, so it never serves again', async () => {
-    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
-    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen) });
-    await h.loop.runOnce();
-    const v1 = (await reportAll(h1, 'running', () => 'healthy')).map((a) => a.id).sort();
-    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.5.0') });
-    await h.loop.runOnce();
-    await reportAll(h1, 'running', () => 'healthy');
-    await h.loop.runOnce(); // switch: release 2 serves, release 1 sits out the grace
+    const { h1, v1 } = await switchedBlueGreen();
     const v2 = (await live()).filter((i) => i.release === 2).map((i) => i.id).sort();
     expect(await catalogIds()).toEqual(v2);
     expect((await live()).filter((i) => i.release === 1)).toHaveLength(2);
@@ -387,14 +393,7 @@ describe('what a rollback and a later deploy leave serving', () => {
   });
 
   it('a rollback during the switch grace goes back to the set still running there', async () => {
-    const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
-    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen) });
-    await h.loop.runOnce();
-    const v1 = (await reportAll(h1, 'running', () => 'healthy')).map((a) => a.id).sort();
-    await h.request('POST', '/v1/deploy', { task: checked({}, blueGreen).replace('1.4.2', '1.5.0') });
-    await h.loop.runOnce();
-    await reportAll(h1, 'running', () => 'healthy');
-    await h.loop.runOnce();
+    const { v1 } = await switchedBlueGreen();
     const back = await h.request('POST', '/v1/apps/default/shop/rollback', {});
     expect(back.status).toBe(201);
     await h.loop.runOnce(); // release 1 serves in full already: it switches back in this pass
