@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Executor, runCommand } from '../exec/run-command.js';
+import { pathExists } from '../fs/path-exists.js';
 import { imageDiskLabel } from './guest-files.js';
 import { imageDiskSizeMiB, mkfsExt4Argv, parseDuKiB } from './mkfs-argv.js';
 
@@ -42,7 +43,7 @@ export async function buildImageDisk(options: BuildImageDiskOptions): Promise<st
   let pending = building.get(path);
   if (!pending) {
     pending = (async () => {
-      if (await exists(path)) return path;
+      if (await pathExists(path)) return path;
       await mkdir(options.cacheDir, { recursive: true });
       const kib = parseDuKiB((await exec({ argv: ['du', '-s', '-k', options.rootfsDir] })).stdout);
       checkFits(options, kib);
@@ -74,9 +75,3 @@ function checkFits(options: BuildImageDiskOptions, kib: number): void {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}

@@ -11,7 +11,7 @@ import { HostNetwork } from '../../src/net/host-network.js';
 import { defaultMicroVmParts, imageDiskDirOf } from '../../src/runtimes/qemu/default-micro-vm-parts.js';
 import { QemuInstanceLayout } from '../../src/runtimes/qemu/instance-layout.js';
 import { QemuRuntime, START_INTERRUPTED } from '../../src/runtimes/qemu/qemu-runtime.js';
-import { SimulatedCrash } from '../../src/runtimes/qemu/start-step.js';
+import { SimulatedCrash } from '../../src/runtimes/simulated-crash.js';
 import type { StartRequest } from '../../src/runtimes/runtime.js';
 import type { ContainerSpec, TaskSpec } from '../../src/taskfile/task-spec.js';
 import { type TestImages, testImages } from '../support/test-images.js';

@@ -6,9 +6,10 @@ import type { InstanceNetwork, NetworkProvider } from '../../net/network-provide
 import type { TaskSpec } from '../../taskfile/task-spec.js';
 import { instanceMac } from '../qemu/instance-mac.js';
 import { hasExec, RuntimeStartError, type StartRequest } from '../runtime.js';
+import { SimulatedCrash } from '../simulated-crash.js';
 import type { FirecrackerGuest, VmDisks } from './firecracker-guest.js';
 import { FirecrackerRuntime, type FirecrackerRuntimeOptions, NO_CONTROL_CHANNEL, START_INTERRUPTED } from './firecracker-runtime.js';
-import { SimulatedCrash, START_STEPS } from './start-step.js';
+import { START_STEPS } from './start-step.js';
 import { FakeFirecracker } from './test-fake-firecracker.js';
 import { FirecrackerSpec } from './test-firecracker-spec.js';
 

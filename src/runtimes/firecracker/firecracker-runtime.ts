@@ -1,11 +1,15 @@
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
+import { pathExists } from '../../fs/path-exists.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
+import { abortIfAborted } from '../abort-if-aborted.js';
 import { instanceMac } from '../qemu/instance-mac.js';
 import { type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
+import { SimulatedCrash } from '../simulated-crash.js';
+import { sleep, waitUntil } from '../wait-until.js';
 import { FirecrackerClient } from './firecracker-client.js';
 import { type FirecrackerGuest, firecrackerBootArgs } from './firecracker-guest.js';
 import { type PlanDrive, planFirecrackerBoot, planFirecrackerStop } from './firecracker-plan.js';
@@ -13,7 +17,7 @@ import { type FirecrackerProcesses, systemProcesses } from './firecracker-proces
 import { type FirecrackerRecord, readFirecrackerRecord, writeFirecrackerRecord } from './firecracker-record.js';
 import { type CgroupVersion, JAIL_PATHS, JailLayout, jailerArgv, jailerCgroups, jailId } from './jailer-argv.js';
 import { type JailFile, prepareJail, removeJail } from './prepare-jail.js';
-import { SimulatedCrash, type StartStep } from './start-step.js';
+import type { StartStep } from './start-step.js';
 
 export interface FirecrackerRuntimeOptions {
   /** Instance records and per-instance disks live in `<stateDir>/instances/<id>/`. */
@@ -125,12 +129,12 @@ export class FirecrackerRuntime implements Runtime {
       await this.#exec({ argv: [path, '--version'], timeoutMs: 5_000 }).catch((error: Error) => problems.push(`${path} --version failed: ${error.message}`));
     }
     const kvm = this.#o.kvmDevice ?? '/dev/kvm';
-    if (!(await canAccess(kvm, constants.R_OK | constants.W_OK))) problems.push(`${kvm} is missing or not read-write for the agent`);
+    if (!(await pathExists(kvm, constants.R_OK | constants.W_OK))) problems.push(`${kvm} is missing or not read-write for the agent`);
     else if (!this.#o.kvmVerified) {
       const modules = this.#o.sysModuleDir ?? '/sys/module';
-      const hardware = (await canAccess(join(modules, 'kvm_intel'), constants.F_OK)) || (await canAccess(join(modules, 'kvm_amd'), constants.F_OK));
+      const hardware = (await pathExists(join(modules, 'kvm_intel'), constants.F_OK)) || (await pathExists(join(modules, 'kvm_amd'), constants.F_OK));
       if (!hardware) {
-        const pvm = await canAccess(join(modules, 'kvm_pvm'), constants.F_OK);
+        const pvm = await pathExists(join(modules, 'kvm_pvm'), constants.F_OK);
         problems.push(
           `${kvm} is not hardware KVM (${pvm ? 'it comes from kvm_pvm, nested PVM' : 'neither kvm_intel nor kvm_amd is loaded'}); Firecracker needs hardware virtualization (set kvmVerified if it was checked to boot here)`,
         );
@@ -251,7 +255,7 @@ export class FirecrackerRuntime implements Runtime {
     const dir = this.#instanceDir(id);
     const record = await readFirecrackerRecord(join(dir, 'instance.json'));
     const jail = record?.jailId ?? jailId(id);
-    if (!record && !(await canAccess(dir, constants.F_OK))) return;
+    if (!record && !(await pathExists(dir, constants.F_OK))) return;
     const pid = record?.pid ?? null;
     if (pid !== null && (await this.#processes.isRunning(pid, jail))) {
       if (timeoutMs > 0) {
@@ -260,11 +264,11 @@ export class FirecrackerRuntime implements Runtime {
           () => true,
           () => false,
         );
-        if (asked) await waitFor(async () => !(await this.#processes.isRunning(pid, jail)), timeoutMs);
+        if (asked) await waitUntil(async () => !(await this.#processes.isRunning(pid, jail)), timeoutMs);
       }
       if (await this.#processes.isRunning(pid, jail)) {
         this.#processes.kill(pid, 'SIGKILL');
-        if (!(await waitFor(async () => !(await this.#processes.isRunning(pid, jail)), KILL_WAIT_MS))) {
+        if (!(await waitUntil(async () => !(await this.#processes.isRunning(pid, jail)), KILL_WAIT_MS))) {
           throw new Error(`Cannot stop instance ${id}: Firecracker (pid ${pid}) is still running after SIGKILL`);
         }
       }
@@ -315,7 +319,7 @@ export class FirecrackerRuntime implements Runtime {
   async #readRecord(id: string): Promise<FirecrackerRecord | null> {
     const dir = this.#instanceDir(id);
     const record = await readFirecrackerRecord(join(dir, 'instance.json'));
-    if (record || !(await canAccess(dir, constants.F_OK))) return record;
+    if (record || !(await pathExists(dir, constants.F_OK))) return record;
     return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', jailId: jailId(id), pid: null, images: {} };
   }
 
@@ -400,34 +404,14 @@ async function detectCgroupVersion(): Promise<CgroupVersion> {
 
 /** An absolute path as is (if executable), else the first executable match in PATH. */
 async function findBinary(name: string): Promise<string | null> {
-  if (isAbsolute(name)) return (await canAccess(name, constants.X_OK)) ? name : null;
+  if (isAbsolute(name)) return (await pathExists(name, constants.X_OK)) ? name : null;
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const path = join(dir, name);
-    if (await canAccess(path, constants.X_OK)) return path;
+    if (await pathExists(path, constants.X_OK)) return path;
   }
   return null;
 }
 
-async function canAccess(path: string, mode: number): Promise<boolean> {
-  return access(path, mode).then(
-    () => true,
-    () => false,
-  );
-}
 
-function abortIfAborted(id: string, signal?: AbortSignal): void {
-  if (signal?.aborted) throw new RuntimeStartError(`Cannot start instance ${id}: start aborted`);
-}
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(25);
-  }
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -6,11 +6,3 @@
 export const START_STEPS = ['record', 'network', 'guest', 'jail', 'launch', 'api', 'configure', 'boot'] as const;
 
 export type StartStep = (typeof START_STEPS)[number];
-
-/** Thrown by `faults.beforeStep` (tests only) to emulate the agent dying before a step: no cleanup. */
-export class SimulatedCrash extends Error {
-  constructor(readonly step: StartStep) {
-    super(`simulated crash before step ${step}`);
-    this.name = 'SimulatedCrash';
-  }
-}

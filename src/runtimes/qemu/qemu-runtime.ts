@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { CommandError } from '../../exec/command-error.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
+import { pathExists } from '../../fs/path-exists.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import { SerialQueue } from '../../images/serial-queue.js';
 import { readLogFile } from '../../logs/read-log-file.js';
@@ -12,6 +13,8 @@ import type { InstanceNetwork, NetworkProvider } from '../../net/network-provide
 import { RunConfigError } from '../../vm/build-run-config.js';
 import { instanceRunConfig } from '../../vm/instance-run-config.js';
 import type { RunConfig } from '../../vm/run-config.js';
+import { abortIfAborted } from '../abort-if-aborted.js';
+import { pullImageForStart } from '../pull-image-for-start.js';
 import { describeExit } from '../runc/restart-decision.js';
 import { rotateLog } from '../runc/rotate-log.js';
 import {
@@ -25,6 +28,9 @@ import {
   RuntimeStartError,
   type StartRequest,
 } from '../runtime.js';
+import { settleBoth } from '../settle-both.js';
+import { SimulatedCrash } from '../simulated-crash.js';
+import { sleep } from '../wait-until.js';
 import { buildProbeArgv, buildQemuArgv, memoryFor, type QemuAccel, vcpusFor } from './build-qemu-argv.js';
 import { bootState, containerExits, containerLine, lastLines } from './console-log.js';
 import { parseTscKhz } from './host-tsc-khz.js';
@@ -35,7 +41,7 @@ import { missingEntrypoints } from './missing-entrypoints.js';
 import { probeBoot } from './probe-boot.js';
 import { type QemuInstanceRecord, readQemuInstanceRecord, writeQemuInstanceRecord } from './qemu-instance-record.js';
 import { QmpClient } from './qmp-client.js';
-import { type QemuStartStep, SimulatedCrash } from './start-step.js';
+import type { QemuStartStep } from './start-step.js';
 
 export interface QemuRuntimeOptions {
   /** Instance directories live in `<stateDir>/instances/<id>/`; the probe result in `<stateDir>/probe.json`. */
@@ -256,7 +262,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       // Written first, so that a crash at any later step leaves something `stop` can clean up.
       await writeQemuInstanceRecord(layout.record, record);
       const attaching = this.#step('network').then(() => this.#network.attach(id, 'tap', request.namespace));
-      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => this.#pull(c.image, signal))));
+      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => pullImageForStart(this.#images, c.image, signal))));
       // Both settle before either failure is thrown, so nothing is still attaching while `stop` cleans up.
       const [network, images] = await settleBoth(attaching, pulling);
       record.address = network.address;
@@ -286,16 +292,6 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
 
   async #step(step: QemuStartStep): Promise<void> {
     await this.#faults?.beforeStep?.(step);
-  }
-
-  async #pull(image: string, signal?: AbortSignal): Promise<PulledImage> {
-    try {
-      return await this.#images.pull(image, signal ? { signal } : {});
-    } catch (error) {
-      // Pull errors already name the image and say what is wrong with it.
-      const message = (error as Error).message;
-      throw new RuntimeStartError(message.includes(image) ? message : `image ${image}: ${message}`);
-    }
   }
 
   /** Image disks (shared, one per digest), the config disk and the scratch disk; the image disk paths in vdc… order. */
@@ -380,7 +376,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   async stop(id: string, timeoutMs: number): Promise<void> {
     if (!INSTANCE_ID.test(id)) return;
     const layout = new QemuInstanceLayout(this.#stateDir, id);
-    if (!(await exists(layout.dir))) return;
+    if (!(await pathExists(layout.dir))) return;
     this.#stopping.add(id);
     try {
       if (timeoutMs > 0 && (await this.#qemuPid(layout)) !== null) {
@@ -594,7 +590,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   async #readRecord(id: string): Promise<QemuInstanceRecord | null> {
     const layout = new QemuInstanceLayout(this.#stateDir, id);
     const record = await readQemuInstanceRecord(layout.record).catch(() => null);
-    if (record || !(await exists(layout.dir))) return record;
+    if (record || !(await pathExists(layout.dir))) return record;
     return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', accel: 'tcg', tap: null, containers: [] };
   }
 }
@@ -646,27 +642,7 @@ async function readTail(path: string, bytes: number): Promise<string> {
   }
 }
 
-/** Awaits both; then throws the first failure (a SimulatedCrash first), or returns both values. */
-async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  const failures = [ra, rb].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  const failure = failures.find((f) => f instanceof SimulatedCrash) ?? failures[0];
-  if (failures.length > 0) throw failure;
-  return [(ra as PromiseFulfilledResult<A>).value, (rb as PromiseFulfilledResult<B>).value];
-}
 
 
-function abortIfAborted(id: string, signal?: AbortSignal): void {
-  if (signal?.aborted) throw new RuntimeStartError(`Cannot start instance ${id}: start aborted`);
-}
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

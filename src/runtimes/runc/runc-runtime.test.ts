@@ -9,8 +9,9 @@ import type { ImageProvider, PulledImage } from '../../images/image-provider.js'
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import type { ContainerSpec, TaskSpec } from '../../taskfile/task-spec.js';
 import { RuntimeStartError, type StartRequest } from '../runtime.js';
+import { SimulatedCrash } from '../simulated-crash.js';
 import { RuncRuntime, START_INTERRUPTED } from './runc-runtime.js';
-import { SimulatedCrash, START_STEPS, type StartStep } from './start-step.js';
+import { START_STEPS, type StartStep } from './start-step.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/bin/busybox') && hasRunc();
 const run = randomBytes(3).toString('hex');

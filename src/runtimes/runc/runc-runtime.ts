@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
+import { pathExists } from '../../fs/path-exists.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import type { NetworkProvider } from '../../net/network-provider.js';
+import { abortIfAborted } from '../abort-if-aborted.js';
+import { pullImageForStart } from '../pull-image-for-start.js';
 import {
   type Exec,
   type ExecResult,
@@ -17,6 +20,9 @@ import {
   RuntimeStartError,
   type StartRequest,
 } from '../runtime.js';
+import { settleBoth } from '../settle-both.js';
+import { SimulatedCrash } from '../simulated-crash.js';
+import { sleep, waitUntil } from '../wait-until.js';
 import { buildRuncSpec } from './build-runc-spec.js';
 import { hostsFile, resolvConf } from './instance-files.js';
 import { InstanceLayout } from './instance-layout.js';
@@ -28,7 +34,7 @@ import { rotateLog } from './rotate-log.js';
 import { mountOverlay, runcDelete, runcKill, runcList, runcRunArgv, runcVersion, shimArgv, unmount } from './runc-commands.js';
 import { runcExecArgv } from './runc-exec-argv.js';
 import { spawnDetached } from './spawn-detached.js';
-import { SimulatedCrash, type StartStep } from './start-step.js';
+import type { StartStep } from './start-step.js';
 
 export interface RuncRuntimeOptions {
   /** Bundles, logs and instance records live in `<stateDir>/instances/<id>/`. */
@@ -157,7 +163,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       // Written first, so that a crash at any later step leaves something `stop` can clean up.
       await writeInstanceRecord(layout.record, record);
       const attaching = this.#step('network').then(() => this.#network.attach(id, 'netns', request.namespace));
-      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => this.#pull(c.image, signal))));
+      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => pullImageForStart(this.#images, c.image, signal))));
       // Both settle before either failure is thrown, so nothing is still attaching while `stop` cleans up.
       const [network, images] = await settleBoth(attaching, pulling);
       record.address = network.address;
@@ -220,7 +226,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   async stop(id: string, timeoutMs: number): Promise<void> {
     if (!INSTANCE_ID.test(id)) return;
     const layout = new InstanceLayout(this.#stateDir, id);
-    if (!(await exists(layout.dir))) return;
+    if (!(await pathExists(layout.dir))) return;
     this.#busy.add(id);
     try {
       const record = await readInstanceRecord(layout.record);
@@ -368,16 +374,6 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     }
   }
 
-  async #pull(image: string, signal?: AbortSignal): Promise<PulledImage> {
-    try {
-      return await this.#images.pull(image, signal ? { signal } : {});
-    } catch (error) {
-      // Pull errors already name the image and say what is wrong with it.
-      const message = (error as Error).message;
-      throw new RuntimeStartError(message.includes(image) ? message : `image ${image}: ${message}`);
-    }
-  }
-
   async #prepareBundle(layout: InstanceLayout, container: string, image: PulledImage): Promise<void> {
     for (const dir of [layout.rootfs(container), layout.upper(container), layout.work(container)]) await mkdir(dir, { recursive: true });
     if (!(await mountedPaths()).includes(layout.rootfs(container))) {
@@ -401,7 +397,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       abortIfAborted(layout.id, signal);
       const entry = (await this.#runcList()).get(container.runcName);
       if (entry?.status === 'running') return;
-      if (await exists(layout.exitFile(container.name))) {
+      if (await pathExists(layout.exitFile(container.name))) {
         const reason = await runcError(layout.runcLog(container.name));
         if (reason) throw new RuntimeStartError(`Cannot start instance ${layout.id}: container "${container.name}": ${reason}`);
         return; // It ran and already exited; inspect and supervise report it.
@@ -480,7 +476,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   async #readRecord(id: string): Promise<InstanceRecord | null> {
     const layout = new InstanceLayout(this.#stateDir, id);
     const record = await readInstanceRecord(layout.record);
-    if (record || !(await exists(layout.dir))) return record;
+    if (record || !(await pathExists(layout.dir))) return record;
     return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', containers: [] };
   }
 
@@ -491,7 +487,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   async #waitShimsGone(layout: InstanceLayout, names: string[]): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      if (await waitFor(async () => (await shimPids(layout.dir)).length === 0, 3_000)) return;
+      if (await waitUntil(async () => (await shimPids(layout.dir)).length === 0, 3_000, 50)) return;
       if (Date.now() > deadline) throw new Error(`shims of instance ${layout.id} still running: ${(await shimPids(layout.dir)).join(', ')}`);
       for (const name of names) {
         await this.#exec(runcKill(this.#runc, name, 'KILL'));
@@ -502,10 +498,10 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
 
   /** True when none of `names` is still running (or stopped but undeleted) by `timeoutMs`. */
   #waitGone(names: string[], timeoutMs: number): Promise<boolean> {
-    return waitFor(async () => {
+    return waitUntil(async () => {
       const list = await this.#runcList();
       return names.every((n) => list.get(n)?.status !== 'running' && list.get(n)?.status !== 'created');
-    }, timeoutMs);
+    }, timeoutMs, 50);
   }
 
   async #shimAlive(layout: InstanceLayout, container: string): Promise<boolean> {
@@ -547,14 +543,6 @@ async function shimPids(dir: string): Promise<number[]> {
   return pids;
 }
 
-/** Awaits both; then throws the first failure (a SimulatedCrash first), or returns both values. */
-async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  const failures = [ra, rb].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  const failure = failures.find((f) => f instanceof SimulatedCrash) ?? failures[0];
-  if (failures.length > 0) throw failure;
-  return [(ra as PromiseFulfilledResult<A>).value, (rb as PromiseFulfilledResult<B>).value];
-}
 
 function shimPidFile(layout: InstanceLayout, container: string): string {
   return join(layout.dir, `${container}.shim.pid`);
@@ -590,26 +578,6 @@ async function mountedPaths(): Promise<string[]> {
     .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))));
 }
 
-function abortIfAborted(id: string, signal?: AbortSignal): void {
-  if (signal?.aborted) throw new RuntimeStartError(`Cannot start instance ${id}: start aborted`);
-}
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(50);
-  }
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -6,14 +6,3 @@
 export const START_STEPS = ['record', 'network', 'pull', 'files', 'mount', 'spec', 'launch', 'wait-running'] as const;
 
 export type StartStep = (typeof START_STEPS)[number];
-
-/**
- * Thrown by a `faults.beforeStep` hook (tests only) to emulate the agent dying before that step:
- * `start` rethrows it as is, without cleaning up, as a killed process would leave things.
- */
-export class SimulatedCrash extends Error {
-  constructor(readonly step: StartStep) {
-    super(`simulated crash before step ${step}`);
-    this.name = 'SimulatedCrash';
-  }
-}
