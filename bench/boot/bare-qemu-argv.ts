@@ -1,4 +1,4 @@
-import { guestCmdline, type QemuAccel } from '../../src/runtimes/qemu/build-qemu-argv.js';
+import { guestCmdline, type QemuAccel, qemuMachineArgs } from '../../src/runtimes/qemu/build-qemu-argv.js';
 
 export interface BareQemuInput {
   kernel: string;
@@ -20,7 +20,6 @@ export interface BareQemuInput {
  * line, machine, accelerator, memory, vCPUs, disks and NIC as `buildQemuArgv` gives bubo's VM.
  */
 export function bareQemuArgv(input: BareQemuInput): [string, ...string[]] {
-  const cpu = input.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
   const drives = input.disks.flatMap((disk, i) => [
     '-drive',
     `id=d${i},file=${disk.path},format=raw,if=none,${disk.readOnly ? 'readonly=on' : 'cache=unsafe'}`,
@@ -29,17 +28,7 @@ export function bareQemuArgv(input: BareQemuInput): [string, ...string[]] {
   ]);
   return [
     'qemu-system-x86_64',
-    '-M',
-    'microvm,x-option-roms=off,isa-serial=on,rtc=on',
-    ...cpu,
-    '-m',
-    String(input.memoryMiB),
-    '-smp',
-    String(input.vcpus),
-    '-nodefaults',
-    '-no-user-config',
-    '-display',
-    'none',
+    ...qemuMachineArgs(input.accel, input.memoryMiB, input.vcpus),
     '-serial',
     `file:${input.dir}/console.log`,
     '-qmp',

@@ -48,7 +48,6 @@ export function guestCmdline(tscKhz: number, extra: readonly string[] = []): str
  * `acpi` stays on: Debian's kernel finds virtio-mmio devices only through ACPI.
  */
 export function buildQemuArgv(input: QemuArgvInput): [string, ...string[]] {
-  const cpu = input.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
   const drives = input.disks.flatMap((disk, i) => {
     const mode = disk.readOnly ? 'readonly=on' : 'cache=unsafe';
     return ['-drive', `id=d${i},file=${opt(disk.path)},format=${disk.format},if=none,${mode}`, '-device', `virtio-blk-device,drive=d${i}`];
@@ -58,17 +57,7 @@ export function buildQemuArgv(input: QemuArgvInput): [string, ...string[]] {
     : [];
   return [
     input.qemu,
-    '-M',
-    'microvm,x-option-roms=off,isa-serial=on,rtc=on',
-    ...cpu,
-    '-m',
-    String(input.memoryMiB),
-    '-smp',
-    String(input.vcpus),
-    '-nodefaults',
-    '-no-user-config',
-    '-display',
-    'none',
+    ...qemuMachineArgs(input.accel, input.memoryMiB, input.vcpus),
     '-chardev',
     `file,id=con0,path=${opt(input.consoleLog)},append=on`,
     '-serial',
@@ -115,24 +104,22 @@ export function memoryFor(memoryMib: number): number {
 }
 
 /**
+ * The machine part every bubo QEMU command line shares: the microvm machine, the accelerator and
+ * its CPU model, memory, vCPUs, and nothing QEMU would add by default.
+ */
+export function qemuMachineArgs(accel: QemuAccel, memoryMiB: number, vcpus: number): string[] {
+  const cpu = accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
+  return ['-M', 'microvm,x-option-roms=off,isa-serial=on,rtc=on', ...cpu, '-m', String(memoryMiB), '-smp', String(vcpus), '-nodefaults', '-no-user-config', '-display', 'none'];
+}
+
+/**
  * A boot without disks, NIC or daemonizing, the console on stdout and without `quiet` (so the
  * kernel prints "Run /init as init process"): to learn whether an accelerator runs a guest at all.
  */
 export function buildProbeArgv(input: Pick<QemuArgvInput, 'qemu' | 'kernel' | 'initramfs' | 'accel' | 'tscKhz'>): [string, ...string[]] {
-  const cpu = input.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
   return [
     input.qemu,
-    '-M',
-    'microvm,x-option-roms=off,isa-serial=on,rtc=on',
-    ...cpu,
-    '-m',
-    '128',
-    '-smp',
-    '1',
-    '-nodefaults',
-    '-no-user-config',
-    '-display',
-    'none',
+    ...qemuMachineArgs(input.accel, 128, 1),
     '-serial',
     'stdio',
     '-kernel',
