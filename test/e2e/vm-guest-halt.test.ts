@@ -1,13 +1,5 @@
-/**
- * The guest init's halt paths, booted for real under QEMU TCG (microvm): Ctrl+Alt+Del (QMP
- * `send-key`, through an i8042 keyboard controller, which is how Firecracker's `SendCtrlAltDel`
- * reaches the guest) makes the kernel send SIGINT to PID 1, which stops every container
- * gracefully and then halts the VM: `reboot -f` with `bubo.halt=reboot` (Firecracker exits only on
- * a guest reboot), `poweroff -f` by default. QEMU's SHUTDOWN event says which (`guest-reset` vs
- * `guest-shutdown`; with -no-reboot both end QEMU). Two boots, ~4-5 s each.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,17 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageCache } from '../../src/images/image-cache.js';
 import type { PulledImage } from '../../src/images/image-provider.js';
 import type { ContainerSpec } from '../../src/taskfile/task-spec.js';
-import { buildRunConfig } from '../../src/vm/build-run-config.js';
-import { buildConfigDisk } from '../../src/vm/config-disk.js';
 import { ControlClient } from '../../src/vm/control-client.js';
 import { ensureGuestKit, type GuestKit } from '../../src/vm/guest-kit.js';
 import { buildImageDisk } from '../../src/vm/image-disk.js';
-import { createScratchDisk } from '../../src/vm/scratch-disk.js';
+import { bootTestGuest, type TestGuest } from '../support/boot-test-guest.js';
 import { testImages } from '../support/test-images.js';
-import { canBootVms, guestContainer, hostTscKhz } from '../support/vm-guest-kit.js';
+import { canBootVms, guestContainer } from '../support/vm-guest-kit.js';
 
 const canRun = canBootVms;
-const tscKhz = hostTscKhz;
 const spec = (name: string, over: Partial<ContainerSpec> = {}) => guestContainer(name, { restart: 'always', ...over });
 
 /** A container that stops on SIGTERM after saying so. */
@@ -73,14 +62,9 @@ async function sendCtrlAltDel(socketPath: string): Promise<{ events: Promise<Qmp
   return { events: closed };
 }
 
-interface Vm {
-  qemu: ChildProcess;
-  exited: Promise<number | null>;
+interface Vm extends TestGuest {
   qmpSocket: string;
   controlSocket: string | null;
-  console(): Promise<string>;
-  waitForConsole(pattern: RegExp, timeoutMs: number): Promise<string>;
-  destroy(): void;
 }
 
 describe.runIf(canRun)('microVM guest halt paths (Ctrl+Alt+Del → SIGINT to PID 1) under QEMU TCG', () => {
@@ -99,7 +83,7 @@ describe.runIf(canRun)('microVM guest halt paths (Ctrl+Alt+Del → SIGINT to PID
   }, 300_000);
 
   afterAll(async () => {
-    for (const vm of vms) vm.destroy();
+    for (const vm of vms) vm.kill();
     await Promise.all(vms.map((vm) => vm.exited));
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -107,68 +91,25 @@ describe.runIf(canRun)('microVM guest halt paths (Ctrl+Alt+Del → SIGINT to PID
   /** Boots with an i8042 (Firecracker has one too) and QMP; a virtio-serial control port unless `serial: false`. */
   async function boot(name: string, containers: ContainerSpec[], options: { bootArgs: string[]; serial: boolean }): Promise<Vm> {
     const dir = join(work, name);
-    await mkdir(dir, { recursive: true });
-    const accounts = { passwd: await readFile(join(httpd.rootfs, 'etc/passwd'), 'utf8'), group: await readFile(join(httpd.rootfs, 'etc/group'), 'utf8') };
-    const config = buildRunConfig({
-      instanceId: name,
-      app: 'halttest',
-      containers,
-      resources: { cpus: 1, memory_mib: 256, disk_mib: 256 },
-      images: containers.map(() => ({ digest: httpd.digest, config: httpd.config, accounts })),
-      network: null,
-      secrets: {},
-    });
-    await buildConfigDisk(join(dir, 'config.ext4'), config);
-    await createScratchDisk(join(dir, 'scratch.ext4'), 256);
-    const drive = (id: string, file: string, readonly: boolean) => [
-      '-drive',
-      `id=${id},file=${file},format=raw,if=none,cache=unsafe${readonly ? ',readonly=on' : ''}`,
-      '-device',
-      `virtio-blk-device,drive=${id}`,
-    ];
-    const consoleLog = join(dir, 'console.log');
     const qmpSocket = join(dir, 'qmp.sock');
     const controlSocket = options.serial ? join(dir, 'ctl.sock') : null;
-    const append = ['console=ttyS0', 'quiet', 'panic=-1', 'reboot=t', `tsc_early_khz=${tscKhz()}`, ...options.bootArgs].join(' ');
-    const argv = [
-      '-M', 'microvm,x-option-roms=off,isa-serial=on,rtc=on', '-accel', 'tcg', '-cpu', 'max', '-m', '256', '-smp', '1',
-      '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-serial', `file:${consoleLog}`,
-      '-qmp', `unix:${qmpSocket},server=on,wait=off`, '-device', 'i8042',
-      '-kernel', kit.kernel, '-initrd', kit.initramfs, '-append', append,
-      ...drive('config', join(dir, 'config.ext4'), true),
-      ...drive('scratch', join(dir, 'scratch.ext4'), false),
-      ...drive('image0', imageDisk, true),
-      ...(controlSocket
-        ? ['-device', 'virtio-serial-device', '-chardev', `socket,id=ctl,path=${controlSocket},server=on,wait=off`, '-device', 'virtserialport,chardev=ctl,name=ctl0']
-        : []),
-    ];
-    const qemu = spawn('qemu-system-x86_64', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    qemu.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
+    const guest = await bootTestGuest({
+      dir,
+      name,
+      app: 'halttest',
+      kit,
+      image: httpd,
+      imageDisk,
+      containers,
+      bootArgs: options.bootArgs,
+      qemuArgs: [
+        '-qmp', `unix:${qmpSocket},server=on,wait=off`, '-device', 'i8042',
+        ...(controlSocket
+          ? ['-device', 'virtio-serial-device', '-chardev', `socket,id=ctl,path=${controlSocket},server=on,wait=off`, '-device', 'virtserialport,chardev=ctl,name=ctl0']
+          : []),
+      ],
     });
-    const exited = new Promise<number | null>((resolve) => qemu.on('exit', (code) => resolve(code)));
-    const readConsole = () => readFile(consoleLog, 'utf8').catch(() => '');
-    const vm: Vm = {
-      qemu,
-      exited,
-      qmpSocket,
-      controlSocket,
-      console: readConsole,
-      async waitForConsole(pattern, timeoutMs) {
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-          const text = await readConsole();
-          if (pattern.test(text)) return text;
-          if (/BUBO_GUEST_FAILED/.test(text)) throw new Error(`the guest failed:\n${text}`);
-          if (Date.now() > deadline || qemu.exitCode !== null) throw new Error(`console never matched ${pattern}; QEMU stderr: ${stderr}\nconsole:\n${text}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      },
-      destroy() {
-        if (qemu.exitCode === null && qemu.signalCode === null) qemu.kill('SIGKILL');
-      },
-    };
+    const vm: Vm = { ...guest, qmpSocket, controlSocket };
     vms.push(vm);
     return vm;
   }

@@ -4,36 +4,28 @@
  * line here is a minimal one of the test's own (runtimes/qemu owns the real one). Three boots,
  * ~4-5 s each on 2 cores.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageCache } from '../../src/images/image-cache.js';
 import type { PulledImage } from '../../src/images/image-provider.js';
 import type { ContainerSpec } from '../../src/taskfile/task-spec.js';
-import { buildRunConfig } from '../../src/vm/build-run-config.js';
-import { buildConfigDisk } from '../../src/vm/config-disk.js';
 import { ControlClient } from '../../src/vm/control-client.js';
 import { ensureGuestKit, type GuestKit } from '../../src/vm/guest-kit.js';
 import { buildImageDisk } from '../../src/vm/image-disk.js';
 import type { GuestNetwork } from '../../src/vm/run-config.js';
-import { createScratchDisk } from '../../src/vm/scratch-disk.js';
+import { bootTestGuest, type TestGuest } from '../support/boot-test-guest.js';
 import { testImages } from '../support/test-images.js';
-import { canBootVms, guestContainer, hostTscKhz } from '../support/vm-guest-kit.js';
+import { canBootVms, guestContainer } from '../support/vm-guest-kit.js';
 
 const canRun = canBootVms;
-const tscKhz = hostTscKhz;
 const spec = guestContainer;
 
-interface Vm {
+interface Vm extends TestGuest {
   dir: string;
-  qemu: ChildProcess;
-  /** QEMU's exit code once it exits by itself (or is killed: null). */
-  exited: Promise<number | null>;
-  console(): Promise<string>;
-  waitForConsole(pattern: RegExp, timeoutMs: number): Promise<string>;
   client: ControlClient;
   destroy(): Promise<void>;
 }
@@ -64,71 +56,35 @@ describe.runIf(canRun)('microVM guest under QEMU TCG', () => {
     options: { network?: GuestNetwork; tap?: string; secrets?: Record<string, string>; stopSignals?: Record<string, string> } = {},
   ): Promise<Vm> {
     const dir = join(work, name);
-    const accounts = { passwd: await readFile(join(httpd.rootfs, 'etc/passwd'), 'utf8'), group: await readFile(join(httpd.rootfs, 'etc/group'), 'utf8') };
-    const config = buildRunConfig({
-      instanceId: name,
+    const socket = join(dir, 'ctl.sock');
+    const guest = await bootTestGuest({
+      dir,
+      name,
       app: 'vmtest',
+      kit,
+      image: httpd,
+      imageDisk,
       containers,
-      resources: { cpus: 1, memory_mib: 256, disk_mib: 256 },
-      images: containers.map((c) => {
-        const stop = options.stopSignals?.[c.name];
-        return { digest: httpd.digest, config: stop ? { ...httpd.config, StopSignal: stop } : httpd.config, accounts };
-      }),
       network: options.network ?? null,
       secrets: options.secrets ?? {},
+      ...(options.stopSignals ? { stopSignals: options.stopSignals } : {}),
+      qemuArgs: [
+        '-device', 'virtio-serial-device', '-chardev', `socket,id=ctl,path=${socket},server=on,wait=off`, '-device', 'virtserialport,chardev=ctl,name=ctl0',
+        ...(options.tap
+          ? ['-netdev', `tap,id=n0,ifname=${options.tap},script=no,downscript=no,vhost=off`, '-device', 'virtio-net-device,netdev=n0,mac=52:54:00:12:34:56']
+          : []),
+      ],
     });
-    execFileSync('mkdir', ['-p', dir]);
-    await buildConfigDisk(join(dir, 'config.ext4'), config);
-    await createScratchDisk(join(dir, 'scratch.ext4'), 256);
-    const drive = (id: string, file: string, readonly: boolean) => [
-      '-drive',
-      `id=${id},file=${file},format=raw,if=none,cache=unsafe${readonly ? ',readonly=on' : ''}`,
-      '-device',
-      `virtio-blk-device,drive=${id}`,
-    ];
-    const consoleLog = join(dir, 'console.log');
-    const socket = join(dir, 'ctl.sock');
-    const argv = [
-      '-M', 'microvm,x-option-roms=off,isa-serial=on,rtc=on', '-accel', 'tcg', '-cpu', 'max', '-m', '256', '-smp', '1',
-      '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot', '-serial', `file:${consoleLog}`,
-      '-kernel', kit.kernel, '-initrd', kit.initramfs, '-append', `console=ttyS0 quiet panic=-1 reboot=t tsc_early_khz=${tscKhz()}`,
-      ...drive('config', join(dir, 'config.ext4'), true),
-      ...drive('scratch', join(dir, 'scratch.ext4'), false),
-      ...drive('image0', imageDisk, true),
-      '-device', 'virtio-serial-device', '-chardev', `socket,id=ctl,path=${socket},server=on,wait=off`, '-device', 'virtserialport,chardev=ctl,name=ctl0',
-      ...(options.tap
-        ? ['-netdev', `tap,id=n0,ifname=${options.tap},script=no,downscript=no,vhost=off`, '-device', 'virtio-net-device,netdev=n0,mac=52:54:00:12:34:56']
-        : []),
-    ];
-    const qemu = spawn('qemu-system-x86_64', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    qemu.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => qemu.on('exit', (code) => resolve(code)));
-    const readConsole = () => readFile(consoleLog, 'utf8').catch(() => '');
     const client = await ControlClient.connect(socket, { timeoutMs: 10_000 });
     const vm: Vm = {
+      ...guest,
       dir,
-      qemu,
-      exited,
       client,
-      console: readConsole,
-      async waitForConsole(pattern, timeoutMs) {
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-          const text = await readConsole();
-          if (pattern.test(text)) return text;
-          if (/BUBO_GUEST_FAILED/.test(text)) throw new Error(`the guest failed:\n${text}`);
-          if (Date.now() > deadline || qemu.exitCode !== null) throw new Error(`console never matched ${pattern}; QEMU stderr: ${stderr}\nconsole:\n${text}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      },
       async destroy() {
         client.close();
-        if (qemu.exitCode === null && qemu.signalCode === null) {
-          qemu.kill('SIGKILL');
-          await exited;
+        if (guest.qemu.exitCode === null && guest.qemu.signalCode === null) {
+          guest.kill();
+          await guest.exited;
         }
       },
     };
