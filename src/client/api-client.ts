@@ -70,11 +70,14 @@ export class ApiClient {
     if (this.#token) headers['authorization'] = `Bearer ${this.#token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
 
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    // A plain timer, not AbortSignal.timeout: inside AbortSignal.any a timeout signal is held
+    // weakly and can be collected before it fires (Node 20), and the call would never time out.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     const failed = (error: unknown): Error => {
       if (signal?.aborted) return signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
-      if (timeout.aborted) {
+      if (timeout.signal.aborted) {
         return new DomainError('timeout', `bubo server at ${this.baseUrl} did not answer ${what} within ${formatMs(timeoutMs)}`);
       }
       return new DomainError(
@@ -95,6 +98,8 @@ export class ApiClient {
       text = await response.text();
     } catch (error) {
       throw failed(error);
+    } finally {
+      clearTimeout(timer);
     }
 
     const json = parseJson(text);

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { createCore } from './create-core.js';
@@ -64,4 +67,28 @@ describe('waitForChange', () => {
     expect(ctx.notifier.waiting).toBe(0);
     await store.close();
   });
+
+  it('gives up after waitMs even when a garbage collection runs while it waits', async () => {
+    // In a child with --expose-gc: a timeout signal held only by AbortSignal.any is collected by
+    // a GC on Node 20 and never fires; the poll must still end on time.
+    const script = `
+      import { openSqliteStore } from ${JSON.stringify(fileURLToPath(new URL('../store/sqlite-store.ts', import.meta.url)))};
+      import { createCore } from ${JSON.stringify(fileURLToPath(new URL('./create-core.ts', import.meta.url)))};
+      import { waitForChange } from ${JSON.stringify(fileURLToPath(new URL('./wait-for-change.ts', import.meta.url)))};
+      const store = await openSqliteStore(':memory:');
+      const { ctx } = createCore({ store });
+      setTimeout(() => globalThis.gc(), 50);
+      const keepAlive = setTimeout(() => { console.log('hung'); process.exit(1); }, 3000);
+      const started = Date.now();
+      const index = await waitForChange(ctx, 'c', { index: 0, waitMs: 300 });
+      clearTimeout(keepAlive);
+      console.log(JSON.stringify({ index, ms: Date.now() - started }));
+      await store.close();
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { index: number; ms: number };
+    expect(result.index).toBe(0);
+    expect(result.ms).toBeLessThan(2_000);
+  }, 30_000);
 });
+
