@@ -1,35 +1,81 @@
 import { appId as makeAppId } from '../domain/app.js';
+import type { Instance } from '../domain/instance.js';
+import { RESOURCE_KEYS, type Resources } from '../domain/resources.js';
 import { InsufficientCapacityError } from '../errors/insufficient-capacity-error.js';
 import { formatShortfall } from '../scheduler/format-shortfall.js';
+import type { PlacementRequest } from '../scheduler/placement-request.js';
 import { schedule } from '../scheduler/schedule.js';
+import type { Store } from '../store/store.js';
 import type { TaskSpec } from '../taskfile/task-spec.js';
 import { buildSnapshot } from './build-snapshot.js';
 import type { CoreContext } from './core-context.js';
 import { instanceSizer } from './instance-sizer.js';
+import { owedInstances } from './owed-instances.js';
+import { reserveOwed } from './reserve-owed.js';
 import { specResources } from './spec-resources.js';
 
 /**
+ * Counts capacity decisions. Bumping it is the first write of every deploy, scale and rollback
+ * transaction: it takes the database's write lock before anything is read (SQLite: like BEGIN
+ * IMMEDIATE; PostgreSQL: a row lock held to commit), so two capacity decisions never run on the
+ * same state, even from two processes. In one process the single SQLite connection already runs
+ * one transaction at a time; the lock keeps that true for a second server or another database.
+ */
+export const CAPACITY_COUNTER = 'capacity';
+
+/**
  * Asks the scheduler whether `count` instances of `spec` fit in its group once the app's own
- * current instances are gone (the steady state after the rollout). Refuses with the shortfall
- * table unless forced; forced, returns the over-provisioning warnings to record.
+ * current instances are gone (the steady state after the rollout) and every other app has the
+ * instances it is owed (accepted but not placed yet; see `owedInstances`). Refuses with the
+ * shortfall table unless forced; forced, returns the over-provisioning warnings to record.
+ *
+ * Contract: `tx` is the transaction that then records the new count or release, so the decision
+ * and the demand it admits commit together and the next decision sees both. Never call it with a
+ * store outside a transaction, and never touch `ctx.store` from inside one: that waits for the
+ * connection the transaction holds, forever.
  */
 export async function checkCapacity(
   ctx: CoreContext,
+  tx: Store,
   spec: TaskSpec,
   count: number,
   force: boolean,
 ): Promise<{ warnings: string[] }> {
+  await tx.incrementCounter(CAPACITY_COUNTER);
   const id = makeAppId(spec.namespace, spec.app);
-  const [hosts, instances] = await Promise.all([ctx.store.listHosts(), ctx.store.listInstances({ live: true })]);
-  const sizeOf = await instanceSizer(ctx.store, ctx.releases, instances);
-  const snapshot = buildSnapshot(hosts, instances, sizeOf, id);
+  const [hosts, apps, instances] = await Promise.all([tx.listHosts(), tx.listApps(), tx.listInstances({ live: true })]);
+  const sizeOf = await instanceSizer(tx, ctx.releases, instances);
+  const seed = ctx.seed();
+  const liveByApp = new Map<string, Instance[]>();
+  for (const i of instances) {
+    const list = liveByApp.get(i.appId);
+    if (list) list.push(i);
+    else liveByApp.set(i.appId, [i]);
+  }
+  const owed: PlacementRequest[] = [];
+  for (const app of apps) {
+    if (app.id === id || app.release === null) continue;
+    const wanted = app.stopped || app.destroying ? 0 : app.count;
+    const release = await ctx.releases.get(tx, app.id, app.release);
+    const resources = specResources(release.spec);
+    const live = liveByApp.get(app.id) ?? [];
+    const newIsLarger = live.some((i) => i.release !== app.release && !fitsWithin(resources, sizeOf(i)));
+    const n = owedInstances(wanted, app.release, release.spec.deploy, live, newIsLarger);
+    if (n > 0) owed.push({ appId: app.id, group: release.spec.group, runtime: release.spec.runtime, resources, count: n });
+  }
+  const snapshot = reserveOwed(buildSnapshot(hosts, instances, sizeOf, id), owed, seed);
   const request = { appId: id, group: spec.group, runtime: spec.runtime, resources: specResources(spec), count };
-  const plan = schedule(snapshot, request, { seed: ctx.seed(), force });
+  const plan = schedule(snapshot, request, { seed, force });
   if (plan.fits || (force && plan.placements.length === count)) return { warnings: plan.warnings };
+  const inGroup = owed.filter((o) => o.group === spec.group);
+  const reserved =
+    inGroup.length > 0
+      ? ` (free after the ${inGroup.reduce((n, o) => n + o.count, 0)} instance(s) owed to ${inGroup.length} other app(s) not placed yet)`
+      : '';
   const forceHint = plan.shortfall.length > 0 && !force ? '\nPass --force to place anyway and over-provision the group.' : '';
   const table = plan.shortfall.length > 0 ? `\n${formatShortfall(plan.shortfall)}` : '';
   throw new InsufficientCapacityError(
-    `cannot place ${count} instance(s) of ${id} in group "${spec.group}": ${plan.summary}${table}${forceHint}`,
+    `cannot place ${count} instance(s) of ${id} in group "${spec.group}": ${plan.summary}${reserved}${table}${forceHint}`,
     {
       group: spec.group,
       summary: plan.summary,
@@ -37,4 +83,8 @@ export async function checkCapacity(
       rejections: plan.rejections.map((r) => ({ host: r.hostName, reason: r.reason })),
     },
   );
+}
+
+function fitsWithin(a: Resources, b: Resources): boolean {
+  return RESOURCE_KEYS.every((key) => a[key] <= b[key]);
 }

@@ -23,7 +23,9 @@ export interface DeployInput {
 /**
  * Validates a task file, checks the group can hold it, and records a new release plus the
  * deployment that moves the app to it. Placing instances is the control loop's job; this only
- * records intent, in one transaction, so a crash leaves either all of it or none.
+ * records intent, in one transaction, so a crash leaves either all of it or none. The capacity
+ * decision is part of that transaction: concurrent deploys into one group are decided one after
+ * the other, each seeing the counts the earlier ones admitted (see `checkCapacity`).
  */
 export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<DeployResponse> {
   const spec = parseTaskFile(input.task, input.filename ?? 'bubo.toml');
@@ -38,14 +40,14 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
         : 'no host has registered yet; start "bubo agent --group NAME" on a server first';
     throw new NotFoundError('group', spec.group, hint);
   }
-  const { warnings } = await checkCapacity(ctx, spec, spec.count, input.force === true);
-
   const result = await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
     const existing = await tx.getApp(id);
     if (existing?.destroying) {
       throw new ConflictError(`app ${id} is being destroyed; wait until "bubo status" no longer lists it, then deploy again`);
     }
+    // In this transaction, so the count it admits is recorded before the next decision reads.
+    const { warnings } = await checkCapacity(ctx, tx, spec, spec.count, input.force === true);
     const version = (await tx.latestReleaseVersion(id)) + 1;
     const app: App = {
       id,
@@ -102,7 +104,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
     ]);
     await tx.incrementCounter(CATALOG_COUNTER); // the ports may have changed
     const instances = await tx.listInstances({ appId: id });
-    return { app, deployment, instances, version };
+    return { app, deployment, instances, version, warnings };
   });
   ctx.wake();
   ctx.notifier.notify(); // catalog followers: the ports may have changed, a switched-away set may have left
@@ -111,6 +113,6 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
     namespace: spec.namespace,
     release: result.version,
     deployment: toDeploymentView(result.deployment, result.app, result.instances),
-    warnings,
+    warnings: result.warnings,
   };
 }

@@ -24,20 +24,20 @@ export async function rollbackApp(
   ctx: CoreContext,
   input: { namespace: string; app: string; to?: number | undefined; actor: string },
 ): Promise<DeployResponse> {
-  const app = await findApp(ctx.store, input.namespace, input.app);
-  if (app.release === null) throw new ConflictError(`app ${app.id} has no release yet; nothing to roll back`);
-  const releases = await ctx.store.listReleases(app.id);
-  const versions = releases.map((r) => r.version).sort((a, b) => b - a);
-  const to = input.to ?? versions.find((v) => v < app.release!);
-  if (to === undefined) throw new ConflictError(`app ${app.id} runs release ${app.release}, its first; there is no earlier release to roll back to`);
-  if (!versions.includes(to)) {
-    throw new NotFoundError('release', String(to), `releases of ${app.id}: ${[...versions].reverse().join(', ')}`);
-  }
-  if (to === app.release) throw new ConflictError(`app ${app.id} already runs release ${to}`);
-  const release = await ctx.releases.get(ctx.store, app.id, to);
-  const { warnings } = await checkCapacity(ctx, release.spec, app.count, app.overProvision);
-
   const result = await ctx.store.transaction(async (tx) => {
+    const app = await findApp(tx, input.namespace, input.app);
+    if (app.release === null) throw new ConflictError(`app ${app.id} has no release yet; nothing to roll back`);
+    const releases = await tx.listReleases(app.id);
+    const versions = releases.map((r) => r.version).sort((a, b) => b - a);
+    const to = input.to ?? versions.find((v) => v < app.release!);
+    if (to === undefined) throw new ConflictError(`app ${app.id} runs release ${app.release}, its first; there is no earlier release to roll back to`);
+    if (!versions.includes(to)) {
+      throw new NotFoundError('release', String(to), `releases of ${app.id}: ${[...versions].reverse().join(', ')}`);
+    }
+    if (to === app.release) throw new ConflictError(`app ${app.id} already runs release ${to}`);
+    const release = await ctx.releases.get(tx, app.id, to);
+    // Decided in the transaction that records the release, like a deploy (see `checkCapacity`).
+    const { warnings } = await checkCapacity(ctx, tx, release.spec, app.count, app.overProvision);
     const now = ctx.now();
     const superseded = await supersedeDeployment(tx, app.id, { nextRelease: to, message: `superseded by a rollback to release ${to}`, actor: input.actor, now });
     await tx.updateApp(app.id, { release: to, stopped: false, updatedAt: now });
@@ -63,9 +63,9 @@ export async function rollbackApp(
     ]);
     await tx.incrementCounter(CATALOG_COUNTER);
     const updated = { ...app, release: to, stopped: false, updatedAt: now };
-    return { deployment, view: toDeploymentView(deployment, updated, await tx.listInstances({ appId: app.id })) };
+    return { app, to, warnings, deployment, view: toDeploymentView(deployment, updated, await tx.listInstances({ appId: app.id })) };
   });
   ctx.wake();
   ctx.notifier.notify();
-  return { app: app.name, namespace: app.namespace, release: to, deployment: result.view, warnings };
+  return { app: result.app.name, namespace: result.app.namespace, release: result.to, deployment: result.view, warnings: result.warnings };
 }

@@ -1,22 +1,27 @@
 import type { AppStatus } from '../api/app-status.js';
+import { ConflictError } from '../errors/conflict-error.js';
 import { checkCapacity } from './check-capacity.js';
 import type { CoreContext } from './core-context.js';
 import { findApp } from './find-app.js';
 import { getAppStatus } from './get-app-status.js';
 import { event } from './record-event.js';
-import { ConflictError } from '../errors/conflict-error.js';
 
-/** Changes the instance count of an app; growing it is checked against the group's capacity. */
+/**
+ * Changes the instance count of an app. Growing it (or starting a stopped app) is checked against
+ * the group's capacity in the same transaction that records the count, so concurrent scales and
+ * deploys into one group are decided one after the other (see `checkCapacity`); shrinking never is.
+ */
 export async function scaleApp(
   ctx: CoreContext,
   input: { namespace: string; app: string; count: number; force?: boolean | undefined; actor: string },
 ): Promise<AppStatus> {
-  const app = await findApp(ctx.store, input.namespace, input.app);
-  if (app.release === null) throw new ConflictError(`app ${app.id} has no release yet; run "bubo deploy" first`);
-  const release = await ctx.releases.get(ctx.store, app.id, app.release);
   const force = input.force === true;
-  const { warnings } = input.count > 0 ? await checkCapacity(ctx, release.spec, input.count, force) : { warnings: [] };
   await ctx.store.transaction(async (tx) => {
+    const app = await findApp(tx, input.namespace, input.app);
+    if (app.release === null) throw new ConflictError(`app ${app.id} has no release yet; run "bubo deploy" first`);
+    const release = await ctx.releases.get(tx, app.id, app.release);
+    const grows = input.count > (app.stopped ? 0 : app.count);
+    const { warnings } = grows ? await checkCapacity(ctx, tx, release.spec, input.count, force) : { warnings: [] };
     const now = ctx.now();
     await tx.updateApp(app.id, {
       count: input.count,

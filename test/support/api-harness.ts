@@ -22,9 +22,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** An in-process server on an in-memory SQLite store with a hand-driven clock and control loop. */
-export async function createHarness(openapi?: OpenApiChecker): Promise<Harness> {
-  const store = await openSqliteStore(':memory:');
+/**
+ * An in-process server on an in-memory SQLite store with a hand-driven clock and control loop.
+ * `wrapStore` lets a test put something between the core and the store (see `yielding-store.ts`).
+ */
+export async function createHarness(openapi?: OpenApiChecker, options: { wrapStore?: (store: Store) => Store } = {}): Promise<Harness> {
+  const store = (options.wrapStore ?? ((s: Store) => s))(await openSqliteStore(':memory:'));
   const clock = { now: Date.parse('2026-11-24T12:00:00Z') };
   const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42 });
   const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {} });
