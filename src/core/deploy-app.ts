@@ -47,7 +47,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
       throw new ConflictError(`app ${id} is being destroyed; wait until "bubo status" no longer lists it, then deploy again`);
     }
     // In this transaction, so the count it admits is recorded before the next decision reads.
-    const { warnings } = await checkCapacity(ctx, tx, spec, spec.count, input.force === true);
+    const { warnings } = await checkCapacity(ctx, tx, spec, spec.count, input.force === true, { rolloutTo: null });
     const version = (await tx.latestReleaseVersion(id)) + 1;
     const app: App = {
       id,

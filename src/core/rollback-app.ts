@@ -37,7 +37,7 @@ export async function rollbackApp(
     if (to === app.release) throw new ConflictError(`app ${app.id} already runs release ${to}`);
     const release = await ctx.releases.get(tx, app.id, to);
     // Decided in the transaction that records the release, like a deploy (see `checkCapacity`).
-    const { warnings } = await checkCapacity(ctx, tx, release.spec, app.count, app.overProvision);
+    const { warnings } = await checkCapacity(ctx, tx, release.spec, app.count, app.overProvision, { rolloutTo: to });
     const now = ctx.now();
     const superseded = await supersedeDeployment(tx, app.id, { nextRelease: to, message: `superseded by a rollback to release ${to}`, actor: input.actor, now });
     await tx.updateApp(app.id, { release: to, stopped: false, updatedAt: now });

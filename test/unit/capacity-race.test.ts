@@ -209,3 +209,41 @@ describe('random concurrent deploys and scales', () => {
   }, 60_000);
 });
 });
+
+describe('a rollout needs room for its first step beside the old instances', () => {
+  beforeAll(() => {
+    wrapStore = undefined;
+  });
+  const v2 = (deploy: string) => `${taskFile({ app: 'shop', count: 2, cpus: 1, memory: '64MiB' }).replace('1.4.2', '1.5.0')}\n[deploy]\n${deploy}\n`;
+
+  async function fullGroup() {
+    await register('h0', 2);
+    expect((await h.request('POST', '/v1/deploy', { task: taskFile({ app: 'shop', count: 2, cpus: 1, memory: '64MiB' }) })).status).toBe(201);
+    await h.loop.runOnce();
+  }
+
+  it.each([
+    ['blue-green (the new set runs beside the old one)', 'strategy = "blue-green"', 409, /needs 2 new instance\(s\) running beside the 2 old one\(s\)/],
+    ['rolling with max_unavailable = 0 (one new beside the old ones)', 'max_unavailable = 0\nmax_surge = 1', 409, /needs 1 new instance\(s\) running beside the 2 old one\(s\)/],
+    ['rolling with max_unavailable = 1 (stops one first)', 'max_unavailable = 1\nmax_surge = 1', 201, null],
+  ])('in a full group: %s', async (_name, deploy, status, message) => {
+    await fullGroup();
+    const res = await h.request('POST', '/v1/deploy', { task: v2(deploy) });
+    expect(res.status).toBe(status);
+    if (message) {
+      expect(res.body.code).toBe('insufficient_capacity');
+      expect(res.body.message).toMatch(message);
+      expect(res.body.message).toMatch(/--force/);
+      expect(res.body.details.shortfall.find((r: { resource: string }) => r.resource === 'cpu').missing).toBeGreaterThan(0);
+    }
+  });
+
+  it('is placed over capacity when forced', async () => {
+    await fullGroup();
+    const res = await h.request('POST', '/v1/deploy', { task: v2('strategy = "blue-green"'), force: true });
+    expect(res.status).toBe(201);
+    await h.loop.runOnce();
+    const { hosts } = await placement();
+    expect(hosts[0]!.cpus).toEqual({ allocated: 4, total: 2 });
+  });
+});
