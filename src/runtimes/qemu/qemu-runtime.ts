@@ -1,47 +1,47 @@
-import { constants } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { release } from 'node:os';
-import { join } from 'node:path';
+
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { CommandError } from '../../exec/command-error.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import { pathExists } from '../../fs/path-exists.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import { SerialQueue } from '../../images/serial-queue.js';
-import { readLogFile } from '../../logs/read-log-file.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { RunConfigError } from '../../vm/build-run-config.js';
 import { instanceRunConfig } from '../../vm/instance-run-config.js';
 import type { RunConfig } from '../../vm/run-config.js';
 import { abortIfAborted } from '../abort-if-aborted.js';
-import { pullImageForStart } from '../pull-image-for-start.js';
-import { describeExit } from '../runc/restart-decision.js';
-import { rotateLog } from '../runc/rotate-log.js';
-import {
-  type Exec,
-  type ExecResult,
-  type LogLine,
-  type LogOptions,
-  type LogSource,
-  type Runtime,
-  type RuntimeInstance,
-  RuntimeStartError,
-  type StartRequest,
+import { attachAndPull } from '../attach-and-pull.js';
+import { memoryFor, vcpusFor } from '../guest-sizing.js';
+import { isInstanceId } from '../instance-id.js';
+import { instanceMac } from '../instance-mac.js';
+import { startInstance } from '../instance-start.js';
+import { RecordedInstances } from '../recorded-instances.js';
+import { rotateLog } from '../rotate-log.js';
+import type {
+  Exec,
+  ExecResult,
+  LogLine,
+  LogOptions,
+  LogSource,
+  Runtime,
+  RuntimeInstance,
+  StartRequest,
 } from '../runtime.js';
-import { settleBoth } from '../settle-both.js';
-import { SimulatedCrash } from '../simulated-crash.js';
+import { RuntimeExecError, RuntimeStartError } from '../runtime-error.js';
 import { sleep } from '../wait-until.js';
-import { buildProbeArgv, buildQemuArgv, memoryFor, type QemuAccel, vcpusFor } from './build-qemu-argv.js';
-import { bootState, containerExits, containerLine, lastLines } from './console-log.js';
-import { parseTscKhz } from './host-tsc-khz.js';
+import { buildQemuArgv, type QemuAccel } from './build-qemu-argv.js';
+import { consoleContainerLogs } from './console-container-logs.js';
+import { bootState, lastLines } from './console-log.js';
 import { QemuInstanceLayout } from './instance-layout.js';
-import { instanceMac } from './instance-mac.js';
 import type { GuestControl, MicroVmParts } from './micro-vm-parts.js';
 import { missingEntrypoints } from './missing-entrypoints.js';
-import { probeBoot } from './probe-boot.js';
-import { type QemuInstanceRecord, readQemuInstanceRecord, writeQemuInstanceRecord } from './qemu-instance-record.js';
+import type { QemuRecord } from './qemu-record.js';
+import { type QemuHostProbe, type QemuHostSetup, qemuHostSetup } from './qemu-host-setup.js';
+import { killQuietly, qemuPid, qemuPids, waitQemuGone } from './qemu-processes.js';
 import { QmpClient } from './qmp-client.js';
-import type { QemuStartStep } from './start-step.js';
+import type { StartStep } from './start-step.js';
+import { vmExit } from './vm-exit.js';
 
 export interface QemuRuntimeOptions {
   /** Instance directories live in `<stateDir>/instances/<id>/`; the probe result in `<stateDir>/probe.json`. */
@@ -68,26 +68,9 @@ export interface QemuRuntimeOptions {
   /** Rotated console logs kept per instance (`.1` … `.n`); default 3. */
   logFiles?: number;
   /** Fault injection (tests only): called before each named step of `start` (see `start-step.ts`). */
-  faults?: { beforeStep?: (step: QemuStartStep) => void | Promise<void> };
+  faults?: { beforeStep?: (step: StartStep) => void | Promise<void> };
 }
 
-/** What the runtime learned about the host once (cached in `probe.json`, keyed by what it depends on). */
-export interface QemuHostProbe {
-  key: string;
-  accel: QemuAccel;
-  /** Why this accelerator ("kvm: probe boot did not reach userspace in 5s; using TCG"). */
-  accelReason: string;
-  tscKhz: number;
-}
-
-interface HostSetup {
-  kit: { kernel: string; initramfs: string; version: string };
-  probe: QemuHostProbe;
-}
-
-/** What `inspect`/`list` say of an instance whose start was cut short by a crash. */
-export const START_INTERRUPTED = 'start interrupted (agent restarted during start)';
-const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
 /** sun_path is 108 bytes with the terminating NUL. */
 const MAX_SOCKET_PATH = 107;
 /** Time for the guest to sync and power off after its containers stopped. */
@@ -117,15 +100,14 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   readonly #logMaxBytes: number;
   readonly #logFiles: number;
   readonly #faults: QemuRuntimeOptions['faults'];
-  /** Instances a `start` of this object is working on; any other `starting` record was left by a crash. */
-  readonly #starting = new Set<string>();
+  readonly #records: RecordedInstances<QemuRecord>;
   /** Instances being stopped: no new control connection for them. */
   readonly #stopping = new Set<string>();
   /** One control connection per VM (a virtio-serial socket takes one client at a time). */
   readonly #controls = new Map<string, Promise<GuestControl>>();
   /** QMP sockets take one client at a time too: every QMP use goes through this queue. */
   readonly #qmpQueue = new SerialQueue();
-  #setup: Promise<HostSetup> | undefined;
+  #setup: Promise<QemuHostSetup> | undefined;
   #rotatedAt = 0;
 
   constructor(options: QemuRuntimeOptions) {
@@ -142,6 +124,11 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     this.#logMaxBytes = options.logMaxBytes ?? 10 * 1024 * 1024;
     this.#logFiles = options.logFiles ?? 3;
     this.#faults = options.faults;
+    this.#records = new RecordedInstances<QemuRecord>(this.#stateDir, {
+      // A directory without a record (a crash right after `mkdir`): reported and stopped.
+      placeholder: (id) => ({ id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', accel: 'tcg', tap: null, containers: [] }),
+      images: (record) => Object.fromEntries(record.containers.flatMap((c) => (c.digest ? [[c.name, c.digest] as const] : []))),
+    });
   }
 
   /**
@@ -170,85 +157,32 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     return (await this.#hostSetup()).probe;
   }
 
-  #hostSetup(): Promise<HostSetup> {
-    this.#setup ??= this.#computeSetup().catch((error: unknown) => {
+  #hostSetup(): Promise<QemuHostSetup> {
+    const options = { stateDir: this.#stateDir, exec: this.#exec, qemu: this.#qemu, vm: this.#vm, accel: this.#accelOption, tscKhz: this.#tscKhz, kvmProbeTimeoutMs: this.#kvmProbeTimeoutMs };
+    this.#setup ??= qemuHostSetup(options).catch((error: unknown) => {
       this.#setup = undefined;
       throw error;
     });
     return this.#setup;
   }
 
-  async #computeSetup(): Promise<HostSetup> {
-    const version = await this.#exec({ argv: [this.#qemu, '--version'], timeoutMs: 10_000 }).catch((error: Error) => {
-      throw new Error(`${this.#qemu} --version failed (${error.message}); install qemu-system-x86`);
-    });
-    const kit = await this.#vm.guestKit();
-    const qemuVersion = version.stdout.split('\n')[0]?.trim() ?? '';
-    const key = JSON.stringify([qemuVersion, kit.version, release(), this.#accelOption, this.#tscKhz ?? null]);
-    const cacheFile = join(this.#stateDir, 'probe.json');
-    const cached = await readFile(cacheFile, 'utf8')
-      .then((text) => JSON.parse(text) as QemuHostProbe)
-      .catch(() => null);
-    if (cached?.key === key) return { kit, probe: cached };
-    const tscKhz = this.#tscKhz ?? (await this.#hostTscKhz());
-    const { accel, reason } = await this.#chooseAccel(kit, tscKhz);
-    const probe: QemuHostProbe = { key, accel, accelReason: reason, tscKhz };
-    await mkdir(this.#stateDir, { recursive: true });
-    await writeFile(`${cacheFile}.tmp`, `${JSON.stringify(probe, null, 2)}\n`);
-    await rename(`${cacheFile}.tmp`, cacheFile);
-    return { kit, probe };
-  }
-
-  async #hostTscKhz(): Promise<number> {
-    const dmesg = await this.#exec({ argv: ['dmesg'], timeoutMs: 10_000 })
-      .then((r) => r.stdout)
-      .catch(() => null);
-    const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => null);
-    const khz = parseTscKhz({ dmesg, cpuinfo });
-    if (!khz) throw new Error('cannot tell the host TSC frequency (no "tsc: Detected" line in dmesg, no "cpu MHz" in /proc/cpuinfo); set it with tscKhz');
-    return khz;
-  }
-
-  async #chooseAccel(kit: HostSetup['kit'], tscKhz: number): Promise<{ accel: QemuAccel; reason: string }> {
-    if (this.#accelOption === 'tcg') return { accel: 'tcg', reason: 'TCG chosen by configuration' };
-    if (this.#accelOption === 'kvm') return { accel: 'kvm', reason: 'KVM chosen by configuration' };
-    const usable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(
-      () => true,
-      () => false,
-    );
-    if (!usable) return { accel: 'tcg', reason: 'kvm: /dev/kvm is missing or not accessible; using TCG' };
-    const boot = await probeBoot(buildProbeArgv({ qemu: this.#qemu, kernel: kit.kernel, initramfs: kit.initramfs, accel: 'kvm', tscKhz }), this.#kvmProbeTimeoutMs);
-    if (boot.ok) return { accel: 'kvm', reason: `kvm: probe boot reached userspace in ${(boot.elapsedMs / 1000).toFixed(1)}s` };
-    return { accel: 'tcg', reason: `kvm: ${boot.reason}; using TCG` };
-  }
-
   /**
-   * Every step is named (`start-step.ts`) and safe after a crash: the record is written first with
-   * phase `starting`, so a crash at any later step leaves an instance that `list` reports as exited
-   * (START_INTERRUPTED) and that `stop` removes entirely (QEMU included). The phase becomes
-   * `started` once the guest printed BUBO_GUEST_READY (every container started).
+   * The shared start flow (`instance-start.ts`); QEMU's own steps (`start-step.ts`): network ∥
+   * pull, disks, launch, wait-ready. The phase becomes `started` once the guest printed
+   * BUBO_GUEST_READY (every container started); `stop` removes a failed start, QEMU included.
    */
-  async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
+  start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
     const { id, spec } = request;
-    if (!INSTANCE_ID.test(id)) throw new RuntimeStartError(`Cannot start instance ${JSON.stringify(id)}: the id must be letters, digits, ".", "_" or "-"`);
     const layout = new QemuInstanceLayout(this.#stateDir, id);
-    if (Buffer.byteLength(layout.controlSocket) > MAX_SOCKET_PATH) {
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${layout.controlSocket} is longer than a unix socket path may be (${MAX_SOCKET_PATH} bytes); use a shorter state directory`);
-    }
-    const existing = await this.inspect(id);
-    if (existing?.state === 'running') return existing;
-    if (existing) await this.stop(id, 0);
-    let setup: HostSetup;
-    try {
-      setup = await this.#hostSetup();
-    } catch (error) {
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
-    }
-    this.#starting.add(id);
-    try {
-      await this.#step('record');
-      await mkdir(layout.dir, { recursive: true });
-      const record: QemuInstanceRecord = {
+    return startInstance(this, this.#records, request, {
+      beforeStep: (step) => this.#step(step),
+      check: () => {
+        if (Buffer.byteLength(layout.controlSocket) > MAX_SOCKET_PATH) {
+          throw RuntimeStartError.of(id, `${layout.controlSocket} is longer than a unix socket path may be (${MAX_SOCKET_PATH} bytes); use a shorter state directory`);
+        }
+      },
+      prepare: () => this.#hostSetup(),
+      record: (setup) => ({
         id,
         app: request.app,
         namespace: request.namespace,
@@ -258,39 +192,25 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
         accel: setup.probe.accel,
         tap: null,
         containers: spec.containers.map((c) => ({ name: c.name, restart: c.restart })),
-      };
-      // Written first, so that a crash at any later step leaves something `stop` can clean up.
-      await writeQemuInstanceRecord(layout.record, record);
-      const attaching = this.#step('network').then(() => this.#network.attach(id, 'tap', request.namespace));
-      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => pullImageForStart(this.#images, c.image, signal))));
-      // Both settle before either failure is thrown, so nothing is still attaching while `stop` cleans up.
-      const [network, images] = await settleBoth(attaching, pulling);
-      record.address = network.address;
-      record.tap = network.hostInterface;
-      for (const [i, image] of images.entries()) (record.containers[i] as QemuInstanceRecord['containers'][number]).digest = image.digest;
-      await writeQemuInstanceRecord(layout.record, record);
-      abortIfAborted(id, signal);
-      await this.#step('disks');
-      const imageDisks = await this.#buildDisks(layout, request, images, network);
-      await this.#step('launch');
-      await this.#launch(layout, setup, request, imageDisks, network);
-      await this.#step('wait-ready');
-      await this.#waitReady(layout, setup.probe.accel, signal);
-      record.phase = 'started';
-      await writeQemuInstanceRecord(layout.record, record);
-      this.#starting.delete(id);
-      void this.#control(id).catch(() => {}); // Connected early: an idle guest polls less with a client (PLATFORM §1.6).
-      return (await this.inspect(id)) as RuntimeInstance;
-    } catch (error) {
-      this.#starting.delete(id);
-      if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.
-      await this.stop(id, 0).catch(() => {});
-      if (error instanceof RuntimeStartError) throw error;
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
-    }
+      }),
+      run: async (record, setup) => {
+        const [network, images] = await attachAndPull(request, record, { network: this.#network, mode: 'tap', images: this.#images, beforeStep: (s) => this.#step(s) }, signal);
+        record.tap = network.hostInterface;
+        await this.#records.write(record);
+        abortIfAborted(id, signal);
+        await this.#step('disks');
+        const imageDisks = await this.#buildDisks(layout, request, images, network);
+        await this.#step('launch');
+        await this.#launch(layout, setup, request, imageDisks, network);
+        await this.#step('wait-ready');
+        await this.#waitReady(layout, setup.probe.accel, signal);
+      },
+      // Connected early: an idle guest polls less with a client (PLATFORM §1.6).
+      started: () => void this.#control(id).catch(() => {}),
+    });
   }
 
-  async #step(step: QemuStartStep): Promise<void> {
+  async #step(step: StartStep): Promise<void> {
     await this.#faults?.beforeStep?.(step);
   }
 
@@ -302,7 +222,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       // StartRequest carries no secrets yet; once it does, they go here (config disk only).
       config = await instanceRunConfig({ instanceId: request.id, app: request.app, containers: spec.containers, resources: spec.resources, images, network, secrets: {} });
     } catch (error) {
-      if (error instanceof RunConfigError) throw new RuntimeStartError(`Cannot start instance ${request.id}: ${error.message}`);
+      if (error instanceof RunConfigError) throw RuntimeStartError.of(request.id, error.message);
       throw error;
     }
     const byDigest = new Map(images.map((i) => [i.digest, i]));
@@ -317,7 +237,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   }
 
   /** Starts QEMU daemonized; it returns once the VM runs and QEMU has written its pidfile. */
-  async #launch(layout: QemuInstanceLayout, setup: HostSetup, request: StartRequest, imageDisks: string[], network: InstanceNetwork): Promise<void> {
+  async #launch(layout: QemuInstanceLayout, setup: QemuHostSetup, request: StartRequest, imageDisks: string[], network: InstanceNetwork): Promise<void> {
     const argv = buildQemuArgv({
       qemu: this.#qemu,
       kernel: setup.kit.kernel,
@@ -343,7 +263,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       await this.#exec({ argv, timeoutMs: 30_000 });
     } catch (error) {
       const stderr = error instanceof CommandError ? error.stderr.trim() : '';
-      throw new RuntimeStartError(`Cannot start instance ${request.id}: QEMU failed to start: ${stderr || (error as Error).message}`);
+      throw RuntimeStartError.of(request.id, `QEMU failed to start: ${stderr || (error as Error).message}`);
     }
   }
 
@@ -353,7 +273,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     const deadline = Date.now() + timeoutMs;
     const fail = async (why: string) => {
       const tail = lastLines(await readFile(layout.consoleLog, 'utf8').catch(() => ''), 20);
-      return new RuntimeStartError(`Cannot start instance ${layout.id}: ${why}${tail.length ? `; last console lines:\n${tail.join('\n')}` : ''}`);
+      return RuntimeStartError.of(layout.id, `${why}${tail.length ? `; last console lines:\n${tail.join('\n')}` : ''}`);
     };
     for (;;) {
       abortIfAborted(layout.id, signal);
@@ -361,7 +281,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       const boot = bootState(console);
       if (boot.state === 'ready') return;
       if (boot.state === 'failed') throw await fail(`the guest failed to boot: ${boot.reason}`);
-      if ((await this.#qemuPid(layout)) === null) throw await fail('QEMU exited during boot');
+      if ((await qemuPid(layout)) === null) throw await fail('QEMU exited during boot');
       if (Date.now() > deadline) throw await fail(`the guest did not report ready within ${Math.round(timeoutMs / 1000)} s (${accel.toUpperCase()})`);
       // Every ms here is start latency (bench/boot); a read of the small boot console is cheap.
       await sleep(25);
@@ -374,30 +294,30 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
    * the guest. Then the tap and the instance directory go. Idempotent; unknown id = no-op.
    */
   async stop(id: string, timeoutMs: number): Promise<void> {
-    if (!INSTANCE_ID.test(id)) return;
+    if (!isInstanceId(id)) return;
     const layout = new QemuInstanceLayout(this.#stateDir, id);
     if (!(await pathExists(layout.dir))) return;
     this.#stopping.add(id);
     try {
-      if (timeoutMs > 0 && (await this.#qemuPid(layout)) !== null) {
+      if (timeoutMs > 0 && (await qemuPid(layout)) !== null) {
         try {
           const control = await this.#control(id, true);
           await control.shutdown();
-          await this.#waitQemuGone(layout, timeoutMs + POWEROFF_MARGIN_MS);
+          await waitQemuGone(layout, timeoutMs + POWEROFF_MARGIN_MS);
         } catch {
           // No guest to ask (control channel down): QMP and SIGKILL below.
         }
       }
       await this.#dropControl(id);
-      if ((await this.#qemuPids(layout)).length > 0) {
+      if ((await qemuPids(layout)).length > 0) {
         await this.#qmp(layout, (qmp) => qmp.quit()).catch(() => {});
-        await this.#waitQemuGone(layout, 3_000);
+        await waitQemuGone(layout, 3_000);
       }
       for (let attempt = 0; attempt < 3; attempt++) {
-        const pids = await this.#qemuPids(layout);
+        const pids = await qemuPids(layout);
         if (pids.length === 0) break;
         for (const pid of pids) killQuietly(pid);
-        await this.#waitQemuGone(layout, 2_000);
+        await waitQemuGone(layout, 2_000);
       }
       await this.#network.detach(id);
       await rm(layout.dir, { recursive: true, force: true, maxRetries: 3 });
@@ -407,20 +327,16 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   }
 
   async inspect(id: string): Promise<RuntimeInstance | null> {
-    if (!INSTANCE_ID.test(id)) return null;
-    const record = await this.#readRecord(id);
+    const record = await this.#records.read(id);
     return record ? this.#view(record) : null;
   }
 
   async list(): Promise<RuntimeInstance[]> {
-    return Promise.all((await this.#records()).map((record) => this.#view(record)));
+    return Promise.all((await this.#records.all()).map((record) => this.#view(record)));
   }
 
-  /** Digests every instance in the state directory recorded (running, exited or interrupted), for the image GC. */
-  async imagesInUse(): Promise<Set<string>> {
-    const digests = new Set<string>();
-    for (const record of await this.#records()) for (const c of record.containers) if (c.digest) digests.add(c.digest);
-    return digests;
+  imagesInUse(): Promise<Set<string>> {
+    return this.#records.imagesInUse();
   }
 
   /**
@@ -429,9 +345,9 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
    * policies are the guest init's job.
    */
   async supervise(now = Date.now()): Promise<void> {
-    for (const record of await this.#records()) {
+    for (const record of await this.#records.all()) {
       if (record.phase !== 'started' || this.#controls.has(record.id) || this.#stopping.has(record.id)) continue;
-      if ((await this.#qemuPid(new QemuInstanceLayout(this.#stateDir, record.id))) !== null) void this.#control(record.id).catch(() => {});
+      if ((await qemuPid(new QemuInstanceLayout(this.#stateDir, record.id))) !== null) void this.#control(record.id).catch(() => {});
     }
     if (now - this.#rotatedAt >= 30_000) {
       this.#rotatedAt = now;
@@ -441,49 +357,24 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
 
   /** Copy-truncate rotation of every console log bigger than `logMaxBytes` (QEMU appends: `append=on`). */
   async rotateLogs(): Promise<void> {
-    for (const record of await this.#records()) {
+    for (const record of await this.#records.all()) {
       await rotateLog(new QemuInstanceLayout(this.#stateDir, record.id).consoleLog, this.#logMaxBytes, this.#logFiles);
     }
   }
 
-  /**
-   * The containers' output, split out of the console by its `[container] ` prefixes (kernel and
-   * init lines are left out). `tailLines` applies per container; lines appended between counting
-   * and reading may add a few. Nothing for an unknown instance.
-   */
+  /** The containers' output, split out of the console (`console-container-logs.ts`); nothing for an unknown instance. */
   async *logs(id: string, options: LogOptions): AsyncGenerator<LogLine> {
-    if (!INSTANCE_ID.test(id)) return;
-    const layout = new QemuInstanceLayout(this.#stateDir, id);
-    const record = await readQemuInstanceRecord(layout.record);
+    const record = await this.#records.read(id);
     if (!record) return;
     const names = new Set(record.containers.map((c) => c.name));
-    const fileOptions = { signal: options.signal, sinceMs: options.sinceMs, rotatedFiles: this.#logFiles };
-    const skip = new Map<string, number>();
-    if (options.tailLines !== undefined) {
-      const counts = new Map<string, number>();
-      for await (const { line } of readLogFile(layout.consoleLog, { ...fileOptions, follow: false })) {
-        const parsed = containerLine(line, names);
-        if (parsed) counts.set(parsed.container, (counts.get(parsed.container) ?? 0) + 1);
-      }
-      for (const [name, count] of counts) skip.set(name, Math.max(0, count - options.tailLines));
-    }
-    for await (const { line, at } of readLogFile(layout.consoleLog, { ...fileOptions, follow: options.follow })) {
-      const parsed = containerLine(line, names);
-      if (!parsed) continue;
-      const left = skip.get(parsed.container) ?? 0;
-      if (at === null && left > 0) {
-        skip.set(parsed.container, left - 1);
-        continue;
-      }
-      yield { container: parsed.container, line: parsed.line, at };
-    }
+    yield* consoleContainerLogs(new QemuInstanceLayout(this.#stateDir, id).consoleLog, names, { ...options, rotatedFiles: this.#logFiles });
   }
 
   /** Runs `argv` in a container of a running VM through the guest control channel. */
   async exec(id: string, container: string | null, argv: string[], timeoutMs: number): Promise<ExecResult> {
     const instance = await this.inspect(id);
-    if (instance?.state !== 'running') throw new Error(`Cannot exec in instance ${id}: it is not running`);
-    const record = (await this.#readRecord(id)) as QemuInstanceRecord;
+    if (instance?.state !== 'running') throw RuntimeExecError.of(id, 'it is not running');
+    const record = (await this.#records.read(id)) as QemuRecord;
     const name = container ?? record.containers[0]?.name ?? null;
     try {
       return await (await this.#control(id)).exec(name, argv, timeoutMs);
@@ -534,115 +425,21 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     });
   }
 
-  async #view(record: QemuInstanceRecord): Promise<RuntimeInstance> {
+  async #view(record: QemuRecord): Promise<RuntimeInstance> {
     const layout = new QemuInstanceLayout(this.#stateDir, record.id);
-    const images = Object.fromEntries(record.containers.flatMap((c) => (c.digest ? [[c.name, c.digest] as const] : [])));
-    const base = { id: record.id, address: record.address, startedAt: record.startedAt, images };
+    const base = this.#records.base(record);
     const running = { ...base, state: 'running' as const, exitCode: null, message: '' };
-    if (this.#starting.has(record.id)) return running;
-    if (record.phase === 'starting') return { ...base, state: 'exited', exitCode: null, message: START_INTERRUPTED };
-    const pid = await this.#qemuPid(layout);
+    // A VM being started counts as running (a start in progress is not an exit).
+    if (this.#records.starting.has(record.id)) return running;
+    const interrupted = this.#records.interrupted(record);
+    if (interrupted) return interrupted;
+    const pid = await qemuPid(layout);
     if (pid !== null) {
       const status = await this.#qmp(layout, (qmp) => qmp.queryStatus()).catch(() => null);
       // No QMP answer while the process lives (busy, or another client): still running.
       if (!status || !DEAD_STATES.has(status.status)) return running;
       return { ...base, state: 'exited', exitCode: null, message: `the VM is in state ${status.status} (QEMU pid ${pid})` };
     }
-    return { ...base, state: 'exited', ...(await exitOf(layout, record)) };
-  }
-
-  /** The pid in QEMU's pidfile when that process is alive and is this instance's QEMU, else null. */
-  async #qemuPid(layout: QemuInstanceLayout): Promise<number | null> {
-    const pid = Number((await readFile(layout.pidfile, 'utf8').catch(() => '')).trim());
-    return pid > 0 && (await isQemuOf(pid, layout)) ? pid : null;
-  }
-
-  /**
-   * Every live QEMU of this instance: the pidfile's, and any found in /proc by its `-pidfile`
-   * argument (an agent killed during `launch` may leave one whose pidfile is not written yet).
-   */
-  async #qemuPids(layout: QemuInstanceLayout): Promise<number[]> {
-    const pids = new Set<number>();
-    const fromFile = await this.#qemuPid(layout);
-    if (fromFile !== null) pids.add(fromFile);
-    for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-      if (/^\d+$/.test(entry) && (await isQemuOf(Number(entry), layout))) pids.add(Number(entry));
-    }
-    return [...pids];
-  }
-
-  async #waitQemuGone(layout: QemuInstanceLayout, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if ((await this.#qemuPids(layout)).length === 0) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(100);
-    }
-  }
-
-  async #records(): Promise<QemuInstanceRecord[]> {
-    const ids = await readdir(QemuInstanceLayout.instancesDir(this.#stateDir)).catch(() => [] as string[]);
-    const records = await Promise.all(ids.filter((id) => INSTANCE_ID.test(id)).map((id) => this.#readRecord(id)));
-    return records.filter((r): r is QemuInstanceRecord => r !== null);
-  }
-
-  /** The record; for a directory without one (a crash right after `mkdir`), a `starting` placeholder so it is reported and stopped. */
-  async #readRecord(id: string): Promise<QemuInstanceRecord | null> {
-    const layout = new QemuInstanceLayout(this.#stateDir, id);
-    const record = await readQemuInstanceRecord(layout.record).catch(() => null);
-    if (record || !(await pathExists(layout.dir))) return record;
-    return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', accel: 'tcg', tap: null, containers: [] };
+    return { ...base, state: 'exited', ...(await vmExit(layout, record)) };
   }
 }
-
-/** Why a VM whose QEMU is gone ended, from the end of its console. */
-async function exitOf(layout: QemuInstanceLayout, record: QemuInstanceRecord): Promise<{ exitCode: number | null; message: string }> {
-  const console = await readTail(layout.consoleLog, 256 * 1024);
-  const boot = bootState(console);
-  if (boot.state === 'failed') return { exitCode: null, message: `the guest failed: ${boot.reason}` };
-  const exits = containerExits(console);
-  const all = record.containers.every((c) => exits.has(c.name));
-  if (record.containers.length > 0 && all && /every container has exited: powering off/.test(console)) {
-    const codes = record.containers.map((c) => ({ name: c.name, code: exits.get(c.name) as number }));
-    return {
-      exitCode: codes.find((c) => c.code !== 0)?.code ?? 0,
-      message: codes.map((c) => `container ${c.name} ${describeExit(c.code)}`).join('; '),
-    };
-  }
-  return { exitCode: null, message: 'the VM is gone: QEMU was killed or crashed' };
-}
-
-/** True when `pid` is a live (not zombie) QEMU started with this instance's pidfile. */
-async function isQemuOf(pid: number, layout: QemuInstanceLayout): Promise<boolean> {
-  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-  const at = argv.indexOf('-pidfile');
-  return at > 0 && argv[at + 1] === layout.pidfile;
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-/** The last `bytes` of a file ('' when missing). */
-async function readTail(path: string, bytes: number): Promise<string> {
-  const handle = await open(path, 'r').catch(() => null);
-  if (!handle) return '';
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, bytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer.toString('utf8');
-  } finally {
-    await handle.close();
-  }
-}
-
-
-
-
-
