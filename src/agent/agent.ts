@@ -179,7 +179,7 @@ export class Agent {
   #restartUnhealthy(id: string, report: HealthReport): void {
     const assignment = this.#assignments.get(id);
     const record = this.#record(id);
-    if (!assignment || assignment.desired !== 'run' || record.work) return;
+    if (assignment?.desired !== 'run' || record.work) return;
     const spec = specOf(assignment);
     const restarts = record.unhealthyRestarts;
     const { giveUp, why } = planUnhealthyRestart({ policy: spec.containers?.[0]?.restart ?? 'always', restarts, maxRestarts: this.#o.maxUnhealthyRestarts, message: report.message });
