@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Assignment } from '../api/agent-protocol.js';
 import type { RuntimeInstance } from '../runtimes/runtime.js';
 import { type InstanceRecord, newInstanceRecord } from './instance-record.js';
+import { testAssignment } from './test-assignment.js';
 import { type ConvergenceAction, type ObservedInstance, planConvergence } from './plan-convergence.js';
 
-function assignment(id: string, desired: 'run' | 'stop', spec: Record<string, unknown> = {}): Assignment {
-  return { id, app: 'web', namespace: 'default', release: 1, slot: 0, desired, spec: { runtime: 'container', containers: [{ stop_timeout_ms: 3_000 }], deploy: { drain_delay_ms: 1_500 }, ...spec } };
-}
+const assignment = (id: string, desired: 'run' | 'stop'): Assignment => testAssignment(id, desired);
 function running(id: string, state: RuntimeInstance['state'] = 'running'): ObservedInstance {
   return { runtime: 'runc', instance: { id, state, address: '10.88.0.2', exitCode: null, message: '', startedAt: 0 } };
 }

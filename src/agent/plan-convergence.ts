@@ -25,7 +25,7 @@ export type ConvergenceAction =
 
 /** The task spec an assignment carries. */
 export function specOf(assignment: Assignment): TaskSpec {
-  return assignment.spec as unknown as TaskSpec;
+  return assignment.spec;
 }
 
 export function stopTimeoutOf(spec: TaskSpec | undefined): number {

@@ -3,12 +3,12 @@ import type { Assignment } from '../api/agent-protocol.js';
 import type { RuntimeInstance } from '../runtimes/runtime.js';
 import { type InstanceRecord, newInstanceRecord } from './instance-record.js';
 import type { ObservedInstance } from './plan-convergence.js';
+import type { TaskSpec } from '../taskfile/task-spec.js';
+import { TEST_HTTP_CHECK, testAssignment } from './test-assignment.js';
 import { type HealthView, planReport, rememberReported } from './plan-report.js';
 
-const withCheck = { check: { http: { port: 'http', path: '/' } } };
-function assignment(id: string, desired: 'run' | 'stop' = 'run', spec: Record<string, unknown> = {}): Assignment {
-  return { id, app: 'web', namespace: 'default', release: 1, slot: 0, desired, spec: { check: null, ...spec } };
-}
+const withCheck = { check: TEST_HTTP_CHECK };
+const assignment = (id: string, desired: 'run' | 'stop' = 'run', spec: Partial<TaskSpec> = {}): Assignment => testAssignment(id, desired, spec);
 function observed(id: string, patch: Partial<RuntimeInstance> = {}): [string, ObservedInstance] {
   return [id, { runtime: 'runc', instance: { id, state: 'running', address: '10.88.0.2', exitCode: null, message: '', startedAt: 0, ...patch } }];
 }
