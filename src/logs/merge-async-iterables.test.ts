@@ -66,7 +66,8 @@ describe('mergeAsyncIterables', () => {
     const fail = gate();
     async function* failing(): AsyncGenerator<string> {
       await fail.opened;
-      throw new Error('boom');
+      if (fail.opened) throw new Error('boom');
+      yield 'never';
     }
     const gb = [gate()];
     const b = gated('b', gb);
