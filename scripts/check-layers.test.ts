@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forbiddenImports, topologicalOrder } from './check-layers.js';
+import { forbiddenImports, readmeProblems, topologicalOrder } from './check-layers.js';
 import { LAYERS } from './layers.js';
 
 describe('topologicalOrder', () => {
@@ -36,5 +36,18 @@ describe('forbiddenImports', () => {
       { from: 'up', to: 'core', example: 'b' },
     ];
     expect(forbiddenImports(layers, imports)).toEqual(['src/up/ is not in scripts/layers.ts: add it with what it may import']);
+  });
+});
+
+describe('readmeProblems', () => {
+  it('accepts a README whose "May import:" line names exactly what the table allows', () => {
+    expect(readmeProblems('net', '# net\n\nMay import: `errors`,\n`exec`.\n\n## more\n`core`', ['exec', 'errors'])).toEqual([]);
+    expect(readmeProblems('fs', '# fs\nMay import: nothing else in src/.\n', [])).toEqual([]);
+  });
+
+  it('names a missing README, a missing line and a line that disagrees with the table', () => {
+    expect(readmeProblems('up', null, [])).toEqual(['src/up/ has no README.md (say what it owns, its vocabulary, and what it may import)']);
+    expect(readmeProblems('up', '# up\n', ['exec'])).toEqual(['src/up/README.md has no "May import:" line (scripts/layers.ts allows: exec)']);
+    expect(readmeProblems('up', 'May import: `exec`, `core`.', ['exec'])).toEqual(['src/up/README.md says it may import core, exec, but scripts/layers.ts allows exec']);
   });
 });

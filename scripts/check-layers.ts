@@ -7,6 +7,8 @@
  *
  * Exit 0 when every import is allowed; otherwise each offending import on its own line and exit 1.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cruise } from 'dependency-cruiser';
 import { LAYERS } from './layers.js';
 
@@ -53,6 +55,22 @@ export function forbiddenImports(layers: Record<string, readonly string[]>, impo
   return [...new Set(out)];
 }
 
+/**
+ * Each folder's README says what the folder may import, on one line starting `May import:` that
+ * names the folders in backticks (or says "nothing else in src/"); it must match the table, so
+ * the docs cannot drift from what the lint enforces.
+ */
+export function readmeProblems(folder: string, readme: string | null, allowed: readonly string[]): string[] {
+  if (readme === null) return [`src/${folder}/ has no README.md (say what it owns, its vocabulary, and what it may import)`];
+  const line = readme.split('\n').findIndex((l) => l.startsWith('May import:'));
+  if (line === -1) return [`src/${folder}/README.md has no "May import:" line (scripts/layers.ts allows: ${allowed.join(', ') || 'nothing'})`];
+  const rest = readme.split('\n').slice(line).join('\n').split(/\n\s*\n/)[0]!;
+  const named = [...rest.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]!).sort();
+  const want = [...allowed].sort();
+  if (named.join(',') === want.join(',')) return [];
+  return [`src/${folder}/README.md says it may import ${named.join(', ') || 'nothing'}, but scripts/layers.ts allows ${want.join(', ') || 'nothing'}`];
+}
+
 async function folderImports(): Promise<FolderImport[]> {
   const result = await cruise(['src'], { tsPreCompilationDeps: true, exclude: { path: '\\.test\\.ts$' }, doNotFollow: { path: 'node_modules' } });
   if (typeof result.output === 'string') throw new Error('Cannot check layers: dependency-cruiser returned text, not modules');
@@ -78,6 +96,10 @@ async function main() {
     process.exit(1);
   }
   const problems = forbiddenImports(LAYERS, await folderImports());
+  for (const folder of readdirSync('src', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+    const path = join('src', folder, 'README.md');
+    problems.push(...readmeProblems(folder, existsSync(path) ? readFileSync(path, 'utf8') : null, LAYERS[folder] ?? []));
+  }
   for (const p of problems) console.error(`layers: ${p}`);
   if (problems.length > 0) process.exit(1);
 }
