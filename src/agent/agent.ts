@@ -68,6 +68,8 @@ export class Agent {
   #assignments: AssignmentSet = new Map<string, Assignment>();
   #records = new Map<string, InstanceRecord>();
   #heartbeatMs = 5_000;
+  /** Whether the first convergence (adopting what already runs) has happened. */
+  #adopted = false;
   /** Runtimes whose probe said they cannot work here: never chosen for a start. */
   #unavailable = new Set<Runtime>();
   #health: HealthMonitor;
@@ -273,6 +275,12 @@ export class Agent {
   async #converge(): Promise<void> {
     const running = await this.#listAll();
     const observed = new Map([...running].map(([id, { runtime, instance }]) => [id, { runtime: runtime.name, instance }]));
+    if (!this.#adopted) {
+      // The first convergence of this agent's life: say what it found running and kept.
+      this.#adopted = true;
+      const kept = [...this.#assignments.values()].filter((a) => a.desired === 'run' && observed.get(a.id)?.instance.state === 'running');
+      this.#o.log(`adopted ${kept.length} running instance(s)${kept.length > 0 ? `: ${kept.map((a) => a.id).join(', ')}` : ''}`);
+    }
     for (const action of planConvergence(this.#assignments, observed, this.#records)) {
       if (action.kind === 'start') this.#track(action.id, this.#startInstance(action.assignment));
       else if (action.kind === 'stop') this.#track(action.id, this.#stopInstance(action, running.get(action.id)?.runtime));
