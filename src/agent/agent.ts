@@ -6,6 +6,10 @@ import { HealthMonitor, type HealthReport } from '../health/health-monitor.js';
 import type { Prober } from '../health/prober.js';
 import type { Runtime, RuntimeInstance } from '../runtimes/runtime.js';
 import type { TaskSpec } from '../taskfile/task-spec.js';
+import { type AssignmentSet, type InstanceRecord, newInstanceRecord } from './instance-record.js';
+import { type ConvergenceAction, planConvergence, specOf, stopTimeoutOf } from './plan-convergence.js';
+import { planReport, rememberReported } from './plan-report.js';
+import { planUnhealthyRestart } from './plan-unhealthy-restart.js';
 
 export interface AgentOptions {
   client: ApiClient;
@@ -45,15 +49,15 @@ export interface AgentOptions {
   stopGraceMs?: number;
 }
 
-type Reported = { state: string; address: string | null; message: string; health: string; healthMessage: string };
-type ReportedState = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
-type InstanceReport = { id: string; state: ReportedState; address: string | null; message: string; images?: Record<string, string>; health?: 'none' | 'unknown' | 'healthy' | 'unhealthy'; health_message?: string };
-
 /**
  * The host side of the agent protocol, independent of any runtime: register, heartbeat,
  * long-poll the complete set of instances this host should hold, converge to it, report states.
  * Declarative and idempotent: converging twice to the same set does nothing the second time.
  * Stopping the agent leaves instances running (they are re-adopted through `Runtime.list`).
+ *
+ * What to do is decided by pure functions over one state record per instance
+ * (`plan-convergence.ts`, `plan-report.ts`, `plan-unhealthy-restart.ts`); this class only keeps
+ * the records, runs the actions and talks to the server.
  */
 export class Agent {
   hostId: string | null = null;
@@ -61,18 +65,14 @@ export class Agent {
     Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe'>;
   #abort = new AbortController();
   #loops: Promise<void>[] = [];
-  #assignments = new Map<string, Assignment>();
-  #busy = new Map<string, Promise<void>>();
-  #failed = new Map<string, string>();
-  #reported = new Map<string, Reported>();
+  #assignments: AssignmentSet = new Map<string, Assignment>();
+  #records = new Map<string, InstanceRecord>();
   #heartbeatMs = 5_000;
+  /** Whether the first convergence (adopting what already runs) has happened. */
+  #adopted = false;
   /** Runtimes whose probe said they cannot work here: never chosen for a start. */
   #unavailable = new Set<Runtime>();
   #health: HealthMonitor;
-  /** Restarts in a row after failed health checks, per instance (reset once it is healthy). */
-  #unhealthyRestarts = new Map<string, number>();
-  /** The check output when an instance turned unhealthy: what is reported (steady, not per check). */
-  #unhealthyMessages = new Map<string, string>();
 
   constructor(options: AgentOptions) {
     this.#o = { pollWaitMs: 30_000, monitorIntervalMs: 1_000, log: () => {}, maxUnhealthyRestarts: 3, stopGraceMs: 30_000, ...options };
@@ -98,8 +98,8 @@ export class Agent {
   async drain(): Promise<void> {
     // In parallel: each stop may wait out its instance's stop timeout.
     const stops = [...(await this.#listAll())].map(([id, { runtime }]) => {
-      const spec = this.#assignments.get(id)?.spec as unknown as TaskSpec | undefined;
-      return runtime.stop(id, spec?.containers?.[0]?.stop_timeout_ms ?? 10_000);
+      const assignment = this.#assignments.get(id);
+      return runtime.stop(id, stopTimeoutOf(assignment ? specOf(assignment) : undefined));
     });
     await Promise.all(stops);
   }
@@ -108,7 +108,7 @@ export class Agent {
     for (const runtime of this.#o.runtimes) await runtime.supervise?.();
     await this.#syncHealth();
     await this.#report();
-    if (this.#busy.size === 0) await this.#o.onIdle?.();
+    if (this.#inFlight().length === 0) await this.#o.onIdle?.();
   }
 
   /**
@@ -121,7 +121,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.#abort.abort();
     const graceMs = this.#o.stopGraceMs;
-    const settled = Promise.allSettled([this.#health.stop(), ...this.#loops, ...this.#busy.values()]).then(() => true);
+    const settled = Promise.allSettled([this.#health.stop(), ...this.#loops, ...this.#inFlight().map((r) => r.work)]).then(() => true);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), graceMs);
@@ -129,11 +129,24 @@ export class Agent {
     const done = await Promise.race([settled, late]);
     clearTimeout(timer);
     if (!done) {
-      const busy = [...this.#busy.keys()];
+      const busy = this.#inFlight().map((r) => r.id);
       this.#o.log(
         `stopping: still busy after ${Math.round(graceMs / 1000)}s${busy.length > 0 ? ` with instance(s) ${busy.join(', ')}` : ' (a request to the server or a runtime call)'}; not waiting longer, a restarted agent takes over from here`,
       );
     }
+  }
+
+  #inFlight(): InstanceRecord[] {
+    return [...this.#records.values()].filter((r) => r.work !== null);
+  }
+
+  #record(id: string): InstanceRecord {
+    let record = this.#records.get(id);
+    if (!record) {
+      record = newInstanceRecord(id);
+      this.#records.set(id, record);
+    }
+    return record;
   }
 
   /** Hands the instances that run (and should) to the health monitor. */
@@ -142,9 +155,8 @@ export class Agent {
     const monitored = [];
     for (const assignment of this.#assignments.values()) {
       const have = running.get(assignment.id);
-      if (assignment.desired !== 'run' || !have || have.instance.state !== 'running' || this.#busy.has(assignment.id)) continue;
-      const spec = assignment.spec as unknown as TaskSpec;
-      monitored.push({ id: assignment.id, address: have.instance.address, spec, startedAt: have.instance.startedAt, runtime: have.runtime });
+      if (assignment.desired !== 'run' || !have || have.instance.state !== 'running' || this.#records.get(assignment.id)?.work) continue;
+      monitored.push({ id: assignment.id, address: have.instance.address, spec: specOf(assignment), startedAt: have.instance.startedAt, runtime: have.runtime });
     }
     this.#health.sync(monitored);
   }
@@ -154,9 +166,11 @@ export class Agent {
    * its restart policy, a few times in a row at most; then it is failed so the server replaces it.
    */
   #healthChanged(id: string, report: HealthReport): void {
-    if (report.health === 'healthy') this.#unhealthyRestarts.delete(id);
-    if (report.health === 'unhealthy') this.#unhealthyMessages.set(id, report.message);
-    else this.#unhealthyMessages.delete(id);
+    const record = this.#records.get(id);
+    if (record) {
+      if (report.health === 'healthy') record.unhealthyRestarts = 0;
+      record.unhealthyMessage = report.health === 'unhealthy' ? report.message : null;
+    }
     // The unhealthy state reaches the server (and the catalog drops the instance) before the
     // restart begins: once it is busy restarting, reports say `starting`.
     const reported = this.#report().catch(() => {});
@@ -166,28 +180,23 @@ export class Agent {
 
   #restartUnhealthy(id: string, report: HealthReport): void {
     const assignment = this.#assignments.get(id);
-    if (!assignment || assignment.desired !== 'run' || this.#busy.has(id)) return;
-    const spec = assignment.spec as unknown as TaskSpec;
-    const restarts = this.#unhealthyRestarts.get(id) ?? 0;
-    const policy = spec.containers?.[0]?.restart ?? 'always';
-    const giveUp = policy === 'never' || restarts >= this.#o.maxUnhealthyRestarts;
-    const why = giveUp
-      ? policy === 'never'
-        ? `unhealthy (restart = "never"): ${report.message}`
-        : `unhealthy after ${restarts} restart(s): ${report.message}`
-      : `restarting after failed health check: ${report.message}`;
+    const record = this.#record(id);
+    if (assignment?.desired !== 'run' || record.work) return;
+    const spec = specOf(assignment);
+    const restarts = record.unhealthyRestarts;
+    const { giveUp, why } = planUnhealthyRestart({ policy: spec.containers?.[0]?.restart ?? 'always', restarts, maxRestarts: this.#o.maxUnhealthyRestarts, message: report.message });
     this.#o.log(`instance ${id}: ${why}`);
     void this.event('instance.restarting', `instance ${id} ${why}`, `${assignment.namespace}/${assignment.app}`);
     this.#track(
       id,
       (async () => {
         const runtime = (await this.#listAll()).get(id)?.runtime;
-        await runtime?.stop(id, spec.containers?.[0]?.stop_timeout_ms ?? 10_000);
+        await runtime?.stop(id, stopTimeoutOf(spec));
         if (giveUp) {
-          this.#failed.set(id, why);
+          record.failure = why;
           return;
         }
-        this.#unhealthyRestarts.set(id, restarts + 1);
+        record.unhealthyRestarts = restarts + 1;
         await this.#startInstance(assignment);
       })(),
     );
@@ -217,8 +226,13 @@ export class Agent {
     await this.#o.onRegistered?.(answer);
     this.hostId = answer.host_id;
     this.#heartbeatMs = answer.heartbeat_interval_ms;
-    this.#reported.clear();
+    this.#forgetReports();
     this.#o.log(`registered as ${answer.host_id} with subnet ${answer.subnet}`);
+  }
+
+  /** The server may have lost what it was told (it restarted, or a report failed): say it all again. */
+  #forgetReports(): void {
+    for (const record of this.#records.values()) record.reported = null;
   }
 
   async #heartbeat(): Promise<void> {
@@ -241,7 +255,7 @@ export class Agent {
           timeoutMs: this.#o.pollWaitMs + 10_000,
         });
         // An index that went backwards means the server restarted: report everything again.
-        if (answer.index < index) this.#reported.clear();
+        if (answer.index < index) this.#forgetReports();
         index = answer.index;
         backoff = 250;
         this.#assignments = new Map(answer.instances.map((a) => [a.id, a]));
@@ -250,72 +264,67 @@ export class Agent {
         if (signal.aborted) return;
         if (error instanceof DomainError && error.code === 'not_found') await this.#register().catch(() => {});
         this.#o.log(`assignments: ${(error as Error).message}; retrying in ${backoff} ms`);
-        this.#reported.clear();
+        this.#forgetReports();
         await sleep(backoff, signal);
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
   }
 
-  /** Starts what should run, stops what should not, and reports. */
+  /** Starts what should run, stops what should not (as `planConvergence` says), and reports. */
   async #converge(): Promise<void> {
     const running = await this.#listAll();
-    for (const assignment of this.#assignments.values()) {
-      const have = running.get(assignment.id);
-      if (assignment.desired === 'run' && !have && !this.#busy.has(assignment.id) && !this.#failed.has(assignment.id)) {
-        this.#track(assignment.id, this.#startInstance(assignment));
-      }
-      if (assignment.desired === 'stop' && !this.#busy.has(assignment.id)) {
-        this.#track(assignment.id, this.#stopInstance(assignment.id, have?.runtime, assignment));
-      }
+    const observed = new Map([...running].map(([id, { runtime, instance }]) => [id, { runtime: runtime.name, instance }]));
+    if (!this.#adopted) {
+      // The first convergence of this agent's life: say what it found running and kept.
+      this.#adopted = true;
+      const kept = [...this.#assignments.values()].filter((a) => a.desired === 'run' && observed.get(a.id)?.instance.state === 'running');
+      this.#o.log(`adopted ${kept.length} running instance(s)${kept.length > 0 ? `: ${kept.map((a) => a.id).join(', ')}` : ''}`);
     }
-    for (const [id, { runtime }] of running) {
-      if (!this.#assignments.has(id) && !this.#busy.has(id)) this.#track(id, this.#stopInstance(id, runtime));
+    for (const action of planConvergence(this.#assignments, observed, this.#records)) {
+      if (action.kind === 'start') this.#track(action.id, this.#startInstance(action.assignment));
+      else if (action.kind === 'stop') this.#track(action.id, this.#stopInstance(action, running.get(action.id)?.runtime));
+      else this.#records.delete(action.id);
     }
-    for (const id of this.#failed.keys()) if (!this.#assignments.has(id)) this.#failed.delete(id);
-    for (const id of this.#unhealthyRestarts.keys()) if (!this.#assignments.has(id)) this.#unhealthyRestarts.delete(id);
-    for (const id of this.#unhealthyMessages.keys()) if (!this.#assignments.has(id)) this.#unhealthyMessages.delete(id);
     await this.#syncHealth();
     await this.#report();
   }
 
   #track(id: string, work: Promise<void>): void {
+    const record = this.#record(id);
     const done = work.finally(() => {
-      this.#busy.delete(id);
+      record.work = null;
       // Hand a just-started instance to the health checks now, not on the next supervise tick.
       void this.#syncHealth()
         .then(() => this.#report())
         .catch(() => {});
     });
-    this.#busy.set(id, done);
+    record.work = done;
   }
 
   async #startInstance(assignment: Assignment): Promise<void> {
-    const spec = assignment.spec as unknown as TaskSpec;
+    const spec = specOf(assignment);
+    const record = this.#record(assignment.id);
     const runtime = this.#runtimeFor(spec);
     if (!runtime) {
-      this.#failed.set(assignment.id, `no ${spec.runtime} runtime available on host ${this.#o.name}`);
+      record.failure = `no ${spec.runtime} runtime available on host ${this.#o.name}`;
       return;
     }
     try {
       await runtime.start({ id: assignment.id, app: assignment.app, namespace: assignment.namespace, release: assignment.release, slot: assignment.slot, spec }, this.#abort.signal);
     } catch (error) {
-      this.#failed.set(assignment.id, `start failed: ${(error as Error).message}`);
+      record.failure = `start failed: ${(error as Error).message}`;
     }
   }
 
-  async #stopInstance(id: string, runtime: Runtime | undefined, assignment?: Assignment): Promise<void> {
-    const spec = assignment?.spec as unknown as TaskSpec | undefined;
-    const timeout = spec?.containers?.[0]?.stop_timeout_ms ?? 10_000;
+  async #stopInstance(action: Extract<ConvergenceAction, { kind: 'stop' }>, runtime: Runtime | undefined): Promise<void> {
     if (runtime) {
       // The server took the instance out of the catalog when it asked for the stop; the drain
       // delay lets DNS caches and load balancers follow and requests in flight finish first.
-      const drain = spec?.deploy?.drain_delay_ms ?? 0;
-      const running = (await runtime.inspect(id))?.state === 'running';
-      if (drain > 0 && running) await sleep(drain, this.#abort.signal);
-      await runtime.stop(id, timeout);
+      if (action.drainMs > 0) await sleep(action.drainMs, this.#abort.signal);
+      await runtime.stop(action.id, action.timeoutMs);
     }
-    this.#failed.delete(id);
+    this.#record(action.id).failure = null;
   }
 
   #runtimeFor(spec: TaskSpec): Runtime | undefined {
@@ -332,49 +341,18 @@ export class Agent {
     return out;
   }
 
-  /** Sends the states that changed since the last successful report. */
+  /** Sends the states that changed since the last successful report (`planReport`). */
   async #report(): Promise<void> {
     if (!this.hostId) return;
     const running = await this.#listAll();
-    const changes: InstanceReport[] = [];
-    for (const assignment of this.#assignments.values()) {
-      const now: InstanceReport = { id: assignment.id, ...this.#stateOf(assignment, running.get(assignment.id)?.instance) };
-      const spec = assignment.spec as unknown as TaskSpec;
-      // Health is only known while running; any other state starts over from unknown (or none).
-      const health = now.state === 'running' ? this.#health.health(assignment.id) : undefined;
-      now.health = health?.health ?? (spec.check ? 'unknown' : 'none');
-      now.health_message = health?.health === 'unhealthy' ? (this.#unhealthyMessages.get(assignment.id) ?? health.message) : '';
-      if (now.state === 'running' && spec.check && !health?.checked) {
-        // Not checked yet in this agent's life (just started, or re-adopted after an agent
-        // restart): say nothing, so the server keeps what it knew and a healthy instance stays
-        // in the load balancer instead of dropping out until its first check.
-        delete now.health;
-        delete now.health_message;
-      }
-      const last = this.#reported.get(assignment.id);
-      if (last && last.state === now.state && last.address === now.address && last.message === now.message && last.health === (now.health ?? last.health) && last.healthMessage === (now.health_message ?? last.healthMessage)) continue;
-      changes.push(now);
-    }
+    const observed = new Map([...running].map(([id, { runtime, instance }]) => [id, { runtime: runtime.name, instance }]));
+    const changes = planReport(this.#assignments, observed, this.#records, (id) => this.#health.health(id));
     if (changes.length === 0) return;
     await this.#o.client.call('agentStatus', { body: { host_id: this.hostId, instances: changes } });
     for (const c of changes) {
-      const before = this.#reported.get(c.id);
-      this.#reported.set(c.id, { state: c.state, address: c.address, message: c.message, health: c.health ?? before?.health ?? '', healthMessage: c.health_message ?? before?.healthMessage ?? '' });
+      const record = this.#record(c.id);
+      record.reported = rememberReported(record.reported, c);
     }
-  }
-
-  #stateOf(assignment: Assignment, instance: RuntimeInstance | undefined) {
-    const failure = this.#failed.get(assignment.id);
-    const busy = this.#busy.has(assignment.id);
-    if (assignment.desired === 'stop') {
-      return { state: busy || instance ? ('stopping' as const) : ('stopped' as const), address: instance?.address ?? null, message: '' };
-    }
-    if (failure) return { state: 'failed' as const, address: null, message: failure };
-    // Until `start` resolves the instance is starting, whatever a runtime's list shows of it
-    // (runtimes record an instance before starting it, so a crash half-way can be cleaned up).
-    if (!instance || busy) return { state: 'starting' as const, address: null, message: '' };
-    if (instance.state === 'exited') return { state: 'failed' as const, address: instance.address, message: instance.message };
-    return { state: 'running' as const, address: instance.address, message: '', ...(instance.images ? { images: instance.images } : {}) };
   }
 
   async #every(intervalMs: () => number, fn: () => Promise<void>, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskSpecWire } from './task-spec-wire.js';
 
 /**
  * The server side of the agent protocol: register, heartbeat, long-poll assignments, report
@@ -61,8 +62,8 @@ export const Assignment = z.object({
   release: z.number().int(),
   slot: z.number().int(),
   desired: z.enum(['run', 'stop']),
-  /** The release's normalised task spec (see taskfile/task-spec.ts). */
-  spec: z.record(z.string(), z.unknown()),
+  /** The release's normalised task spec (see taskfile/task-spec.ts), digests pinned. */
+  spec: TaskSpecWire,
 });
 export type Assignment = z.infer<typeof Assignment>;
 

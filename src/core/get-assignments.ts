@@ -30,7 +30,7 @@ export async function getAssignments(
       release: instance.release,
       slot: instance.slot,
       desired: instance.desired,
-      spec: pinnedSpec(release) as unknown as Record<string, unknown>,
+      spec: pinnedSpec(release),
     });
   }
   return { index, instances: out };

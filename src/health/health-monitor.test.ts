@@ -40,7 +40,8 @@ async function until<T>(probe: () => T, timeoutMs = 3000): Promise<NonNullable<T
     const value = probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`still ${String(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(10);
+    else await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
@@ -52,6 +53,12 @@ describe('HealthMonitor', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
+  /** Timers under the test's control: time advances only when the test says so. */
+  function fakeTimers() {
+    vi.useFakeTimers();
+    cleanups.push(() => vi.useRealTimers());
+  }
+
   function monitor(options: ConstructorParameters<typeof HealthMonitor>[0] = {}) {
     const changes: string[] = [];
     const m = new HealthMonitor({
@@ -61,7 +68,12 @@ describe('HealthMonitor', () => {
         options.onChange?.(id, report);
       },
     });
-    cleanups.push(() => m.stop());
+    cleanups.push(async () => {
+      const stopped = m.stop();
+      // Checks in flight on fake time end only when the test's clock moves.
+      if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(1_000);
+      await stopped;
+    });
     return { m, changes };
   }
 
@@ -112,8 +124,9 @@ describe('HealthMonitor', () => {
         return { ok: true, message: '' };
       },
     });
+    fakeTimers();
     m.sync([{ id: 'plain', address: '10.0.0.2', spec: spec(null), startedAt: 1234, runtime: new FakeRuntime() }]);
-    await sleep(60);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(m.health('plain')).toEqual({ health: 'none', message: '', since: 1234, checked: true });
     expect(m.health('other')).toBeUndefined();
     expect(calls).toEqual([]);
@@ -148,9 +161,12 @@ describe('HealthMonitor', () => {
       inFlight--;
       return { ok: true, message: 'ok' };
     };
+    fakeTimers();
     const { m } = monitor({ probe: slow });
     m.sync([{ id: 'a', address: '10.0.0.2', spec: spec({ interval_ms: 10 }), startedAt: Date.now(), runtime: new FakeRuntime() }]);
-    await until(() => count >= 4);
+    // Each check takes 50 ms of (fake) time against an interval of 10 ms.
+    await vi.advanceTimersByTimeAsync(260);
+    expect(count).toBeGreaterThanOrEqual(4);
     expect(most).toBe(1);
   });
 
@@ -160,6 +176,7 @@ describe('HealthMonitor', () => {
       seen.push(target.id);
       return { ok: true, message: 'fine' };
     };
+    fakeTimers();
     const { m, changes } = monitor({ probe });
     const runtime = new FakeRuntime();
     const a = { id: 'a', address: '10.0.0.2', spec: spec({}), startedAt: 1000, runtime };
@@ -173,7 +190,8 @@ describe('HealthMonitor', () => {
     m.sync([{ ...a, startedAt: 2000 }]);
     expect(m.health('a')).toMatchObject({ health: 'unknown', since: 2000 });
     await until(() => m.health('a')?.health === 'healthy');
-    await sleep(50);
+    // A dropped instance is never checked again, however long the monitor runs (checks run every 20 ms).
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(seen.filter((id) => id === 'b').length).toBe(countB);
     expect(changes.filter((c) => c.startsWith('a:'))).toEqual(['a:healthy', 'a:unknown', 'a:healthy']);
   });

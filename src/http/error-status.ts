@@ -1,8 +1,13 @@
+import type { ErrorCode } from '../errors/error-code.js';
+
 /**
- * The one mapping from domain error codes to HTTP statuses. Domain errors carry no status;
- * anything not listed is a 400 if it is a DomainError and a 500 otherwise.
+ * The one mapping from domain error codes to HTTP statuses; domain errors carry no status. It is
+ * exhaustive (a new code does not compile until it is mapped). `internal` means the error must
+ * never reach a caller as it is: it names machine details (a command line and its stderr, a
+ * registry's answer) or is a client-side code the server should never raise, so it answers 500
+ * with the message hidden and logged.
  */
-export const ERROR_STATUS: Record<string, number> = {
+export const ERROR_STATUS: Record<ErrorCode, number | 'internal'> = {
   invalid_request: 400,
   invalid_json: 400,
   invalid_task_file: 422,
@@ -14,5 +19,19 @@ export const ERROR_STATUS: Record<string, number> = {
   unsupported_media_type: 415,
   cluster_full: 507,
   invalid_config: 500,
-  internal: 500,
+  internal: 'internal',
+  command_failed: 'internal',
+  image_pull_failed: 'internal',
+  lb_config_invalid: 'internal',
+  guest_kit_unavailable: 'internal',
+  network_not_ready: 'internal',
+  address_exhausted: 'internal',
+  registry_failed: 'internal',
+  timeout: 'internal',
+  unreachable: 'internal',
+  bad_response: 'internal',
+  http_error: 'internal',
+  usage: 'internal',
+  cancelled: 'internal',
+  deployment_failed: 'internal',
 };

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../errors/conflict-error.js';
+import { DomainError } from '../errors/domain-error.js';
+import { ERROR_CODES } from '../errors/error-code.js';
+import { CommandError } from '../exec/command-error.js';
+import { ERROR_STATUS } from './error-status.js';
 import { InsufficientCapacityError } from '../errors/insufficient-capacity-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { UnauthorizedError } from '../errors/unauthorized-error.js';
@@ -19,6 +23,20 @@ describe('errorToResponse', () => {
     expect(out.status).toBe(status);
     expect(out.body.code).toBe(code);
     expect(out.internal).toBe(false);
+  });
+
+  it('never puts a command line or its stderr in an HTTP body', () => {
+    const out = errorToResponse(new CommandError(['ip', 'link', 'add', 'bubo0'], 2, 'RTNETLINK answers: Operation not permitted'));
+    expect(out).toEqual({ status: 500, body: { code: 'internal', message: 'internal error; see the server log', details: null }, internal: true });
+    expect(JSON.stringify(out.body)).not.toContain('RTNETLINK');
+  });
+
+  it('hides host-side and client-side codes that should never be a server answer', () => {
+    for (const code of ERROR_CODES) {
+      const out = errorToResponse(new DomainError(code, `secret detail of ${code}`));
+      if (ERROR_STATUS[code] === 'internal') expect(out.body).toEqual({ code: 'internal', message: 'internal error; see the server log', details: null });
+      else expect(out).toMatchObject({ status: ERROR_STATUS[code], body: { code } });
+    }
   });
 
   it('hides the message of an unexpected error behind a 500', () => {

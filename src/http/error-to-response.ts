@@ -1,5 +1,6 @@
 import type { ErrorBody } from '../api/error-body.js';
 import { DomainError } from '../errors/domain-error.js';
+import type { ErrorCode } from '../errors/error-code.js';
 import { ERROR_STATUS } from './error-status.js';
 
 interface FastifyLikeError {
@@ -14,13 +15,17 @@ interface FastifyLikeError {
  */
 export function errorToResponse(error: unknown): { status: number; body: ErrorBody; internal: boolean } {
   if (error instanceof DomainError) {
-    return {
-      status: ERROR_STATUS[error.code] ?? 400,
-      body: { code: error.code, message: error.message, details: error.details },
-      internal: false,
-    };
+    const status = ERROR_STATUS[error.code];
+    if (status !== 'internal') return { status, body: { code: error.code, message: error.message, details: error.details }, internal: false };
+  } else {
+    const fromFramework = frameworkError(error as FastifyLikeError);
+    if (fromFramework) return fromFramework;
   }
-  const e = error as FastifyLikeError;
+  return { status: 500, body: { code: 'internal', message: 'internal error; see the server log', details: null }, internal: true };
+}
+
+/** Fastify's own errors (body parsing, limits) in our `{code, message, details}` shape. */
+function frameworkError(e: FastifyLikeError | undefined) {
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return client(413, 'payload_too_large', 'request body is too large (limit 1 MiB)');
@@ -37,9 +42,9 @@ export function errorToResponse(error: unknown): { status: number; body: ErrorBo
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return client(e.statusCode, 'invalid_request', e.message);
   }
-  return { status: 500, body: { code: 'internal', message: 'internal error; see the server log', details: null }, internal: true };
+  return null;
 }
 
-function client(status: number, code: string, message: string) {
+function client(status: number, code: ErrorCode, message: string) {
   return { status, body: { code, message, details: null }, internal: false };
 }

@@ -128,7 +128,8 @@ describe.skipIf(!isRoot)('instances as runc containers', () => {
     await agent.signal('SIGTERM');
     expect(await containerPid(name)).toBe(before);
     await agent.start();
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Once the new agent has converged it has decided about every container: the same one runs.
+    await waitFor('the restarted agent to adopt its instance', async () => agent.output.includes('adopted 1 running instance(s)'), 30_000);
     expect(await containerPid(name)).toBe(before);
     expect((await running()).map((i) => i.id)).toEqual([instance!.id]);
     expect(await httpGet(`http://${instance!.address}/`)).toContain('v1');

@@ -46,12 +46,22 @@ describe('Agent', () => {
 
   it('reports an instance starting, not running, until the runtime has started it', async () => {
     // A runtime that lists the instance at once (as runc records it before starting) but takes time to start.
+    // The start finishes only when the test lets it; `list` calls count the agent's looks at it.
+    let finishStart!: () => void;
+    const startMayFinish = new Promise<void>((resolve) => {
+      finishStart = resolve;
+    });
+    let lists = 0;
     class EagerRuntime extends FakeRuntime {
       override async start(request: StartRequest) {
         this.instances.set(request.id, { id: request.id, state: 'running', address: null, exitCode: null, message: '', startedAt: 0, request });
-        await new Promise((r) => setTimeout(r, 300));
+        await startMayFinish;
         this.instances.delete(request.id);
         return super.start(request);
+      }
+      override async list() {
+        lists++;
+        return super.list();
       }
     }
     const runtime = new EagerRuntime({ name: 'qemu' });
@@ -59,8 +69,11 @@ describe('Agent', () => {
     await agent.start();
     await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
     await until('the start to begin', async () => runtime.instances.size > 0);
-    await new Promise((r) => setTimeout(r, 100));
+    // Several supervise ticks see the instance listed as running while its start is in flight.
+    const seen = lists;
+    await until('more looks at the runtime', async () => lists >= seen + 10);
     expect((await appStatus()).instances[0].state).toBe('starting');
+    finishStart();
     await until('running', async () => (await appStatus()).running === 1);
     expect((await appStatus()).instances[0].address).toMatch(/^10\.99\./);
   });
