@@ -47,6 +47,14 @@ export interface AgentOptions {
   maxUnhealthyRestarts?: number;
   /** How long `stop()` waits for work in flight before it gives up on it. Default 30 s. */
   stopGraceMs?: number;
+  /**
+   * Resolves once the load balancers no longer send new connections to an instance the server
+   * took out of the catalog (the lb of this host: its reload is in effect). A stop waits for it
+   * before the drain delay starts, so `drain_delay` is measured from the moment the instance
+   * left the upstreams in effect, not from the catalog change (NGINX applies that later). The
+   * hook bounds its own wait. Default: resolves at once.
+   */
+  outOfTraffic?: (instance: { id: string; address: string }, signal: AbortSignal) => Promise<unknown>;
 }
 
 /**
@@ -61,8 +69,8 @@ export interface AgentOptions {
  */
 export class Agent {
   hostId: string | null = null;
-  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe'>> &
-    Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe'>;
+  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe' | 'outOfTraffic'>> &
+    Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe' | 'outOfTraffic'>;
   #abort = new AbortController();
   #loops: Promise<void>[] = [];
   #assignments: AssignmentSet = new Map<string, Assignment>();
@@ -190,8 +198,11 @@ export class Agent {
     this.#track(
       id,
       (async () => {
-        const runtime = (await this.#listAll()).get(id)?.runtime;
-        await runtime?.stop(id, stopTimeoutOf(spec));
+        const have = (await this.#listAll()).get(id);
+        // It left the catalog with the unhealthy report; a slow instance may still answer, so
+        // the load balancer stops sending to it before it goes (no drain delay: it is unhealthy).
+        if (have?.instance.state === 'running') await this.#outOfTraffic(id, have.instance.address);
+        await have?.runtime.stop(id, stopTimeoutOf(spec));
         if (giveUp) {
           record.failure = why;
           return;
@@ -319,12 +330,24 @@ export class Agent {
 
   async #stopInstance(action: Extract<ConvergenceAction, { kind: 'stop' }>, runtime: Runtime | undefined): Promise<void> {
     if (runtime) {
-      // The server took the instance out of the catalog when it asked for the stop; the drain
-      // delay lets DNS caches and load balancers follow and requests in flight finish first.
+      // The server took the instance out of the catalog when it asked for the stop, but NGINX
+      // applies that a reload later: first wait until no new connection goes there, then the
+      // drain delay lets requests in flight finish and DNS caches follow.
+      if (action.servingAddress !== null) await this.#outOfTraffic(action.id, action.servingAddress);
       if (action.drainMs > 0) await sleep(action.drainMs, this.#abort.signal);
       await runtime.stop(action.id, action.timeoutMs);
     }
     this.#record(action.id).failure = null;
+  }
+
+  /** Waits (bounded by the hook) until no load balancer opens new connections to the instance. */
+  async #outOfTraffic(id: string, address: string | null): Promise<void> {
+    if (!this.#o.outOfTraffic || address === null) return;
+    try {
+      await this.#o.outOfTraffic({ id, address }, this.#abort.signal);
+    } catch (error) {
+      this.#o.log(`instance ${id}: cannot tell whether the load balancer still routes to it (${(error as Error).message}); stopping after the drain delay`);
+    }
   }
 
   #runtimeFor(spec: TaskSpec): Runtime | undefined {

@@ -15,11 +15,12 @@ export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 export type ConvergenceAction =
   | { kind: 'start'; id: string; assignment: Assignment }
   /**
-   * Drain for `drainMs` (the instance already left the catalog; DNS caches and load balancers
-   * follow, requests in flight finish), then stop gracefully within `timeoutMs`. `runtime` null:
-   * nothing runs, the stop only settles the record (a failure is forgotten).
+   * Wait until no load balancer routes to `servingAddress` (set when it runs with an address),
+   * drain for `drainMs` (the instance already left the catalog; DNS caches follow, requests in
+   * flight finish), then stop gracefully within `timeoutMs`. `runtime` null: nothing runs, the
+   * stop only settles the record (a failure is forgotten).
    */
-  | { kind: 'stop'; id: string; runtime: string | null; drainMs: number; timeoutMs: number; why: 'desired' | 'unassigned' }
+  | { kind: 'stop'; id: string; runtime: string | null; servingAddress: string | null; drainMs: number; timeoutMs: number; why: 'desired' | 'unassigned' }
   /** Nothing is assigned, runs or is in flight under this id: drop its record. */
   | { kind: 'forget'; id: string };
 
@@ -60,6 +61,7 @@ export function planConvergence(
         kind: 'stop',
         id,
         runtime: have?.runtime ?? null,
+        servingAddress: running ? (have.instance.address ?? null) : null,
         drainMs: running ? (spec.deploy?.drain_delay_ms ?? 0) : 0,
         timeoutMs: stopTimeoutOf(spec),
         why: 'desired',
@@ -68,7 +70,8 @@ export function planConvergence(
   }
   for (const [id, have] of observed) {
     if (!assignments.has(id) && !busy(id)) {
-      actions.push({ kind: 'stop', id, runtime: have.runtime, drainMs: 0, timeoutMs: DEFAULT_STOP_TIMEOUT_MS, why: 'unassigned' });
+      const servingAddress = have.instance.state === 'running' ? have.instance.address : null;
+      actions.push({ kind: 'stop', id, runtime: have.runtime, servingAddress, drainMs: 0, timeoutMs: DEFAULT_STOP_TIMEOUT_MS, why: 'unassigned' });
     }
   }
   for (const [id, record] of records) {

@@ -59,6 +59,13 @@ export interface HostAgentOptions {
 
 export { RUNTIME_NAMES, type RuntimeName };
 
+/**
+ * The longest a stop waits for this host's lb to stop routing to the instance: a reload takes
+ * well under a second, and the lb's own reload timeout is 10 s; past that the lb is broken
+ * (rejected or failed configuration) and the stop goes ahead rather than hang.
+ */
+const OUT_OF_TRAFFIC_TIMEOUT_MS = 15_000;
+
 export interface RunningHostAgent {
   agent: Agent;
   runtimes: Runtime[];
@@ -161,6 +168,16 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     roles: options.roles ?? [],
     log,
     ...(options.pollWaitMs ? { pollWaitMs: options.pollWaitMs } : {}),
+    // This host's lb must have stopped routing to an instance before its drain delay runs (see
+    // src/lb/README.md "Draining"); other hosts' lbs do not report back yet.
+    ...(lb
+      ? {
+          outOfTraffic: async ({ id, address }, signal) => {
+            const left = await lb.whenNotRouting(address, OUT_OF_TRAFFIC_TIMEOUT_MS, signal);
+            if (!left && !signal.aborted) log(`lb: nginx still routes to instance ${id} (${address}) after ${OUT_OF_TRAFFIC_TIMEOUT_MS / 1000}s; stopping it anyway`);
+          },
+        }
+      : {}),
     onRegistered: async (registration) => {
       const host = new HostNetwork({
         bridge: options.bridge ?? 'bubo0',

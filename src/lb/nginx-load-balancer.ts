@@ -10,6 +10,7 @@ import { nginxSignal, nginxStart, nginxTestConfig } from './nginx-commands.js';
 import { type NginxPaths, nginxPaths } from './nginx-paths.js';
 import { findNginxMaster, isProcessAlive, listNginxWorkers } from './nginx-processes.js';
 import { renderNginxConfig } from './render-nginx-config.js';
+import { routedAddresses } from './routed-addresses.js';
 
 export type LbEventKind = 'lb.reloaded' | 'lb.config_rejected' | 'lb.started' | 'lb.error';
 
@@ -72,6 +73,12 @@ export class NginxLoadBalancer {
   private queued: CatalogInput | null = null;
   private waiters: ((outcome: ApplyOutcome) => void)[] = [];
   private draining: Promise<void> | null = null;
+  /**
+   * Instance addresses the configuration in effect proxies to; null until an apply has told
+   * (an adopted master's catalog is not known). Changes only when a reload is in effect.
+   */
+  private routed: Set<string> | null = null;
+  private routedListeners = new Set<() => void>();
 
   constructor(private readonly options: NginxLoadBalancerOptions) {
     this.paths = nginxPaths(options.stateDir);
@@ -112,6 +119,7 @@ export class NginxLoadBalancer {
     await rename(this.paths.nextConf, this.paths.conf);
     const pid = await this.startMaster();
     await this.served(initial);
+    this.setRouted({ services: [] });
     this.running = true;
     return { pid, adopted: false };
   }
@@ -132,6 +140,7 @@ export class NginxLoadBalancer {
     const pid = this.masterPid ?? (await findNginxMaster(this.paths.pidFile, this.paths.conf));
     this.masterPid = null;
     this.current = null;
+    this.setRouted({ services: [] });
     if (pid === null || !(await isProcessAlive(pid))) return;
     try {
       await this.exec(nginxSignal(this.nginx, this.paths, 'quit'));
@@ -145,6 +154,33 @@ export class NginxLoadBalancer {
     if (await waitUntil(async () => !(await isProcessAlive(pid)), 5_000)) return;
     signal(pid, 'SIGKILL');
     await waitUntil(async () => !(await isProcessAlive(pid)), 5_000);
+  }
+
+  /**
+   * Resolves once the configuration in effect no longer proxies to `address` (at once if it does
+   * not): from then on no new connection goes there, only requests already in flight, which the
+   * caller's drain delay lets finish. Resolves `false` after `timeoutMs` (a rejected or failed
+   * configuration keeps the old one serving) or when `signal` aborts, so a broken load balancer
+   * delays a stop but never blocks it. Before any apply the routing is unknown and this waits.
+   */
+  whenNotRouting(address: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (result: boolean) => {
+        clearTimeout(timer);
+        this.routedListeners.delete(check);
+        signal?.removeEventListener('abort', aborted);
+        resolve(result);
+      };
+      const check = () => {
+        if (this.routed !== null && !this.routed.has(address)) done(true);
+      };
+      const aborted = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      if (signal?.aborted) return done(false);
+      signal?.addEventListener('abort', aborted, { once: true });
+      this.routedListeners.add(check);
+      check();
+    });
   }
 
   /** Where a published host answers, for printing: `http://shop.localhost:8080/`. */
@@ -196,7 +232,11 @@ export class NginxLoadBalancer {
       return this.rejected(error.message);
     }
     const alive = this.masterPid !== null && (await isProcessAlive(this.masterPid));
-    if (alive && text === this.current) return { status: 'unchanged', message: `${label}: nginx configuration unchanged` };
+    if (alive && text === this.current) {
+      // Same text, so nginx routes to exactly this catalog's addresses (news for an adopted master).
+      this.setRouted(catalog);
+      return { status: 'unchanged', message: `${label}: nginx configuration unchanged` };
+    }
 
     await this.writeCandidate(text);
     try {
@@ -213,6 +253,7 @@ export class NginxLoadBalancer {
       const pid = await this.startMaster();
       await this.served(text);
       this.portTls = portTlsOf(catalog);
+      this.setRouted(catalog);
       return { status: 'started', message: `nginx was not running; started it (pid ${pid}) with ${label}` };
     }
 
@@ -233,6 +274,7 @@ export class NginxLoadBalancer {
     }
     await this.served(text);
     this.portTls = portTlsOf(catalog);
+    this.setRouted(catalog);
     const message = `nginx serves ${label} (pid ${this.masterPid})`;
     this.event('lb.reloaded', message);
     return { status: 'reloaded', message };
@@ -309,6 +351,11 @@ export class NginxLoadBalancer {
       ...(this.options.workers !== undefined && { workers: this.options.workers }),
     });
     return text;
+  }
+
+  private setRouted(catalog: CatalogInput): void {
+    this.routed = routedAddresses(catalog.services);
+    for (const listener of [...this.routedListeners]) listener();
   }
 
   /** Records `text` as what the master serves, in memory and for an agent that adopts it later. */

@@ -127,6 +127,44 @@ describe('Agent', () => {
     await until('the server to show it stopped', async () => ((await appStatus()).instances[0]?.state ?? 'stopped') === 'stopped');
   });
 
+  it('stops an instance only once the load balancer has stopped routing to it, then drains', async () => {
+    const runtime = new FakeRuntime({ name: 'qemu' });
+    const order: string[] = [];
+    const stop = runtime.stop.bind(runtime);
+    runtime.stop = async (id, timeoutMs) => {
+      order.push(`stop ${id}`);
+      return stop(id, timeoutMs);
+    };
+    let release: () => void = () => {};
+    const asked: { id: string; address: string }[] = [];
+    agent = new Agent({
+      client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 }, runtimes: [runtime], pollWaitMs: 200, monitorIntervalMs: 20,
+      outOfTraffic: (instance) => {
+        asked.push(instance);
+        order.push(`out of traffic ${instance.id}?`);
+        return new Promise<void>((resolve) => {
+          release = () => {
+            order.push('lb: no longer routed');
+            resolve();
+          };
+        });
+      },
+    });
+    await agent.start();
+    // No drain delay: without the wait the stop would follow the assignment at once.
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await until('running', async () => (await appStatus()).running === 1);
+    const [running] = [...runtime.instances.values()];
+    await h.request('POST', '/v1/apps/default/shop/scale', { count: 0 });
+    await until('the agent to ask the load balancer', async () => asked.length === 1);
+    expect(asked).toEqual([{ id: running!.id, address: running!.address }]);
+    await until('the agent to report the stop', async () => (await appStatus()).instances[0].state === 'stopping');
+    expect([...runtime.instances.values()].map((i) => i.state)).toEqual(['running']); // still routed: not stopped
+    release();
+    await until('stopped', async () => runtime.instances.size === 0);
+    expect(order).toEqual([`out of traffic ${running!.id}?`, 'lb: no longer routed', `stop ${running!.id}`]);
+  });
+
   it('reports health from its checks, restarts an unhealthy instance in place, and fails it after too many restarts', async () => {
     const runtime = new FakeRuntime({ name: 'qemu' });
     let starts = 0;
