@@ -10,11 +10,11 @@ import { probeHttp } from '../../src/health/probe-http.js';
 import { buildTestImages } from '../../src/image-builder/build-test-images.js';
 import { ImageCache } from '../../src/images/image-cache.js';
 import { HostNetwork } from '../../src/net/host-network.js';
-import { memoryFor, vcpusFor } from '../../src/runtimes/qemu/build-qemu-argv.js';
+import { memoryFor, vcpusFor } from '../../src/runtimes/guest-sizing.js';
 import { defaultMicroVmParts, imageDiskDirOf } from '../../src/runtimes/qemu/default-micro-vm-parts.js';
-import { instanceMac } from '../../src/runtimes/qemu/instance-mac.js';
+import { instanceMac } from '../../src/runtimes/instance-mac.js';
 import { QemuRuntime } from '../../src/runtimes/qemu/qemu-runtime.js';
-import type { QemuStartStep } from '../../src/runtimes/qemu/start-step.js';
+import type { StartStep } from '../../src/runtimes/qemu/start-step.js';
 import type { TaskSpec } from '../../src/taskfile/task-spec.js';
 import { buildRunConfig } from '../../src/vm/build-run-config.js';
 import { buildConfigDisk } from '../../src/vm/config-disk.js';
@@ -61,7 +61,7 @@ const network = new HostNetwork({ bridge, subnet, stateDir: join(dir, 'net'), ex
 const images = new ImageCache({ root: join(dir, 'images') });
 const parts = defaultMicroVmParts({ imageDiskDir: imageDiskDirOf(stateDir) });
 /** When each named step of the current `start` began (the runtime's step hook, used here only to time). */
-const steps = new Map<QemuStartStep, number>();
+const steps = new Map<StartStep, number>();
 const runtime = new QemuRuntime({
   stateDir,
   images,

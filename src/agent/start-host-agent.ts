@@ -9,12 +9,9 @@ import { followCatalog } from '../dns/catalog-follower.js';
 import { DnsServer } from '../dns/dns-server.js';
 import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
-import { defaultMicroVmParts, imageDiskDirOf } from '../runtimes/qemu/default-micro-vm-parts.js';
-import { QemuRuntime } from '../runtimes/qemu/qemu-runtime.js';
 import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
-import { createFirecrackerRuntime } from '../runtimes/firecracker/create-firecracker-runtime.js';
-import { RuncRuntime } from '../runtimes/runc/runc-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
+import { createRuntimes, RUNTIME_NAMES, type RuntimeName } from '../runtimes/runtime-registry.js';
 import { Agent } from './agent.js';
 import { startAgentHttp } from './agent-http.js';
 import { hostFacts } from './host-facts.js';
@@ -60,8 +57,7 @@ export interface HostAgentOptions {
   lbPorts?: Readonly<Record<number, number>>;
 }
 
-export type RuntimeName = 'runc' | 'qemu' | 'firecracker';
-export const RUNTIME_NAMES: readonly RuntimeName[] = ['runc', 'qemu', 'firecracker'];
+export { RUNTIME_NAMES, type RuntimeName };
 
 export interface RunningHostAgent {
   agent: Agent;
@@ -75,7 +71,8 @@ export interface RunningHostAgent {
 
 /**
  * `bubo agent`: the agent loop over the real pieces of a host: the image cache, the host
- * network (set up once the server has given this host its subnet) and the runc runtime. Running
+ * network (set up once the server has given this host its subnet) and the runtimes of
+ * `runtimes/runtime-registry.ts`. Running
  * instances survive the agent: a new agent over the same state directory re-adopts them.
  */
 export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
@@ -84,29 +81,17 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const facts = await hostFacts(options.stateDir, { name: options.name, address: options.address });
   const images = new ImageCache({ root: join(options.stateDir, 'images'), registries: options.registries ?? {} });
   const network = new LazyNetwork();
-  const runc = new RuncRuntime({
-    stateDir: join(options.stateDir, 'runc'),
+  const byName = createRuntimes(new Set(options.runtimes ?? RUNTIME_NAMES), options.stateDir, {
     images,
     network,
+    log,
+    ...(options.kernelPath ? { kernelPath: options.kernelPath } : {}),
     ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
   });
-  const wanted = new Set(options.runtimes ?? RUNTIME_NAMES);
-  const qemuState = join(options.stateDir, 'qemu');
-  const qemu = wanted.has('qemu')
-    ? new QemuRuntime({
-        stateDir: qemuState,
-        images,
-        network,
-        vm: defaultMicroVmParts({ imageDiskDir: imageDiskDirOf(qemuState), log: (line) => log(`guest kit: ${line}`), ...(options.kernelPath ? { kernelPath: options.kernelPath } : {}) }),
-      })
-    : undefined;
-  // Firecracker needs hardware KVM and its binaries; where they are missing its probe says so and
-  // the agent never uses it (qemu takes microVMs then).
-  const firecracker = wanted.has('firecracker')
-    ? createFirecrackerRuntime({ stateDir: join(options.stateDir, 'firecracker'), images, network, log, ...(options.kernelPath ? { kernelPath: options.kernelPath } : {}) })
-    : undefined;
-  const runtimes: Runtime[] = [...(wanted.has('runc') ? [runc] : []), ...(firecracker ? [firecracker] : []), ...(qemu ? [qemu] : [])];
-  if (options.microvmFallback && wanted.has('runc')) {
+  const runtimes: Runtime[] = [...byName.values()];
+  const runc = byName.get('runc');
+  const qemu = byName.get('qemu');
+  if (options.microvmFallback && runc) {
     const probed = qemu ? await qemu.probe() : { available: false, reason: 'qemu is not offered (--runtime)' };
     if (!probed.available) runtimes.push(new FallbackRuntime(runc, 'microvm', `no microVM runtime here (qemu: ${probed.reason ?? 'unavailable'})`));
   }
@@ -119,7 +104,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     if (Date.now() - lastGc < (options.imageGcIntervalMs ?? 10 * 60_000)) return;
     lastGc = Date.now();
     try {
-      const inUse = new Set([...(await runc.imagesInUse()), ...((await qemu?.imagesInUse()) ?? []), ...((await firecracker?.imagesInUse()) ?? [])]);
+      const inUse = new Set((await Promise.all(runtimes.map((r) => r.imagesInUse()))).flatMap((digests) => [...digests]));
       const { removed } = await images.gc(inUse);
       if (removed.length > 0) log(`images: removed ${removed.length} unused (${removed.join(', ')})`);
     } catch (error) {
@@ -227,7 +212,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       if (drain) await agent.drain();
       // NGINX outlives an agent restart like the instances do; it goes with them on drain.
       if (drain) await lb?.stop();
-      await qemu?.close();
+      for (const runtime of runtimes) await runtime.close();
     },
   };
 }

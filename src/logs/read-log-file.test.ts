@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rm, truncate, utimes, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rotateLog } from '../runtimes/runc/rotate-log.js';
+import { rotateLog } from '../runtimes/rotate-log.js';
 import { type LogFileLine, type ReadLogFileOptions, readLogFile } from './read-log-file.js';
 
 let dir: string;

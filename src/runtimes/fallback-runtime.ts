@@ -1,5 +1,6 @@
 import type { HostRuntime, RuntimeKind } from '../domain/runtime-kind.js';
 import { type Exec, hasExec, hasLogs, type LogOptions, type LogSource, type Runtime, type StartRequest } from './runtime.js';
+import { RuntimeExecError, RuntimeLogsError } from './runtime-error.js';
 
 /**
  * `bubo up` on a machine that cannot run microVMs: offers another runtime (runc) under the
@@ -41,13 +42,21 @@ export class FallbackRuntime implements Runtime, LogSource, Exec {
     return [];
   }
 
+  /** None of its own, as with `list`: the inner runtime reports the images of its instances. */
+  async imagesInUse() {
+    return new Set<string>();
+  }
+
+  /** The inner runtime is closed on its own (it is registered too). */
+  async close() {}
+
   logs(id: string, options: LogOptions) {
-    if (!hasLogs(this.inner)) throw new Error(`runtime ${this.inner.name} has no logs`);
+    if (!hasLogs(this.inner)) throw RuntimeLogsError.of(id, `runtime ${this.inner.name} has no logs`);
     return this.inner.logs(id, options);
   }
 
   exec(id: string, container: string | null, argv: string[], timeoutMs: number) {
-    if (!hasExec(this.inner)) return Promise.reject(new Error(`runtime ${this.inner.name} cannot exec`));
+    if (!hasExec(this.inner)) return Promise.reject(RuntimeExecError.of(id, `runtime ${this.inner.name} cannot exec`));
     return this.inner.exec(id, container, argv, timeoutMs);
   }
 }

@@ -2,9 +2,11 @@ import type { HostRuntime, RuntimeKind } from '../domain/runtime-kind.js';
 import type { TaskSpec } from '../taskfile/task-spec.js';
 
 /**
- * One runtime = one folder implementing this interface (runc, qemu, firecracker, fake). It runs
- * whole instances (all containers of a task together); it does not know about the server.
- * Optional abilities are separate interfaces (`LogSource` below; console, exec, snapshot later).
+ * One runtime = one folder implementing this interface (`runc/`, `qemu/`, `firecracker/`, `fake/`;
+ * the folder shape is in README.md), registered in `runtime-registry.ts`. It runs whole instances
+ * (all containers of a task together) and keeps what it needs to find them again in its own state
+ * directory; it does not know about the server. The start flow they share is `instance-start.ts`.
+ * Optional abilities are separate interfaces below (`LogSource`, `Exec`; console, snapshot later).
  */
 export interface Runtime {
   readonly name: string;
@@ -23,6 +25,13 @@ export interface Runtime {
    * instances supervise themselves (a microVM's init) need not implement it.
    */
   supervise?(): Promise<unknown>;
+  /**
+   * Digests of the images every instance in this runtime's state uses (running, exited or
+   * interrupted): the image garbage collector keeps them.
+   */
+  imagesInUse(): Promise<Set<string>>;
+  /** Lets go of what this object holds (connections); instances keep running. Called at agent shutdown. */
+  close(): Promise<void>;
 }
 
 export interface StartRequest {
@@ -77,13 +86,7 @@ export function hasLogs<R extends Runtime>(runtime: R): runtime is R & LogSource
   return typeof (runtime as Partial<LogSource>).logs === 'function';
 }
 
-/** A start that failed for a reason the user must see (missing image, bad entrypoint...). */
-export class RuntimeStartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RuntimeStartError';
-  }
-}
+export { RuntimeStartError } from './runtime-error.js';
 
 /** What a command run inside an instance returned (output is stdout and stderr, truncated). */
 export interface ExecResult {

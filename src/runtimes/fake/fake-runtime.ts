@@ -1,16 +1,16 @@
 import type { RuntimeKind } from '../../domain/runtime-kind.js';
 import { LogBuffer } from '../../logs/log-buffer.js';
-import {
-  type Exec,
-  type ExecResult,
-  type LogLine,
-  type LogOptions,
-  type LogSource,
-  type Runtime,
-  type RuntimeInstance,
-  RuntimeStartError,
-  type StartRequest,
+import type {
+  Exec,
+  ExecResult,
+  LogLine,
+  LogOptions,
+  LogSource,
+  Runtime,
+  RuntimeInstance,
+  StartRequest,
 } from '../runtime.js';
+import { RuntimeExecError, RuntimeStartError } from '../runtime-error.js';
 
 export interface FakeRuntimeOptions {
   name?: string;
@@ -82,7 +82,7 @@ export class FakeRuntime implements Runtime, LogSource, Exec {
 
   async exec(id: string, container: string | null, argv: string[], timeoutMs: number): Promise<ExecResult> {
     const instance = this.instances.get(id);
-    if (instance?.state !== 'running') throw new Error(`Cannot exec in instance ${id}: it is not running`);
+    if (instance?.state !== 'running') throw RuntimeExecError.of(id, 'it is not running');
     this.execCalls.push({ id, container, argv: [...argv] });
     const answer = this.#execs.get(id) ?? { exitCode: 0, output: '' };
     const result = Promise.resolve(typeof answer === 'function' ? answer(argv, container) : answer);
@@ -130,6 +130,13 @@ export class FakeRuntime implements Runtime, LogSource, Exec {
   async list(): Promise<RuntimeInstance[]> {
     return [...this.instances.values()].map(view);
   }
+
+  /** The digests tests gave their instances (`images`), as a real runtime's records would say. */
+  async imagesInUse(): Promise<Set<string>> {
+    return new Set([...this.instances.values()].flatMap((i) => Object.values(i.images ?? {})));
+  }
+
+  async close(): Promise<void> {}
 }
 
 function view(instance: RuntimeInstance & { request?: StartRequest }): RuntimeInstance {

@@ -1,20 +1,23 @@
 import { constants } from 'node:fs';
-import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import { pathExists } from '../../fs/path-exists.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { abortIfAborted } from '../abort-if-aborted.js';
-import { instanceMac } from '../qemu/instance-mac.js';
-import { type Runtime, type RuntimeInstance, RuntimeStartError, type StartRequest } from '../runtime.js';
-import { SimulatedCrash } from '../simulated-crash.js';
+import { memoryFor, vcpusFor } from '../guest-sizing.js';
+import { instanceMac } from '../instance-mac.js';
+import { startInstance } from '../instance-start.js';
+import { RecordedInstances } from '../recorded-instances.js';
+import type { Runtime, RuntimeInstance, StartRequest } from '../runtime.js';
+import { RuntimeStartError, RuntimeStopError } from '../runtime-error.js';
 import { sleep, waitUntil } from '../wait-until.js';
 import { FirecrackerClient } from './firecracker-client.js';
 import { type FirecrackerGuest, firecrackerBootArgs } from './firecracker-guest.js';
 import { type PlanDrive, planFirecrackerBoot, planFirecrackerStop } from './firecracker-plan.js';
 import { type FirecrackerProcesses, systemProcesses } from './firecracker-processes.js';
-import { type FirecrackerRecord, readFirecrackerRecord, writeFirecrackerRecord } from './firecracker-record.js';
+import type { FirecrackerRecord } from './firecracker-record.js';
 import { type CgroupVersion, JAIL_PATHS, JailLayout, jailerArgv, jailerCgroups, jailId } from './jailer-argv.js';
 import { type JailFile, prepareJail, removeJail } from './prepare-jail.js';
 import type { StartStep } from './start-step.js';
@@ -65,7 +68,6 @@ export interface FirecrackerRuntimeOptions {
   faults?: { beforeStep?: (step: StartStep) => void | Promise<void> };
 }
 
-export const START_INTERRUPTED = 'start interrupted (agent restarted during start)';
 /**
  * What an available Firecracker runtime cannot do (`bubo hosts` shows it): the guest agent needs a
  * vsock listener, which the guest kit cannot provide yet (README.md), so there is no exec (this
@@ -73,7 +75,8 @@ export const START_INTERRUPTED = 'start interrupted (agent restarted during star
  * Ctrl+Alt+Del instead of the control channel.
  */
 export const NO_CONTROL_CHANNEL = 'no guest control channel (vsock): exec checks unavailable; stop sends Ctrl+Alt+Del';
-const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
+/** Firecracker's vCPU range is 1 to 32. */
+const MAX_VCPUS = 32;
 /** After SIGKILL, how long the process may take to disappear. */
 const KILL_WAIT_MS = 5_000;
 
@@ -94,8 +97,7 @@ export class FirecrackerRuntime implements Runtime {
   readonly #gid: number;
   readonly #cgroupRoot: string;
   readonly #cgroupParent: string;
-  /** Instances a `start` of this object is working on; any other `starting` record was left by a crash. */
-  readonly #starting = new Set<string>();
+  readonly #records: RecordedInstances<FirecrackerRecord>;
 
   constructor(options: FirecrackerRuntimeOptions) {
     this.#o = options;
@@ -106,6 +108,11 @@ export class FirecrackerRuntime implements Runtime {
     this.#gid = options.gid ?? 65534;
     this.#cgroupRoot = options.cgroupRoot ?? '/sys/fs/cgroup';
     this.#cgroupParent = (options.cgroupParent ?? 'bubo').replace(/^\/+|\/+$/g, '');
+    this.#records = new RecordedInstances<FirecrackerRecord>(options.stateDir, {
+      // A directory without a record (crash between mkdir and the first write): an interrupted start.
+      placeholder: (id) => ({ id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', jailId: jailId(id), pid: null, images: {} }),
+      images: (record) => record.images,
+    });
   }
 
   /**
@@ -145,104 +152,85 @@ export class FirecrackerRuntime implements Runtime {
   }
 
   /**
-   * Named steps (`start-step.ts`); the record is written first with phase `starting`, so a crash
-   * at any later step leaves something `stop` removes entirely. Resolves once `InstanceStart` was
+   * The shared start flow (`instance-start.ts`); Firecracker's own steps (`start-step.ts`):
+   * network, guest, jail, launch, api, configure, boot. Resolves once `InstanceStart` was
    * accepted (the guest is booting), not once the guest is ready.
    */
-  async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
+  start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
+    const { id } = request;
+    return startInstance(this, this.#records, request, {
+      beforeStep: (step) => this.#step(step),
+      prepare: async () => {
+        const firecracker = await this.#binary('firecracker', this.#o.firecracker ?? 'firecracker', id);
+        const jailer = await this.#binary('jailer', this.#o.jailer ?? 'jailer', id);
+        return { firecracker, jailer, layout: new JailLayout(this.#chrootBase, jailId(id), firecracker) };
+      },
+      record: ({ layout }) => ({ id, app: request.app, namespace: request.namespace, address: null, startedAt: Date.now(), phase: 'starting', jailId: layout.id, pid: null, images: {} }),
+      run: (record, binaries) => this.#boot(request, record, binaries, signal),
+    });
+  }
+
+  async #boot(request: StartRequest, record: FirecrackerRecord, binaries: { firecracker: string; jailer: string; layout: JailLayout }, signal?: AbortSignal): Promise<void> {
     const { id, spec } = request;
-    if (!INSTANCE_ID.test(id)) throw new RuntimeStartError(`Cannot start instance ${JSON.stringify(id)}: the id must be letters, digits, ".", "_" or "-"`);
-    const existing = await this.inspect(id);
-    if (existing?.state === 'running') return existing;
-    if (existing) await this.stop(id, 0);
-    const firecracker = await this.#binary('firecracker', this.#o.firecracker ?? 'firecracker', id);
-    const jailer = await this.#binary('jailer', this.#o.jailer ?? 'jailer', id);
-    const dir = this.#instanceDir(id);
-    const layout = new JailLayout(this.#chrootBase, jailId(id), firecracker);
-    this.#starting.add(id);
-    try {
-      await this.#step('record');
-      await mkdir(dir, { recursive: true });
-      const record: FirecrackerRecord = {
-        id,
-        app: request.app,
-        namespace: request.namespace,
-        address: null,
-        startedAt: Date.now(),
-        phase: 'starting',
-        jailId: layout.id,
-        pid: null,
-        images: {},
-      };
-      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
-      await this.#step('network');
-      const network = await this.#o.network.attach(id, 'tap', request.namespace);
-      record.address = network.address;
-      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
-      abortIfAborted(id, signal);
-      await this.#step('guest');
-      const kit = await this.#o.guest.kit(signal);
-      const { disks, images } = await this.#o.guest.prepareDisks(request, network, dir, signal);
-      record.images = images;
-      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
-      abortIfAborted(id, signal);
-      await this.#step('jail');
-      const files: JailFile[] = [
-        { source: kit.kernel, jailPath: JAIL_PATHS.kernel, owned: false },
-        ...(kit.initramfs ? [{ source: kit.initramfs, jailPath: JAIL_PATHS.initrd, owned: false }] : []),
-        { source: disks.config, jailPath: JAIL_PATHS.config, owned: true },
-        { source: disks.scratch, jailPath: JAIL_PATHS.scratch, owned: true },
-        ...disks.images.map((source, i) => ({ source, jailPath: JAIL_PATHS.image(i), owned: false })),
-      ];
-      await prepareJail(layout, files, [JAIL_PATHS.log, JAIL_PATHS.console], { uid: this.#uid, gid: this.#gid });
-      await this.#step('launch');
-      const cgroupVersion = this.#o.cgroupVersion ?? (await detectCgroupVersion());
-      const argv = jailerArgv({
-        jailer,
-        firecracker,
-        id: layout.id,
-        uid: this.#uid,
-        gid: this.#gid,
-        chrootBaseDir: this.#chrootBase,
-        cgroupVersion,
-        parentCgroup: this.#cgroupParent,
-        cgroups: jailerCgroups(cgroupVersion, spec.resources.cpus, memoryFor(spec.resources.memory_mib), this.#o.memoryOverheadMiB ?? 64),
-        netns: null,
-      });
-      record.pid = await this.#processes.launch(argv, join(dir, 'jailer.log'));
-      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
-      await this.#step('api');
-      const client = new FirecrackerClient(layout.apiSocket);
-      await this.#waitApi(client, record, dir, signal);
-      await this.#step('configure');
-      const plan = planFirecrackerBoot({
-        vcpus: vcpusFor(spec.resources.cpus),
-        memoryMiB: memoryFor(spec.resources.memory_mib),
-        kernel: JAIL_PATHS.kernel,
-        initrd: kit.initramfs ? JAIL_PATHS.initrd : null,
-        bootArgs: firecrackerBootArgs(this.#o.extraBootArgs),
-        drives: driveList(disks.images.length),
-        network: tapOf(network, id),
-        vsock: { udsPath: JAIL_PATHS.vsock, guestCid: this.#o.guestCid ?? 3 },
-        logPath: JAIL_PATHS.log,
-        consolePath: JAIL_PATHS.console,
-      });
-      const boot = plan.pop();
-      await client.sendAll(plan);
-      abortIfAborted(id, signal);
-      await this.#step('boot');
-      if (boot) await client.send(boot);
-      record.phase = 'started';
-      await writeFirecrackerRecord(join(dir, 'instance.json'), record);
-      this.#starting.delete(id);
-      return (await this.inspect(id)) as RuntimeInstance;
-    } catch (error) {
-      this.#starting.delete(id);
-      if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.
-      await this.stop(id, 0).catch(() => {});
-      if (error instanceof RuntimeStartError) throw error;
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
-    }
+    const { firecracker, jailer, layout } = binaries;
+    const dir = this.#records.dir(id);
+    await this.#step('network');
+    const network = await this.#o.network.attach(id, 'tap', request.namespace);
+    record.address = network.address;
+    await this.#records.write(record);
+    abortIfAborted(id, signal);
+    await this.#step('guest');
+    const kit = await this.#o.guest.kit(signal);
+    const { disks, images } = await this.#o.guest.prepareDisks(request, network, dir, signal);
+    record.images = images;
+    await this.#records.write(record);
+    abortIfAborted(id, signal);
+    await this.#step('jail');
+    const files: JailFile[] = [
+      { source: kit.kernel, jailPath: JAIL_PATHS.kernel, owned: false },
+      ...(kit.initramfs ? [{ source: kit.initramfs, jailPath: JAIL_PATHS.initrd, owned: false }] : []),
+      { source: disks.config, jailPath: JAIL_PATHS.config, owned: true },
+      { source: disks.scratch, jailPath: JAIL_PATHS.scratch, owned: true },
+      ...disks.images.map((source, i) => ({ source, jailPath: JAIL_PATHS.image(i), owned: false })),
+    ];
+    await prepareJail(layout, files, [JAIL_PATHS.log, JAIL_PATHS.console], { uid: this.#uid, gid: this.#gid });
+    await this.#step('launch');
+    const cgroupVersion = this.#o.cgroupVersion ?? (await detectCgroupVersion());
+    const argv = jailerArgv({
+      jailer,
+      firecracker,
+      id: layout.id,
+      uid: this.#uid,
+      gid: this.#gid,
+      chrootBaseDir: this.#chrootBase,
+      cgroupVersion,
+      parentCgroup: this.#cgroupParent,
+      cgroups: jailerCgroups(cgroupVersion, spec.resources.cpus, memoryFor(spec.resources.memory_mib), this.#o.memoryOverheadMiB ?? 64),
+      netns: null,
+    });
+    record.pid = await this.#processes.launch(argv, join(dir, 'jailer.log'));
+    await this.#records.write(record);
+    await this.#step('api');
+    const client = new FirecrackerClient(layout.apiSocket);
+    await this.#waitApi(client, record, dir, signal);
+    await this.#step('configure');
+    const plan = planFirecrackerBoot({
+      vcpus: vcpusFor(spec.resources.cpus, MAX_VCPUS),
+      memoryMiB: memoryFor(spec.resources.memory_mib),
+      kernel: JAIL_PATHS.kernel,
+      initrd: kit.initramfs ? JAIL_PATHS.initrd : null,
+      bootArgs: firecrackerBootArgs(this.#o.extraBootArgs),
+      drives: driveList(disks.images.length),
+      network: tapOf(network, id),
+      vsock: { udsPath: JAIL_PATHS.vsock, guestCid: this.#o.guestCid ?? 3 },
+      logPath: JAIL_PATHS.log,
+      consolePath: JAIL_PATHS.console,
+    });
+    const boot = plan.pop();
+    await client.sendAll(plan);
+    abortIfAborted(id, signal);
+    await this.#step('boot');
+    if (boot) await client.send(boot);
   }
 
   /**
@@ -251,12 +239,10 @@ export class FirecrackerRuntime implements Runtime {
    * directory go. Idempotent; an unknown id is a no-op.
    */
   async stop(id: string, timeoutMs: number): Promise<void> {
-    if (!INSTANCE_ID.test(id)) return;
-    const dir = this.#instanceDir(id);
-    const record = await readFirecrackerRecord(join(dir, 'instance.json'));
-    const jail = record?.jailId ?? jailId(id);
-    if (!record && !(await pathExists(dir, constants.F_OK))) return;
-    const pid = record?.pid ?? null;
+    const record = await this.#records.read(id);
+    if (!record) return;
+    const jail = record.jailId;
+    const { pid } = record;
     if (pid !== null && (await this.#processes.isRunning(pid, jail))) {
       if (timeoutMs > 0) {
         const client = new FirecrackerClient(this.#layout(jail).apiSocket, Math.min(2_000, timeoutMs));
@@ -269,33 +255,31 @@ export class FirecrackerRuntime implements Runtime {
       if (await this.#processes.isRunning(pid, jail)) {
         this.#processes.kill(pid, 'SIGKILL');
         if (!(await waitUntil(async () => !(await this.#processes.isRunning(pid, jail)), KILL_WAIT_MS))) {
-          throw new Error(`Cannot stop instance ${id}: Firecracker (pid ${pid}) is still running after SIGKILL`);
+          throw RuntimeStopError.of(id, `Firecracker (pid ${pid}) is still running after SIGKILL`);
         }
       }
     }
     await this.#o.network.detach(id);
     await this.#removeCgroups(jail);
     await removeJail(this.#layout(jail));
-    await rm(dir, { recursive: true, force: true });
+    await rm(this.#records.dir(id), { recursive: true, force: true });
   }
 
   async inspect(id: string): Promise<RuntimeInstance | null> {
-    if (!INSTANCE_ID.test(id)) return null;
-    const record = await this.#readRecord(id);
+    const record = await this.#records.read(id);
     return record ? this.#view(record) : null;
   }
 
   async list(): Promise<RuntimeInstance[]> {
-    const ids = await readdir(join(this.#o.stateDir, 'instances')).catch(() => [] as string[]);
-    const records = await Promise.all(ids.filter((id) => INSTANCE_ID.test(id)).map((id) => this.#readRecord(id)));
-    return Promise.all(records.filter((r): r is FirecrackerRecord => r !== null).map((r) => this.#view(r)));
+    return Promise.all((await this.#records.all()).map((r) => this.#view(r)));
   }
 
-  /** Digests of the images of every instance in the state directory (for the image garbage collector). */
-  async imagesInUse(): Promise<Set<string>> {
-    const all = await this.list();
-    return new Set(all.flatMap((i) => Object.values(i.images ?? {})));
+  imagesInUse(): Promise<Set<string>> {
+    return this.#records.imagesInUse();
   }
+
+  /** Nothing to let go of: no connection outlives a call (no control channel yet). */
+  async close(): Promise<void> {}
 
   /** Host path of the guest's serial console (what `PUT /serial` writes), for logs and readiness. */
   consolePath(id: string): string {
@@ -308,19 +292,12 @@ export class FirecrackerRuntime implements Runtime {
   }
 
   async #view(record: FirecrackerRecord): Promise<RuntimeInstance> {
-    const base = { id: record.id, address: record.address, startedAt: record.startedAt, images: record.images };
-    if (record.phase === 'starting' && !this.#starting.has(record.id)) return { ...base, state: 'exited', exitCode: null, message: START_INTERRUPTED };
+    const interrupted = this.#records.interrupted(record);
+    if (interrupted) return interrupted;
+    const base = this.#records.base(record);
     if (record.pid !== null && (await this.#processes.isRunning(record.pid, record.jailId))) return { ...base, state: 'running', exitCode: null, message: '' };
     // Firecracker's exit status is lost (the jailer daemonized it); the guest's own result is on its console.
     return { ...base, state: 'exited', exitCode: null, message: `microVM exited (Firecracker pid ${record.pid ?? 'never started'} is gone)` };
-  }
-
-  /** A directory without a record (crash between mkdir and the first write) counts as an interrupted start. */
-  async #readRecord(id: string): Promise<FirecrackerRecord | null> {
-    const dir = this.#instanceDir(id);
-    const record = await readFirecrackerRecord(join(dir, 'instance.json'));
-    if (record || !(await pathExists(dir, constants.F_OK))) return record;
-    return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', jailId: jailId(id), pid: null, images: {} };
   }
 
   /** Polls the API socket (`GET /`) until it answers; fails early with the jailer's output if the process died. */
@@ -336,9 +313,9 @@ export class FirecrackerRuntime implements Runtime {
         return;
       if (record.pid === null || !(await this.#processes.isRunning(record.pid, record.jailId))) {
         const output = (await readFile(join(dir, 'jailer.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join(' | ');
-        throw new RuntimeStartError(`Cannot start instance ${record.id}: the jailer exited before Firecracker's API socket answered${output ? `: ${output}` : ''}`);
+        throw RuntimeStartError.of(record.id, `the jailer exited before Firecracker's API socket answered${output ? `: ${output}` : ''}`);
       }
-      if (Date.now() > deadline) throw new RuntimeStartError(`Cannot start instance ${record.id}: Firecracker's API socket ${client.socketPath} did not answer within ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw RuntimeStartError.of(record.id, `Firecracker's API socket ${client.socketPath} did not answer within ${timeoutMs} ms`);
       await sleep(20);
     }
   }
@@ -356,16 +333,12 @@ export class FirecrackerRuntime implements Runtime {
 
   async #binary(what: string, name: string, id: string): Promise<string> {
     const path = await findBinary(name);
-    if (!path) throw new RuntimeStartError(`Cannot start instance ${id}: ${what} binary not found (${name}); install Firecracker's release binaries or set the path`);
+    if (!path) throw RuntimeStartError.of(id, `${what} binary not found (${name}); install Firecracker's release binaries or set the path`);
     return path;
   }
 
   #layout(jail: string): JailLayout {
     return new JailLayout(this.#chrootBase, jail, this.#o.firecracker ?? 'firecracker');
-  }
-
-  #instanceDir(id: string): string {
-    return join(this.#o.stateDir, 'instances', id);
   }
 
   async #step(step: StartStep): Promise<void> {
@@ -387,16 +360,6 @@ function tapOf(network: InstanceNetwork, id: string): { tap: string; mac: string
   return { tap: network.hostInterface, mac: instanceMac(id), ...(network.mtu ? { mtu: network.mtu } : {}) };
 }
 
-/** vCPUs for `resources.cpus`: fractions round up, 1 to 32 (Firecracker's range). */
-export function vcpusFor(cpus: number): number {
-  return Math.min(32, Math.max(1, Math.ceil(cpus)));
-}
-
-/** Guest memory: at least 128 MiB (kernel, initramfs unpacked in RAM, page cache). */
-export function memoryFor(memoryMib: number): number {
-  return Math.max(128, Math.ceil(memoryMib));
-}
-
 async function detectCgroupVersion(): Promise<CgroupVersion> {
   const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
   return mounts.split('\n').some((line) => line.split(' ')[1] === '/sys/fs/cgroup' && line.split(' ')[2] === 'cgroup2') ? 2 : 1;
@@ -411,7 +374,3 @@ async function findBinary(name: string): Promise<string | null> {
   }
   return null;
 }
-
-
-
-

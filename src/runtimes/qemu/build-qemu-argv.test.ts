@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProbeArgv, buildQemuArgv, guestCmdline, memoryFor, type QemuArgvInput, vcpusFor } from './build-qemu-argv.js';
-import { instanceMac } from './instance-mac.js';
+import { buildProbeArgv, buildQemuArgv, guestCmdline, type QemuArgvInput } from './build-qemu-argv.js';
 
 const base: QemuArgvInput = {
   qemu: 'qemu-system-x86_64',
@@ -102,35 +101,6 @@ describe('buildQemuArgv', () => {
 
   it('appends extra kernel parameters after the fixed ones', () => {
     expect(guestCmdline(1000, ['bubo.debug=1'])).toBe('console=ttyS0 quiet panic=-1 reboot=t tsc_early_khz=1000 bubo.config=/dev/vda bubo.debug=1');
-  });
-});
-
-describe('sizing', () => {
-  it.each([
-    [0.25, 1],
-    [1, 1],
-    [1.5, 2],
-    [4, 4],
-  ])('gives %s cpus %s vCPUs', (cpus, vcpus) => {
-    expect(vcpusFor(cpus)).toBe(vcpus);
-  });
-
-  it.each([
-    [64, 128],
-    [128, 128],
-    [512, 512],
-    [300.5, 301],
-  ])('gives %s MiB of memory %s MiB', (mib, expected) => {
-    expect(memoryFor(mib)).toBe(expected);
-  });
-});
-
-describe('instanceMac', () => {
-  it('is a stable, locally administered unicast address per instance id', () => {
-    const mac = instanceMac('shop-web-1-abc');
-    expect(mac).toMatch(/^02(:[0-9a-f]{2}){5}$/);
-    expect(instanceMac('shop-web-1-abc')).toBe(mac);
-    expect(instanceMac('shop-web-2-abc')).not.toBe(mac);
   });
 });
 

@@ -90,19 +90,6 @@ function opt(value: string): string {
   return value.replaceAll(',', ',,');
 }
 
-/** vCPUs for a task's `resources.cpus` (fractions round up; at least 1). */
-export function vcpusFor(cpus: number): number {
-  return Math.max(1, Math.ceil(cpus));
-}
-
-/**
- * Guest memory for a task's `resources.memory_mib`: at least 128 MiB, because the kernel, the
- * initramfs (unpacked in RAM) and the page cache of the image disks need about 60 MiB first.
- */
-export function memoryFor(memoryMib: number): number {
-  return Math.max(128, Math.ceil(memoryMib));
-}
-
 /**
  * The machine part every bubo QEMU command line shares: the microvm machine, the accelerator and
  * its CPU model, memory, vCPUs, and nothing QEMU would add by default.

@@ -14,34 +14,36 @@ import { RunConfigError } from '../../vm/build-run-config.js';
 import { instanceRunConfig } from '../../vm/instance-run-config.js';
 import type { RunConfig } from '../../vm/run-config.js';
 import { abortIfAborted } from '../abort-if-aborted.js';
-import { pullImageForStart } from '../pull-image-for-start.js';
-import { describeExit } from '../runc/restart-decision.js';
-import { rotateLog } from '../runc/rotate-log.js';
-import {
-  type Exec,
-  type ExecResult,
-  type LogLine,
-  type LogOptions,
-  type LogSource,
-  type Runtime,
-  type RuntimeInstance,
-  RuntimeStartError,
-  type StartRequest,
+import { attachAndPull } from '../attach-and-pull.js';
+import { memoryFor, vcpusFor } from '../guest-sizing.js';
+import { isInstanceId } from '../instance-id.js';
+import { instanceMac } from '../instance-mac.js';
+import { startInstance } from '../instance-start.js';
+import { RecordedInstances } from '../recorded-instances.js';
+import { describeExit } from '../restart-decision.js';
+import { rotateLog } from '../rotate-log.js';
+import type {
+  Exec,
+  ExecResult,
+  LogLine,
+  LogOptions,
+  LogSource,
+  Runtime,
+  RuntimeInstance,
+  StartRequest,
 } from '../runtime.js';
-import { settleBoth } from '../settle-both.js';
-import { SimulatedCrash } from '../simulated-crash.js';
+import { RuntimeExecError, RuntimeStartError } from '../runtime-error.js';
 import { sleep } from '../wait-until.js';
-import { buildProbeArgv, buildQemuArgv, memoryFor, type QemuAccel, vcpusFor } from './build-qemu-argv.js';
+import { buildProbeArgv, buildQemuArgv, type QemuAccel } from './build-qemu-argv.js';
 import { bootState, containerExits, containerLine, lastLines } from './console-log.js';
 import { parseTscKhz } from './host-tsc-khz.js';
 import { QemuInstanceLayout } from './instance-layout.js';
-import { instanceMac } from './instance-mac.js';
 import type { GuestControl, MicroVmParts } from './micro-vm-parts.js';
 import { missingEntrypoints } from './missing-entrypoints.js';
 import { probeBoot } from './probe-boot.js';
-import { type QemuInstanceRecord, readQemuInstanceRecord, writeQemuInstanceRecord } from './qemu-instance-record.js';
+import type { QemuRecord } from './qemu-record.js';
 import { QmpClient } from './qmp-client.js';
-import type { QemuStartStep } from './start-step.js';
+import type { StartStep } from './start-step.js';
 
 export interface QemuRuntimeOptions {
   /** Instance directories live in `<stateDir>/instances/<id>/`; the probe result in `<stateDir>/probe.json`. */
@@ -68,7 +70,7 @@ export interface QemuRuntimeOptions {
   /** Rotated console logs kept per instance (`.1` … `.n`); default 3. */
   logFiles?: number;
   /** Fault injection (tests only): called before each named step of `start` (see `start-step.ts`). */
-  faults?: { beforeStep?: (step: QemuStartStep) => void | Promise<void> };
+  faults?: { beforeStep?: (step: StartStep) => void | Promise<void> };
 }
 
 /** What the runtime learned about the host once (cached in `probe.json`, keyed by what it depends on). */
@@ -85,9 +87,6 @@ interface HostSetup {
   probe: QemuHostProbe;
 }
 
-/** What `inspect`/`list` say of an instance whose start was cut short by a crash. */
-export const START_INTERRUPTED = 'start interrupted (agent restarted during start)';
-const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
 /** sun_path is 108 bytes with the terminating NUL. */
 const MAX_SOCKET_PATH = 107;
 /** Time for the guest to sync and power off after its containers stopped. */
@@ -117,8 +116,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   readonly #logMaxBytes: number;
   readonly #logFiles: number;
   readonly #faults: QemuRuntimeOptions['faults'];
-  /** Instances a `start` of this object is working on; any other `starting` record was left by a crash. */
-  readonly #starting = new Set<string>();
+  readonly #records: RecordedInstances<QemuRecord>;
   /** Instances being stopped: no new control connection for them. */
   readonly #stopping = new Set<string>();
   /** One control connection per VM (a virtio-serial socket takes one client at a time). */
@@ -142,6 +140,11 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     this.#logMaxBytes = options.logMaxBytes ?? 10 * 1024 * 1024;
     this.#logFiles = options.logFiles ?? 3;
     this.#faults = options.faults;
+    this.#records = new RecordedInstances<QemuRecord>(this.#stateDir, {
+      // A directory without a record (a crash right after `mkdir`): reported and stopped.
+      placeholder: (id) => ({ id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', accel: 'tcg', tap: null, containers: [] }),
+      images: (record) => Object.fromEntries(record.containers.flatMap((c) => (c.digest ? [[c.name, c.digest] as const] : []))),
+    });
   }
 
   /**
@@ -223,32 +226,22 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   }
 
   /**
-   * Every step is named (`start-step.ts`) and safe after a crash: the record is written first with
-   * phase `starting`, so a crash at any later step leaves an instance that `list` reports as exited
-   * (START_INTERRUPTED) and that `stop` removes entirely (QEMU included). The phase becomes
-   * `started` once the guest printed BUBO_GUEST_READY (every container started).
+   * The shared start flow (`instance-start.ts`); QEMU's own steps (`start-step.ts`): network ∥
+   * pull, disks, launch, wait-ready. The phase becomes `started` once the guest printed
+   * BUBO_GUEST_READY (every container started); `stop` removes a failed start, QEMU included.
    */
-  async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
+  start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
     const { id, spec } = request;
-    if (!INSTANCE_ID.test(id)) throw new RuntimeStartError(`Cannot start instance ${JSON.stringify(id)}: the id must be letters, digits, ".", "_" or "-"`);
     const layout = new QemuInstanceLayout(this.#stateDir, id);
-    if (Buffer.byteLength(layout.controlSocket) > MAX_SOCKET_PATH) {
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${layout.controlSocket} is longer than a unix socket path may be (${MAX_SOCKET_PATH} bytes); use a shorter state directory`);
-    }
-    const existing = await this.inspect(id);
-    if (existing?.state === 'running') return existing;
-    if (existing) await this.stop(id, 0);
-    let setup: HostSetup;
-    try {
-      setup = await this.#hostSetup();
-    } catch (error) {
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
-    }
-    this.#starting.add(id);
-    try {
-      await this.#step('record');
-      await mkdir(layout.dir, { recursive: true });
-      const record: QemuInstanceRecord = {
+    return startInstance(this, this.#records, request, {
+      beforeStep: (step) => this.#step(step),
+      check: () => {
+        if (Buffer.byteLength(layout.controlSocket) > MAX_SOCKET_PATH) {
+          throw RuntimeStartError.of(id, `${layout.controlSocket} is longer than a unix socket path may be (${MAX_SOCKET_PATH} bytes); use a shorter state directory`);
+        }
+      },
+      prepare: () => this.#hostSetup(),
+      record: (setup) => ({
         id,
         app: request.app,
         namespace: request.namespace,
@@ -258,39 +251,25 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
         accel: setup.probe.accel,
         tap: null,
         containers: spec.containers.map((c) => ({ name: c.name, restart: c.restart })),
-      };
-      // Written first, so that a crash at any later step leaves something `stop` can clean up.
-      await writeQemuInstanceRecord(layout.record, record);
-      const attaching = this.#step('network').then(() => this.#network.attach(id, 'tap', request.namespace));
-      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => pullImageForStart(this.#images, c.image, signal))));
-      // Both settle before either failure is thrown, so nothing is still attaching while `stop` cleans up.
-      const [network, images] = await settleBoth(attaching, pulling);
-      record.address = network.address;
-      record.tap = network.hostInterface;
-      for (const [i, image] of images.entries()) (record.containers[i] as QemuInstanceRecord['containers'][number]).digest = image.digest;
-      await writeQemuInstanceRecord(layout.record, record);
-      abortIfAborted(id, signal);
-      await this.#step('disks');
-      const imageDisks = await this.#buildDisks(layout, request, images, network);
-      await this.#step('launch');
-      await this.#launch(layout, setup, request, imageDisks, network);
-      await this.#step('wait-ready');
-      await this.#waitReady(layout, setup.probe.accel, signal);
-      record.phase = 'started';
-      await writeQemuInstanceRecord(layout.record, record);
-      this.#starting.delete(id);
-      void this.#control(id).catch(() => {}); // Connected early: an idle guest polls less with a client (PLATFORM §1.6).
-      return (await this.inspect(id)) as RuntimeInstance;
-    } catch (error) {
-      this.#starting.delete(id);
-      if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.
-      await this.stop(id, 0).catch(() => {});
-      if (error instanceof RuntimeStartError) throw error;
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
-    }
+      }),
+      run: async (record, setup) => {
+        const [network, images] = await attachAndPull(request, record, { network: this.#network, mode: 'tap', images: this.#images, beforeStep: (s) => this.#step(s) }, signal);
+        record.tap = network.hostInterface;
+        await this.#records.write(record);
+        abortIfAborted(id, signal);
+        await this.#step('disks');
+        const imageDisks = await this.#buildDisks(layout, request, images, network);
+        await this.#step('launch');
+        await this.#launch(layout, setup, request, imageDisks, network);
+        await this.#step('wait-ready');
+        await this.#waitReady(layout, setup.probe.accel, signal);
+      },
+      // Connected early: an idle guest polls less with a client (PLATFORM §1.6).
+      started: () => void this.#control(id).catch(() => {}),
+    });
   }
 
-  async #step(step: QemuStartStep): Promise<void> {
+  async #step(step: StartStep): Promise<void> {
     await this.#faults?.beforeStep?.(step);
   }
 
@@ -302,7 +281,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       // StartRequest carries no secrets yet; once it does, they go here (config disk only).
       config = await instanceRunConfig({ instanceId: request.id, app: request.app, containers: spec.containers, resources: spec.resources, images, network, secrets: {} });
     } catch (error) {
-      if (error instanceof RunConfigError) throw new RuntimeStartError(`Cannot start instance ${request.id}: ${error.message}`);
+      if (error instanceof RunConfigError) throw RuntimeStartError.of(request.id, error.message);
       throw error;
     }
     const byDigest = new Map(images.map((i) => [i.digest, i]));
@@ -343,7 +322,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       await this.#exec({ argv, timeoutMs: 30_000 });
     } catch (error) {
       const stderr = error instanceof CommandError ? error.stderr.trim() : '';
-      throw new RuntimeStartError(`Cannot start instance ${request.id}: QEMU failed to start: ${stderr || (error as Error).message}`);
+      throw RuntimeStartError.of(request.id, `QEMU failed to start: ${stderr || (error as Error).message}`);
     }
   }
 
@@ -353,7 +332,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     const deadline = Date.now() + timeoutMs;
     const fail = async (why: string) => {
       const tail = lastLines(await readFile(layout.consoleLog, 'utf8').catch(() => ''), 20);
-      return new RuntimeStartError(`Cannot start instance ${layout.id}: ${why}${tail.length ? `; last console lines:\n${tail.join('\n')}` : ''}`);
+      return RuntimeStartError.of(layout.id, `${why}${tail.length ? `; last console lines:\n${tail.join('\n')}` : ''}`);
     };
     for (;;) {
       abortIfAborted(layout.id, signal);
@@ -374,7 +353,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
    * the guest. Then the tap and the instance directory go. Idempotent; unknown id = no-op.
    */
   async stop(id: string, timeoutMs: number): Promise<void> {
-    if (!INSTANCE_ID.test(id)) return;
+    if (!isInstanceId(id)) return;
     const layout = new QemuInstanceLayout(this.#stateDir, id);
     if (!(await pathExists(layout.dir))) return;
     this.#stopping.add(id);
@@ -407,20 +386,16 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   }
 
   async inspect(id: string): Promise<RuntimeInstance | null> {
-    if (!INSTANCE_ID.test(id)) return null;
-    const record = await this.#readRecord(id);
+    const record = await this.#records.read(id);
     return record ? this.#view(record) : null;
   }
 
   async list(): Promise<RuntimeInstance[]> {
-    return Promise.all((await this.#records()).map((record) => this.#view(record)));
+    return Promise.all((await this.#records.all()).map((record) => this.#view(record)));
   }
 
-  /** Digests every instance in the state directory recorded (running, exited or interrupted), for the image GC. */
-  async imagesInUse(): Promise<Set<string>> {
-    const digests = new Set<string>();
-    for (const record of await this.#records()) for (const c of record.containers) if (c.digest) digests.add(c.digest);
-    return digests;
+  imagesInUse(): Promise<Set<string>> {
+    return this.#records.imagesInUse();
   }
 
   /**
@@ -429,7 +404,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
    * policies are the guest init's job.
    */
   async supervise(now = Date.now()): Promise<void> {
-    for (const record of await this.#records()) {
+    for (const record of await this.#records.all()) {
       if (record.phase !== 'started' || this.#controls.has(record.id) || this.#stopping.has(record.id)) continue;
       if ((await this.#qemuPid(new QemuInstanceLayout(this.#stateDir, record.id))) !== null) void this.#control(record.id).catch(() => {});
     }
@@ -441,7 +416,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
 
   /** Copy-truncate rotation of every console log bigger than `logMaxBytes` (QEMU appends: `append=on`). */
   async rotateLogs(): Promise<void> {
-    for (const record of await this.#records()) {
+    for (const record of await this.#records.all()) {
       await rotateLog(new QemuInstanceLayout(this.#stateDir, record.id).consoleLog, this.#logMaxBytes, this.#logFiles);
     }
   }
@@ -452,10 +427,9 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
    * and reading may add a few. Nothing for an unknown instance.
    */
   async *logs(id: string, options: LogOptions): AsyncGenerator<LogLine> {
-    if (!INSTANCE_ID.test(id)) return;
-    const layout = new QemuInstanceLayout(this.#stateDir, id);
-    const record = await readQemuInstanceRecord(layout.record);
+    const record = await this.#records.read(id);
     if (!record) return;
+    const layout = new QemuInstanceLayout(this.#stateDir, id);
     const names = new Set(record.containers.map((c) => c.name));
     const fileOptions = { signal: options.signal, sinceMs: options.sinceMs, rotatedFiles: this.#logFiles };
     const skip = new Map<string, number>();
@@ -482,8 +456,8 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   /** Runs `argv` in a container of a running VM through the guest control channel. */
   async exec(id: string, container: string | null, argv: string[], timeoutMs: number): Promise<ExecResult> {
     const instance = await this.inspect(id);
-    if (instance?.state !== 'running') throw new Error(`Cannot exec in instance ${id}: it is not running`);
-    const record = (await this.#readRecord(id)) as QemuInstanceRecord;
+    if (instance?.state !== 'running') throw RuntimeExecError.of(id, 'it is not running');
+    const record = (await this.#records.read(id)) as QemuRecord;
     const name = container ?? record.containers[0]?.name ?? null;
     try {
       return await (await this.#control(id)).exec(name, argv, timeoutMs);
@@ -534,13 +508,14 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     });
   }
 
-  async #view(record: QemuInstanceRecord): Promise<RuntimeInstance> {
+  async #view(record: QemuRecord): Promise<RuntimeInstance> {
     const layout = new QemuInstanceLayout(this.#stateDir, record.id);
-    const images = Object.fromEntries(record.containers.flatMap((c) => (c.digest ? [[c.name, c.digest] as const] : [])));
-    const base = { id: record.id, address: record.address, startedAt: record.startedAt, images };
+    const base = this.#records.base(record);
     const running = { ...base, state: 'running' as const, exitCode: null, message: '' };
-    if (this.#starting.has(record.id)) return running;
-    if (record.phase === 'starting') return { ...base, state: 'exited', exitCode: null, message: START_INTERRUPTED };
+    // A VM being started counts as running (a start in progress is not an exit).
+    if (this.#records.starting.has(record.id)) return running;
+    const interrupted = this.#records.interrupted(record);
+    if (interrupted) return interrupted;
     const pid = await this.#qemuPid(layout);
     if (pid !== null) {
       const status = await this.#qmp(layout, (qmp) => qmp.queryStatus()).catch(() => null);
@@ -579,24 +554,10 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       await sleep(100);
     }
   }
-
-  async #records(): Promise<QemuInstanceRecord[]> {
-    const ids = await readdir(QemuInstanceLayout.instancesDir(this.#stateDir)).catch(() => [] as string[]);
-    const records = await Promise.all(ids.filter((id) => INSTANCE_ID.test(id)).map((id) => this.#readRecord(id)));
-    return records.filter((r): r is QemuInstanceRecord => r !== null);
-  }
-
-  /** The record; for a directory without one (a crash right after `mkdir`), a `starting` placeholder so it is reported and stopped. */
-  async #readRecord(id: string): Promise<QemuInstanceRecord | null> {
-    const layout = new QemuInstanceLayout(this.#stateDir, id);
-    const record = await readQemuInstanceRecord(layout.record).catch(() => null);
-    if (record || !(await pathExists(layout.dir))) return record;
-    return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', accel: 'tcg', tap: null, containers: [] };
-  }
 }
 
 /** Why a VM whose QEMU is gone ended, from the end of its console. */
-async function exitOf(layout: QemuInstanceLayout, record: QemuInstanceRecord): Promise<{ exitCode: number | null; message: string }> {
+async function exitOf(layout: QemuInstanceLayout, record: QemuRecord): Promise<{ exitCode: number | null; message: string }> {
   const console = await readTail(layout.consoleLog, 256 * 1024);
   const boot = bootState(console);
   if (boot.state === 'failed') return { exitCode: null, message: `the guest failed: ${boot.reason}` };
@@ -641,8 +602,3 @@ async function readTail(path: string, bytes: number): Promise<string> {
     await handle.close();
   }
 }
-
-
-
-
-

@@ -3,6 +3,6 @@
  * After a crash at any of them the instance record says `starting`: the instance is reported
  * exited ("start interrupted") and `stop` kills its QEMU, if any, and removes it all.
  */
-export const QEMU_START_STEPS = ['record', 'network', 'pull', 'disks', 'launch', 'wait-ready'] as const;
+export const START_STEPS = ['record', 'network', 'pull', 'disks', 'launch', 'wait-ready'] as const;
 
-export type QemuStartStep = (typeof QEMU_START_STEPS)[number];
+export type StartStep = (typeof START_STEPS)[number];

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLine } from '../runtime.js';
 import { InstanceLayout } from './instance-layout.js';
 import { readContainerLogs } from './read-container-logs.js';
-import { rotateLog } from './rotate-log.js';
+import { rotateLog } from '../rotate-log.js';
 
 let stateDir: string;
 let layout: InstanceLayout;

@@ -10,7 +10,8 @@ import type { InstanceNetwork, NetworkProvider } from '../../net/network-provide
 import type { ContainerSpec, TaskSpec } from '../../taskfile/task-spec.js';
 import { RuntimeStartError, type StartRequest } from '../runtime.js';
 import { SimulatedCrash } from '../simulated-crash.js';
-import { RuncRuntime, START_INTERRUPTED } from './runc-runtime.js';
+import { START_INTERRUPTED } from '../recorded-instances.js';
+import { RuncRuntime } from './runc-runtime.js';
 import { START_STEPS, type StartStep } from './start-step.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/bin/busybox') && hasRunc();

@@ -6,33 +6,34 @@ import { NotFoundError } from '../../errors/not-found-error.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import { pathExists } from '../../fs/path-exists.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
-import type { NetworkProvider } from '../../net/network-provider.js';
+import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { abortIfAborted } from '../abort-if-aborted.js';
-import { pullImageForStart } from '../pull-image-for-start.js';
-import {
-  type Exec,
-  type ExecResult,
-  type LogLine,
-  type LogOptions,
-  type LogSource,
-  type Runtime,
-  type RuntimeInstance,
-  RuntimeStartError,
-  type StartRequest,
+import { attachAndPull } from '../attach-and-pull.js';
+import { isInstanceId } from '../instance-id.js';
+import { startInstance } from '../instance-start.js';
+import { RecordedInstances } from '../recorded-instances.js';
+import { describeExit, restartDecision } from '../restart-decision.js';
+import { rotateLog } from '../rotate-log.js';
+import type {
+  Exec,
+  ExecResult,
+  LogLine,
+  LogOptions,
+  LogSource,
+  Runtime,
+  RuntimeInstance,
+  StartRequest,
 } from '../runtime.js';
-import { settleBoth } from '../settle-both.js';
-import { SimulatedCrash } from '../simulated-crash.js';
+import { RuntimeExecError, RuntimeStartError, RuntimeStopError } from '../runtime-error.js';
 import { sleep, waitUntil } from '../wait-until.js';
 import { buildRuncSpec } from './build-runc-spec.js';
 import { hostsFile, resolvConf } from './instance-files.js';
 import { InstanceLayout } from './instance-layout.js';
-import { type ContainerRecord, type InstanceRecord, readInstanceRecord, writeInstanceRecord } from './instance-record.js';
 import { killProcessTree } from './process-tree.js';
 import { readContainerLogs } from './read-container-logs.js';
-import { describeExit, restartDecision } from './restart-decision.js';
-import { rotateLog } from './rotate-log.js';
 import { mountOverlay, runcDelete, runcKill, runcList, runcRunArgv, runcVersion, shimArgv, unmount } from './runc-commands.js';
 import { runcExecArgv } from './runc-exec-argv.js';
+import type { RuncContainerRecord, RuncRecord } from './runc-record.js';
 import { spawnDetached } from './spawn-detached.js';
 import type { StartStep } from './start-step.js';
 
@@ -65,13 +66,10 @@ interface RuncListEntry {
   status: string;
 }
 
-/** What `inspect`/`list` say of an instance whose start was cut short by a crash. */
-export const START_INTERRUPTED = 'start interrupted (agent restarted during start)';
 /** How long a container gets to reach `running` after `runc run`. */
 const START_DEADLINE_MS = 30_000;
 /** A container that ran this long before exiting restarts without backoff next time. */
 const HEALTHY_RUN_MS = 10_000;
-const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
 /** Exit status of an exec that ran out of time (as timeout(1) reports it). */
 export const EXEC_TIMEOUT_EXIT = 124;
 /** How much of an exec's output is kept (the end). */
@@ -97,10 +95,9 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   readonly #cgroupRoot: string;
   readonly #logMaxBytes: number;
   readonly #logFiles: number;
-  /** Instances being started or stopped; `supervise` leaves them alone. */
+  /** Instances being stopped; `supervise` leaves them alone (and those being started: `#records.starting`). */
   readonly #busy = new Set<string>();
-  /** Instances a `start` of this object is working on; any other `starting` record was left by a crash. */
-  readonly #starting = new Set<string>();
+  readonly #records: RecordedInstances<RuncRecord>;
   readonly #faults: RuncRuntimeOptions['faults'];
   #supervising = false;
   /** Per runc container: restarts since it last ran well, when its exit was noticed, when it was launched. */
@@ -117,6 +114,11 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     this.#logMaxBytes = options.logMaxBytes ?? 10 * 1024 * 1024;
     this.#logFiles = options.logFiles ?? 3;
     this.#faults = options.faults;
+    this.#records = new RecordedInstances<RuncRecord>(this.#stateDir, {
+      // A directory without a record (a crash between `mkdir` and the first write): reported and stopped.
+      placeholder: (id) => ({ id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', containers: [] }),
+      images: (record) => Object.fromEntries(record.containers.flatMap((c) => (c.digest ? [[c.name, c.digest] as const] : []))),
+    });
   }
 
   async probe(): Promise<HostRuntime> {
@@ -134,24 +136,15 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   }
 
   /**
-   * Every step is named (`start-step.ts`) and safe after a crash: the record is written first with
-   * phase `starting`, so a crash at any later step leaves an instance that `list` reports as
-   * exited (START_INTERRUPTED) and that `stop` removes entirely; `start` of the same request then
-   * stops the leftovers and starts afresh. The phase becomes `started` once every container runs.
+   * The shared start flow (`instance-start.ts`); runc's own steps (`start-step.ts`): network ∥
+   * pull, files, then per container mount → spec → launch → wait-running. The phase becomes
+   * `started` once every container runs.
    */
-  async start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
+  start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
     const { id, spec } = request;
-    if (!INSTANCE_ID.test(id)) throw new RuntimeStartError(`Cannot start instance ${JSON.stringify(id)}: the id must be letters, digits, ".", "_" or "-"`);
-    const existing = await this.inspect(id);
-    if (existing?.state === 'running') return existing;
-    if (existing) await this.stop(id, 0);
-    const layout = new InstanceLayout(this.#stateDir, id);
-    this.#busy.add(id);
-    this.#starting.add(id);
-    try {
-      await this.#step('record');
-      await mkdir(layout.dir, { recursive: true });
-      const record: InstanceRecord = {
+    return startInstance(this, this.#records, request, {
+      beforeStep: (step) => this.#step(step),
+      record: () => ({
         id,
         app: request.app,
         namespace: request.namespace,
@@ -159,77 +152,66 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
         startedAt: Date.now(),
         phase: 'starting',
         containers: spec.containers.map((c) => ({ name: c.name, runcName: `${id}-${c.name}`, restart: c.restart })),
-      };
-      // Written first, so that a crash at any later step leaves something `stop` can clean up.
-      await writeInstanceRecord(layout.record, record);
-      const attaching = this.#step('network').then(() => this.#network.attach(id, 'netns', request.namespace));
-      const pulling = this.#step('pull').then(() => Promise.all(spec.containers.map((c) => pullImageForStart(this.#images, c.image, signal))));
-      // Both settle before either failure is thrown, so nothing is still attaching while `stop` cleans up.
-      const [network, images] = await settleBoth(attaching, pulling);
-      record.address = network.address;
-      for (const [i, image] of images.entries()) (record.containers[i] as ContainerRecord).digest = image.digest;
-      await writeInstanceRecord(layout.record, record);
-      await this.#step('files');
-      await writeFile(layout.resolvConf, resolvConf(network.dns));
-      await writeFile(layout.hosts, hostsFile(id, network.address));
-      for (const [i, container] of spec.containers.entries()) {
-        abortIfAborted(id, signal);
-        const image = images[i] as PulledImage;
-        const containerRecord = record.containers[i] as ContainerRecord;
-        await this.#step('mount');
-        await this.#prepareBundle(layout, container.name, image);
-        await this.#step('spec');
-        const config = buildRuncSpec({
-          instanceId: id,
-          app: request.app,
-          container,
-          image: image.config,
-          accounts: await readAccounts(image.rootfs),
-          resources: spec.resources,
-          netnsPath: network.netnsPath,
-          cgroupsPath: `${this.#cgroupParent}/${id}/${container.name}`,
-          resolvConfPath: layout.resolvConf,
-          hostsPath: layout.hosts,
-        });
-        await writeFile(join(layout.bundle(container.name), 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-        await this.#step('launch');
-        await this.#launch(layout, containerRecord);
-        await this.#step('wait-running');
-        await this.#waitRunning(layout, containerRecord, signal);
-      }
-      record.phase = 'started';
-      await writeInstanceRecord(layout.record, record);
-      this.#busy.delete(id);
-      this.#starting.delete(id);
-      return (await this.inspect(id)) as RuntimeInstance;
-    } catch (error) {
-      this.#busy.delete(id);
-      this.#starting.delete(id);
-      if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.
-      await this.stop(id, 0).catch(() => {});
-      if (error instanceof RuntimeStartError) throw error;
-      throw new RuntimeStartError(`Cannot start instance ${id}: ${(error as Error).message}`);
+      }),
+      run: async (record) => {
+        const [network, images] = await attachAndPull(request, record, { network: this.#network, mode: 'netns', images: this.#images, beforeStep: (s) => this.#step(s) }, signal);
+        await this.#records.write(record);
+        await this.#runContainers(request, record, network, images, signal);
+      },
+    });
+  }
+
+  async #runContainers(request: StartRequest, record: RuncRecord, network: InstanceNetwork, images: PulledImage[], signal?: AbortSignal): Promise<void> {
+    const { id, spec } = request;
+    const layout = new InstanceLayout(this.#stateDir, id);
+    await this.#step('files');
+    await writeFile(layout.resolvConf, resolvConf(network.dns));
+    await writeFile(layout.hosts, hostsFile(id, network.address));
+    for (const [i, container] of spec.containers.entries()) {
+      abortIfAborted(id, signal);
+      const image = images[i] as PulledImage;
+      const containerRecord = record.containers[i] as RuncContainerRecord;
+      await this.#step('mount');
+      await this.#prepareBundle(layout, container.name, image);
+      await this.#step('spec');
+      const config = buildRuncSpec({
+        instanceId: id,
+        app: request.app,
+        container,
+        image: image.config,
+        accounts: await readAccounts(image.rootfs),
+        resources: spec.resources,
+        netnsPath: network.netnsPath,
+        cgroupsPath: `${this.#cgroupParent}/${id}/${container.name}`,
+        resolvConfPath: layout.resolvConf,
+        hostsPath: layout.hosts,
+      });
+      await writeFile(join(layout.bundle(container.name), 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      await this.#step('launch');
+      await this.#launch(layout, containerRecord);
+      await this.#step('wait-running');
+      await this.#waitRunning(layout, containerRecord, signal);
     }
   }
 
-  /** Digests of the images of every instance in the state directory, running or not yet stopped. */
-  async imagesInUse(): Promise<Set<string>> {
-    const digests = new Set<string>();
-    for (const record of await this.#records()) for (const c of record.containers) if (c.digest) digests.add(c.digest);
-    return digests;
+  imagesInUse(): Promise<Set<string>> {
+    return this.#records.imagesInUse();
   }
+
+  /** Nothing to let go of: every runc call is its own process. */
+  async close(): Promise<void> {}
 
   async #step(step: StartStep): Promise<void> {
     await this.#faults?.beforeStep?.(step);
   }
 
   async stop(id: string, timeoutMs: number): Promise<void> {
-    if (!INSTANCE_ID.test(id)) return;
+    if (!isInstanceId(id)) return;
     const layout = new InstanceLayout(this.#stateDir, id);
     if (!(await pathExists(layout.dir))) return;
     this.#busy.add(id);
     try {
-      const record = await readInstanceRecord(layout.record);
+      const record = await this.#records.read(id);
       const containers = record?.containers ?? [];
       const names = containers.map((c) => c.runcName);
       for (const name of names) if ((await this.#runcList()).has(name)) await this.#exec(runcKill(this.#runc, name, 'TERM'));
@@ -251,23 +233,23 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   }
 
   async inspect(id: string): Promise<RuntimeInstance | null> {
-    if (!INSTANCE_ID.test(id)) return null;
-    const record = await this.#readRecord(id);
+    const record = await this.#records.read(id);
     return record ? this.#view(record, await this.#runcList()) : null;
   }
 
   async list(): Promise<RuntimeInstance[]> {
     const running = await this.#runcList();
-    const records = await this.#records();
+    const records = await this.#records.all();
     return Promise.all(records.map((record) => this.#view(record, running)));
   }
+
+  #rotatedAt = 0;
 
   /**
    * Applies restart policies; the agent calls this every second. A container whose runc `run`
    * has ended is restarted (same bundle, same writable layer) when its policy says so, after a
    * backoff that doubles from 1 s to 30 s. Returns the runc names restarted.
    */
-  #rotatedAt = 0;
 
   async supervise(now = Date.now()): Promise<string[]> {
     if (this.#supervising) return []; // A slow round is still going; the next tick catches up.
@@ -288,9 +270,9 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   async #superviseOnce(now: number): Promise<string[]> {
     const running = await this.#runcList();
     const restarted: string[] = [];
-    for (const record of await this.#records()) {
+    for (const record of await this.#records.all()) {
       // A start interrupted by a crash is the agent's to stop, not ours to restart.
-      if (this.#busy.has(record.id) || record.phase === 'starting') continue;
+      if (this.#busy.has(record.id) || this.#records.starting.has(record.id) || record.phase === 'starting') continue;
       const layout = new InstanceLayout(this.#stateDir, record.id);
       for (const container of record.containers) {
         const status = await this.#status(layout, container, running);
@@ -314,10 +296,9 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
 
   /** The containers' output files (see `read-container-logs.ts`); nothing for an unknown instance. */
   async *logs(id: string, options: LogOptions): AsyncGenerator<LogLine> {
-    if (!INSTANCE_ID.test(id)) return;
-    const layout = new InstanceLayout(this.#stateDir, id);
-    const record = await readInstanceRecord(layout.record);
+    const record = await this.#records.read(id);
     if (!record) return;
+    const layout = new InstanceLayout(this.#stateDir, id);
     yield* readContainerLogs(layout, record.containers.map((c) => c.name), { ...options, rotatedFiles: this.#logFiles });
   }
 
@@ -329,15 +310,15 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
    * reason as output.
    */
   async exec(id: string, container: string | null, argv: string[], timeoutMs: number): Promise<ExecResult> {
-    const record = INSTANCE_ID.test(id) ? await readInstanceRecord(new InstanceLayout(this.#stateDir, id).record) : null;
-    if (!record) throw new NotFoundError('instance', id, 'it does not run on this host');
+    const record = await this.#records.read(id);
+    if (!record || record.containers.length === 0) throw new NotFoundError('instance', id, 'it does not run on this host');
     const target = container === null ? record.containers[0] : record.containers.find((c) => c.name === container);
     if (!target) {
       const names = record.containers.map((c) => c.name).join(', ') || 'none';
       throw new NotFoundError('container', container ?? '', `instance ${id} has: ${names}`);
     }
     const [file, ...args] = argv;
-    if (file === undefined) throw new Error(`Cannot exec in instance ${id}: the command is empty`);
+    if (file === undefined) throw RuntimeExecError.of(id, 'the command is empty');
     const pidFile = join(new InstanceLayout(this.#stateDir, id).dir, `exec-${randomBytes(6).toString('hex')}.pid`);
     const abort = new AbortController();
     let timedOut = false;
@@ -368,7 +349,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
 
   /** Copy-truncate rotation of every container log bigger than `logMaxBytes`. */
   async rotateLogs(): Promise<void> {
-    for (const record of await this.#records()) {
+    for (const record of await this.#records.all()) {
       const layout = new InstanceLayout(this.#stateDir, record.id);
       for (const container of record.containers) await rotateLog(layout.log(container.name), this.#logMaxBytes, this.#logFiles);
     }
@@ -382,7 +363,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   }
 
   /** Starts the shim (`sh` → `runc run`) for one container, output appended to its log. */
-  async #launch(layout: InstanceLayout, container: ContainerRecord): Promise<void> {
+  async #launch(layout: InstanceLayout, container: RuncContainerRecord): Promise<void> {
     await rm(layout.exitFile(container.name), { force: true });
     await rm(layout.runcLog(container.name), { force: true });
     const run = runcRunArgv(this.#runc, layout.bundle(container.name), container.runcName, layout.runcLog(container.name));
@@ -391,7 +372,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     this.#track(container.runcName, Date.now()).launchedAt = Date.now();
   }
 
-  async #waitRunning(layout: InstanceLayout, container: ContainerRecord, signal?: AbortSignal): Promise<void> {
+  async #waitRunning(layout: InstanceLayout, container: RuncContainerRecord, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + START_DEADLINE_MS;
     for (;;) {
       abortIfAborted(layout.id, signal);
@@ -399,17 +380,17 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       if (entry?.status === 'running') return;
       if (await pathExists(layout.exitFile(container.name))) {
         const reason = await runcError(layout.runcLog(container.name));
-        if (reason) throw new RuntimeStartError(`Cannot start instance ${layout.id}: container "${container.name}": ${reason}`);
+        if (reason) throw RuntimeStartError.of(layout.id, `container "${container.name}": ${reason}`);
         return; // It ran and already exited; inspect and supervise report it.
       }
       if (Date.now() > deadline) {
-        throw new RuntimeStartError(`Cannot start instance ${layout.id}: container "${container.name}" was not running after ${START_DEADLINE_MS} ms`);
+        throw RuntimeStartError.of(layout.id, `container "${container.name}" was not running after ${START_DEADLINE_MS} ms`);
       }
       await sleep(25);
     }
   }
 
-  async #status(layout: InstanceLayout, container: ContainerRecord, running: Map<string, RuncListEntry>): Promise<ContainerStatus> {
+  async #status(layout: InstanceLayout, container: RuncContainerRecord, running: Map<string, RuncListEntry>): Promise<ContainerStatus> {
     const entry = running.get(container.runcName);
     if (entry && entry.status !== 'stopped') return { state: 'running', pid: entry.pid };
     const exit = await readFile(layout.exitFile(container.name), 'utf8').catch(() => null);
@@ -418,11 +399,11 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     return { state: 'exited', exitCode: null };
   }
 
-  async #view(record: InstanceRecord, running: Map<string, RuncListEntry>): Promise<RuntimeInstance> {
+  async #view(record: RuncRecord, running: Map<string, RuncListEntry>): Promise<RuntimeInstance> {
+    const interrupted = this.#records.interrupted(record);
+    if (interrupted) return interrupted;
     const layout = new InstanceLayout(this.#stateDir, record.id);
-    const images = Object.fromEntries(record.containers.flatMap((c) => (c.digest ? [[c.name, c.digest] as const] : [])));
-    const base = { id: record.id, address: record.address, startedAt: record.startedAt, images };
-    if (record.phase === 'starting' && !this.#starting.has(record.id)) return { ...base, state: 'exited', exitCode: null, message: START_INTERRUPTED };
+    const base = this.#records.base(record);
     const exits: { name: string; exitCode: number | null }[] = [];
     let alive = false;
     for (const container of record.containers) {
@@ -462,24 +443,6 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     return new Map(entries.map((e) => [e.id, e]));
   }
 
-  async #records(): Promise<InstanceRecord[]> {
-    const dir = InstanceLayout.instancesDir(this.#stateDir);
-    const ids = await readdir(dir).catch(() => [] as string[]);
-    const records = await Promise.all(ids.filter((id) => INSTANCE_ID.test(id)).map((id) => this.#readRecord(id)));
-    return records.filter((r): r is InstanceRecord => r !== null);
-  }
-
-  /**
-   * The instance's record; for a directory without one (a crash between `mkdir` and the first
-   * write), a record in phase `starting` with no containers, so that it is reported and stopped.
-   */
-  async #readRecord(id: string): Promise<InstanceRecord | null> {
-    const layout = new InstanceLayout(this.#stateDir, id);
-    const record = await readInstanceRecord(layout.record);
-    if (record || !(await pathExists(layout.dir))) return record;
-    return { id, app: '', namespace: '', address: null, startedAt: 0, phase: 'starting', containers: [] };
-  }
-
   /**
    * Waits until no shim of the instance runs. A shim launched just before a crash may still be
    * creating its container when `stop` kills: such a container is killed and deleted again.
@@ -488,7 +451,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     const deadline = Date.now() + 15_000;
     for (;;) {
       if (await waitUntil(async () => (await shimPids(layout.dir)).length === 0, 3_000, 50)) return;
-      if (Date.now() > deadline) throw new Error(`shims of instance ${layout.id} still running: ${(await shimPids(layout.dir)).join(', ')}`);
+      if (Date.now() > deadline) throw RuntimeStopError.of(layout.id, `its shims are still running: ${(await shimPids(layout.dir)).join(', ')}`);
       for (const name of names) {
         await this.#exec(runcKill(this.#runc, name, 'KILL'));
         await this.#exec(runcDelete(this.#runc, name));
@@ -543,7 +506,6 @@ async function shimPids(dir: string): Promise<number[]> {
   return pids;
 }
 
-
 function shimPidFile(layout: InstanceLayout, container: string): string {
   return join(layout.dir, `${container}.shim.pid`);
 }
@@ -577,7 +539,3 @@ async function mountedPaths(): Promise<string[]> {
     .filter((p): p is string => p !== undefined)
     .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))));
 }
-
-
-
-
