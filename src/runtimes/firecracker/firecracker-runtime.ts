@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import { pathExists } from '../../fs/path-exists.js';
@@ -13,6 +13,8 @@ import { RecordedInstances } from '../recorded-instances.js';
 import type { Runtime, RuntimeInstance, StartRequest } from '../runtime.js';
 import { RuntimeStartError, RuntimeStopError } from '../runtime-error.js';
 import { sleep, waitUntil } from '../wait-until.js';
+import { detectCgroupVersion } from './detect-cgroup-version.js';
+import { findBinary } from './find-binary.js';
 import { FirecrackerClient } from './firecracker-client.js';
 import { type FirecrackerGuest, firecrackerBootArgs } from './firecracker-guest.js';
 import { type PlanDrive, planFirecrackerBoot, planFirecrackerStop } from './firecracker-plan.js';
@@ -358,19 +360,4 @@ function driveList(images: number): PlanDrive[] {
 function tapOf(network: InstanceNetwork, id: string): { tap: string; mac: string; mtu?: number } | null {
   if (!network.hostInterface) return null;
   return { tap: network.hostInterface, mac: instanceMac(id), ...(network.mtu ? { mtu: network.mtu } : {}) };
-}
-
-async function detectCgroupVersion(): Promise<CgroupVersion> {
-  const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
-  return mounts.split('\n').some((line) => line.split(' ')[1] === '/sys/fs/cgroup' && line.split(' ')[2] === 'cgroup2') ? 2 : 1;
-}
-
-/** An absolute path as is (if executable), else the first executable match in PATH. */
-async function findBinary(name: string): Promise<string | null> {
-  if (isAbsolute(name)) return (await pathExists(name, constants.X_OK)) ? name : null;
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const path = join(dir, name);
-    if (await pathExists(path, constants.X_OK)) return path;
-  }
-  return null;
 }

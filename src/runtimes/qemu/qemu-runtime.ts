@@ -1,14 +1,11 @@
-import { constants } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { release } from 'node:os';
-import { join } from 'node:path';
+
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { CommandError } from '../../exec/command-error.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import { pathExists } from '../../fs/path-exists.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import { SerialQueue } from '../../images/serial-queue.js';
-import { readLogFile } from '../../logs/read-log-file.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { RunConfigError } from '../../vm/build-run-config.js';
 import { instanceRunConfig } from '../../vm/instance-run-config.js';
@@ -20,7 +17,6 @@ import { isInstanceId } from '../instance-id.js';
 import { instanceMac } from '../instance-mac.js';
 import { startInstance } from '../instance-start.js';
 import { RecordedInstances } from '../recorded-instances.js';
-import { describeExit } from '../restart-decision.js';
 import { rotateLog } from '../rotate-log.js';
 import type {
   Exec,
@@ -34,16 +30,18 @@ import type {
 } from '../runtime.js';
 import { RuntimeExecError, RuntimeStartError } from '../runtime-error.js';
 import { sleep } from '../wait-until.js';
-import { buildProbeArgv, buildQemuArgv, type QemuAccel } from './build-qemu-argv.js';
-import { bootState, containerExits, containerLine, lastLines } from './console-log.js';
-import { parseTscKhz } from './host-tsc-khz.js';
+import { buildQemuArgv, type QemuAccel } from './build-qemu-argv.js';
+import { consoleContainerLogs } from './console-container-logs.js';
+import { bootState, lastLines } from './console-log.js';
 import { QemuInstanceLayout } from './instance-layout.js';
 import type { GuestControl, MicroVmParts } from './micro-vm-parts.js';
 import { missingEntrypoints } from './missing-entrypoints.js';
-import { probeBoot } from './probe-boot.js';
 import type { QemuRecord } from './qemu-record.js';
+import { type QemuHostProbe, type QemuHostSetup, qemuHostSetup } from './qemu-host-setup.js';
+import { killQuietly, qemuPid, qemuPids, waitQemuGone } from './qemu-processes.js';
 import { QmpClient } from './qmp-client.js';
 import type { StartStep } from './start-step.js';
+import { vmExit } from './vm-exit.js';
 
 export interface QemuRuntimeOptions {
   /** Instance directories live in `<stateDir>/instances/<id>/`; the probe result in `<stateDir>/probe.json`. */
@@ -71,20 +69,6 @@ export interface QemuRuntimeOptions {
   logFiles?: number;
   /** Fault injection (tests only): called before each named step of `start` (see `start-step.ts`). */
   faults?: { beforeStep?: (step: StartStep) => void | Promise<void> };
-}
-
-/** What the runtime learned about the host once (cached in `probe.json`, keyed by what it depends on). */
-export interface QemuHostProbe {
-  key: string;
-  accel: QemuAccel;
-  /** Why this accelerator ("kvm: probe boot did not reach userspace in 5s; using TCG"). */
-  accelReason: string;
-  tscKhz: number;
-}
-
-interface HostSetup {
-  kit: { kernel: string; initramfs: string; version: string };
-  probe: QemuHostProbe;
 }
 
 /** sun_path is 108 bytes with the terminating NUL. */
@@ -123,7 +107,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   readonly #controls = new Map<string, Promise<GuestControl>>();
   /** QMP sockets take one client at a time too: every QMP use goes through this queue. */
   readonly #qmpQueue = new SerialQueue();
-  #setup: Promise<HostSetup> | undefined;
+  #setup: Promise<QemuHostSetup> | undefined;
   #rotatedAt = 0;
 
   constructor(options: QemuRuntimeOptions) {
@@ -173,56 +157,13 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     return (await this.#hostSetup()).probe;
   }
 
-  #hostSetup(): Promise<HostSetup> {
-    this.#setup ??= this.#computeSetup().catch((error: unknown) => {
+  #hostSetup(): Promise<QemuHostSetup> {
+    const options = { stateDir: this.#stateDir, exec: this.#exec, qemu: this.#qemu, vm: this.#vm, accel: this.#accelOption, tscKhz: this.#tscKhz, kvmProbeTimeoutMs: this.#kvmProbeTimeoutMs };
+    this.#setup ??= qemuHostSetup(options).catch((error: unknown) => {
       this.#setup = undefined;
       throw error;
     });
     return this.#setup;
-  }
-
-  async #computeSetup(): Promise<HostSetup> {
-    const version = await this.#exec({ argv: [this.#qemu, '--version'], timeoutMs: 10_000 }).catch((error: Error) => {
-      throw new Error(`${this.#qemu} --version failed (${error.message}); install qemu-system-x86`);
-    });
-    const kit = await this.#vm.guestKit();
-    const qemuVersion = version.stdout.split('\n')[0]?.trim() ?? '';
-    const key = JSON.stringify([qemuVersion, kit.version, release(), this.#accelOption, this.#tscKhz ?? null]);
-    const cacheFile = join(this.#stateDir, 'probe.json');
-    const cached = await readFile(cacheFile, 'utf8')
-      .then((text) => JSON.parse(text) as QemuHostProbe)
-      .catch(() => null);
-    if (cached?.key === key) return { kit, probe: cached };
-    const tscKhz = this.#tscKhz ?? (await this.#hostTscKhz());
-    const { accel, reason } = await this.#chooseAccel(kit, tscKhz);
-    const probe: QemuHostProbe = { key, accel, accelReason: reason, tscKhz };
-    await mkdir(this.#stateDir, { recursive: true });
-    await writeFile(`${cacheFile}.tmp`, `${JSON.stringify(probe, null, 2)}\n`);
-    await rename(`${cacheFile}.tmp`, cacheFile);
-    return { kit, probe };
-  }
-
-  async #hostTscKhz(): Promise<number> {
-    const dmesg = await this.#exec({ argv: ['dmesg'], timeoutMs: 10_000 })
-      .then((r) => r.stdout)
-      .catch(() => null);
-    const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => null);
-    const khz = parseTscKhz({ dmesg, cpuinfo });
-    if (!khz) throw new Error('cannot tell the host TSC frequency (no "tsc: Detected" line in dmesg, no "cpu MHz" in /proc/cpuinfo); set it with tscKhz');
-    return khz;
-  }
-
-  async #chooseAccel(kit: HostSetup['kit'], tscKhz: number): Promise<{ accel: QemuAccel; reason: string }> {
-    if (this.#accelOption === 'tcg') return { accel: 'tcg', reason: 'TCG chosen by configuration' };
-    if (this.#accelOption === 'kvm') return { accel: 'kvm', reason: 'KVM chosen by configuration' };
-    const usable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(
-      () => true,
-      () => false,
-    );
-    if (!usable) return { accel: 'tcg', reason: 'kvm: /dev/kvm is missing or not accessible; using TCG' };
-    const boot = await probeBoot(buildProbeArgv({ qemu: this.#qemu, kernel: kit.kernel, initramfs: kit.initramfs, accel: 'kvm', tscKhz }), this.#kvmProbeTimeoutMs);
-    if (boot.ok) return { accel: 'kvm', reason: `kvm: probe boot reached userspace in ${(boot.elapsedMs / 1000).toFixed(1)}s` };
-    return { accel: 'tcg', reason: `kvm: ${boot.reason}; using TCG` };
   }
 
   /**
@@ -296,7 +237,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   }
 
   /** Starts QEMU daemonized; it returns once the VM runs and QEMU has written its pidfile. */
-  async #launch(layout: QemuInstanceLayout, setup: HostSetup, request: StartRequest, imageDisks: string[], network: InstanceNetwork): Promise<void> {
+  async #launch(layout: QemuInstanceLayout, setup: QemuHostSetup, request: StartRequest, imageDisks: string[], network: InstanceNetwork): Promise<void> {
     const argv = buildQemuArgv({
       qemu: this.#qemu,
       kernel: setup.kit.kernel,
@@ -340,7 +281,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
       const boot = bootState(console);
       if (boot.state === 'ready') return;
       if (boot.state === 'failed') throw await fail(`the guest failed to boot: ${boot.reason}`);
-      if ((await this.#qemuPid(layout)) === null) throw await fail('QEMU exited during boot');
+      if ((await qemuPid(layout)) === null) throw await fail('QEMU exited during boot');
       if (Date.now() > deadline) throw await fail(`the guest did not report ready within ${Math.round(timeoutMs / 1000)} s (${accel.toUpperCase()})`);
       // Every ms here is start latency (bench/boot); a read of the small boot console is cheap.
       await sleep(25);
@@ -358,25 +299,25 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     if (!(await pathExists(layout.dir))) return;
     this.#stopping.add(id);
     try {
-      if (timeoutMs > 0 && (await this.#qemuPid(layout)) !== null) {
+      if (timeoutMs > 0 && (await qemuPid(layout)) !== null) {
         try {
           const control = await this.#control(id, true);
           await control.shutdown();
-          await this.#waitQemuGone(layout, timeoutMs + POWEROFF_MARGIN_MS);
+          await waitQemuGone(layout, timeoutMs + POWEROFF_MARGIN_MS);
         } catch {
           // No guest to ask (control channel down): QMP and SIGKILL below.
         }
       }
       await this.#dropControl(id);
-      if ((await this.#qemuPids(layout)).length > 0) {
+      if ((await qemuPids(layout)).length > 0) {
         await this.#qmp(layout, (qmp) => qmp.quit()).catch(() => {});
-        await this.#waitQemuGone(layout, 3_000);
+        await waitQemuGone(layout, 3_000);
       }
       for (let attempt = 0; attempt < 3; attempt++) {
-        const pids = await this.#qemuPids(layout);
+        const pids = await qemuPids(layout);
         if (pids.length === 0) break;
         for (const pid of pids) killQuietly(pid);
-        await this.#waitQemuGone(layout, 2_000);
+        await waitQemuGone(layout, 2_000);
       }
       await this.#network.detach(id);
       await rm(layout.dir, { recursive: true, force: true, maxRetries: 3 });
@@ -406,7 +347,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
   async supervise(now = Date.now()): Promise<void> {
     for (const record of await this.#records.all()) {
       if (record.phase !== 'started' || this.#controls.has(record.id) || this.#stopping.has(record.id)) continue;
-      if ((await this.#qemuPid(new QemuInstanceLayout(this.#stateDir, record.id))) !== null) void this.#control(record.id).catch(() => {});
+      if ((await qemuPid(new QemuInstanceLayout(this.#stateDir, record.id))) !== null) void this.#control(record.id).catch(() => {});
     }
     if (now - this.#rotatedAt >= 30_000) {
       this.#rotatedAt = now;
@@ -421,36 +362,12 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     }
   }
 
-  /**
-   * The containers' output, split out of the console by its `[container] ` prefixes (kernel and
-   * init lines are left out). `tailLines` applies per container; lines appended between counting
-   * and reading may add a few. Nothing for an unknown instance.
-   */
+  /** The containers' output, split out of the console (`console-container-logs.ts`); nothing for an unknown instance. */
   async *logs(id: string, options: LogOptions): AsyncGenerator<LogLine> {
     const record = await this.#records.read(id);
     if (!record) return;
-    const layout = new QemuInstanceLayout(this.#stateDir, id);
     const names = new Set(record.containers.map((c) => c.name));
-    const fileOptions = { signal: options.signal, sinceMs: options.sinceMs, rotatedFiles: this.#logFiles };
-    const skip = new Map<string, number>();
-    if (options.tailLines !== undefined) {
-      const counts = new Map<string, number>();
-      for await (const { line } of readLogFile(layout.consoleLog, { ...fileOptions, follow: false })) {
-        const parsed = containerLine(line, names);
-        if (parsed) counts.set(parsed.container, (counts.get(parsed.container) ?? 0) + 1);
-      }
-      for (const [name, count] of counts) skip.set(name, Math.max(0, count - options.tailLines));
-    }
-    for await (const { line, at } of readLogFile(layout.consoleLog, { ...fileOptions, follow: options.follow })) {
-      const parsed = containerLine(line, names);
-      if (!parsed) continue;
-      const left = skip.get(parsed.container) ?? 0;
-      if (at === null && left > 0) {
-        skip.set(parsed.container, left - 1);
-        continue;
-      }
-      yield { container: parsed.container, line: parsed.line, at };
-    }
+    yield* consoleContainerLogs(new QemuInstanceLayout(this.#stateDir, id).consoleLog, names, { ...options, rotatedFiles: this.#logFiles });
   }
 
   /** Runs `argv` in a container of a running VM through the guest control channel. */
@@ -516,89 +433,13 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     if (this.#records.starting.has(record.id)) return running;
     const interrupted = this.#records.interrupted(record);
     if (interrupted) return interrupted;
-    const pid = await this.#qemuPid(layout);
+    const pid = await qemuPid(layout);
     if (pid !== null) {
       const status = await this.#qmp(layout, (qmp) => qmp.queryStatus()).catch(() => null);
       // No QMP answer while the process lives (busy, or another client): still running.
       if (!status || !DEAD_STATES.has(status.status)) return running;
       return { ...base, state: 'exited', exitCode: null, message: `the VM is in state ${status.status} (QEMU pid ${pid})` };
     }
-    return { ...base, state: 'exited', ...(await exitOf(layout, record)) };
-  }
-
-  /** The pid in QEMU's pidfile when that process is alive and is this instance's QEMU, else null. */
-  async #qemuPid(layout: QemuInstanceLayout): Promise<number | null> {
-    const pid = Number((await readFile(layout.pidfile, 'utf8').catch(() => '')).trim());
-    return pid > 0 && (await isQemuOf(pid, layout)) ? pid : null;
-  }
-
-  /**
-   * Every live QEMU of this instance: the pidfile's, and any found in /proc by its `-pidfile`
-   * argument (an agent killed during `launch` may leave one whose pidfile is not written yet).
-   */
-  async #qemuPids(layout: QemuInstanceLayout): Promise<number[]> {
-    const pids = new Set<number>();
-    const fromFile = await this.#qemuPid(layout);
-    if (fromFile !== null) pids.add(fromFile);
-    for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-      if (/^\d+$/.test(entry) && (await isQemuOf(Number(entry), layout))) pids.add(Number(entry));
-    }
-    return [...pids];
-  }
-
-  async #waitQemuGone(layout: QemuInstanceLayout, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if ((await this.#qemuPids(layout)).length === 0) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(100);
-    }
-  }
-}
-
-/** Why a VM whose QEMU is gone ended, from the end of its console. */
-async function exitOf(layout: QemuInstanceLayout, record: QemuRecord): Promise<{ exitCode: number | null; message: string }> {
-  const console = await readTail(layout.consoleLog, 256 * 1024);
-  const boot = bootState(console);
-  if (boot.state === 'failed') return { exitCode: null, message: `the guest failed: ${boot.reason}` };
-  const exits = containerExits(console);
-  const all = record.containers.every((c) => exits.has(c.name));
-  if (record.containers.length > 0 && all && /every container has exited: powering off/.test(console)) {
-    const codes = record.containers.map((c) => ({ name: c.name, code: exits.get(c.name) as number }));
-    return {
-      exitCode: codes.find((c) => c.code !== 0)?.code ?? 0,
-      message: codes.map((c) => `container ${c.name} ${describeExit(c.code)}`).join('; '),
-    };
-  }
-  return { exitCode: null, message: 'the VM is gone: QEMU was killed or crashed' };
-}
-
-/** True when `pid` is a live (not zombie) QEMU started with this instance's pidfile. */
-async function isQemuOf(pid: number, layout: QemuInstanceLayout): Promise<boolean> {
-  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-  const at = argv.indexOf('-pidfile');
-  return at > 0 && argv[at + 1] === layout.pidfile;
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-/** The last `bytes` of a file ('' when missing). */
-async function readTail(path: string, bytes: number): Promise<string> {
-  const handle = await open(path, 'r').catch(() => null);
-  if (!handle) return '';
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, bytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer.toString('utf8');
-  } finally {
-    await handle.close();
+    return { ...base, state: 'exited', ...(await vmExit(layout, record)) };
   }
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
  *     instances/<id>/<c>.log (.1, .2, ...)  the container's stdout+stderr (O_APPEND)
  *     instances/<id>/<c>.runc.log           runc's own errors, JSON lines
  *     instances/<id>/<c>.exit               exit status, written by the shim when the container ends
+ *     instances/<id>/<c>.shim.pid           the shim's pid
  *     instances/<id>/<c>/config.json        the OCI bundle; rootfs/ = overlay(image, upper/, work/)
  */
 export class InstanceLayout {
@@ -53,5 +54,9 @@ export class InstanceLayout {
   }
   exitFile(container: string): string {
     return join(this.dir, `${container}.exit`);
+  }
+  /** The shim's pid (the shim is found through /proc too: this file may not be written yet). */
+  shimPid(container: string): string {
+    return join(this.dir, `${container}.shim.pid`);
   }
 }

@@ -29,11 +29,15 @@ import { sleep, waitUntil } from '../wait-until.js';
 import { buildRuncSpec } from './build-runc-spec.js';
 import { hostsFile, resolvConf } from './instance-files.js';
 import { InstanceLayout } from './instance-layout.js';
-import { killProcessTree } from './process-tree.js';
+import { lastRuncError } from './last-runc-error.js';
+import { mountedPaths } from './mounted-paths.js';
+import { readAccounts } from './read-accounts.js';
 import { readContainerLogs } from './read-container-logs.js';
 import { mountOverlay, runcDelete, runcKill, runcList, runcRunArgv, runcVersion, shimArgv, unmount } from './runc-commands.js';
+import { runcExec } from './runc-exec.js';
 import { runcExecArgv } from './runc-exec-argv.js';
 import type { RuncContainerRecord, RuncRecord } from './runc-record.js';
+import { shimPids } from './shim-pids.js';
 import { spawnDetached } from './spawn-detached.js';
 import type { StartStep } from './start-step.js';
 
@@ -70,12 +74,6 @@ interface RuncListEntry {
 const START_DEADLINE_MS = 30_000;
 /** A container that ran this long before exiting restarts without backoff next time. */
 const HEALTHY_RUN_MS = 10_000;
-/** Exit status of an exec that ran out of time (as timeout(1) reports it). */
-export const EXEC_TIMEOUT_EXIT = 124;
-/** How much of an exec's output is kept (the end). */
-const EXEC_OUTPUT_MAX_CHARS = 16 * 1024;
-/** After a timeout's kill, how long runc gets to return before it is killed itself. */
-const EXEC_KILL_GRACE_MS = 2_000;
 
 /**
  * OCI containers under runc. One instance = one network namespace shared by its containers
@@ -320,31 +318,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     const [file, ...args] = argv;
     if (file === undefined) throw RuntimeExecError.of(id, 'the command is empty');
     const pidFile = join(new InstanceLayout(this.#stateDir, id).dir, `exec-${randomBytes(6).toString('hex')}.pid`);
-    const abort = new AbortController();
-    let timedOut = false;
-    let grace: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      // Kill the command's whole tree: runc forwards signals to the process only, and a shell's
-      // children would outlive it inside the container. If runc still hangs, kill runc.
-      grace = setTimeout(() => abort.abort(), EXEC_KILL_GRACE_MS);
-      void readFile(pidFile, 'utf8')
-        .then((pid) => (Number(pid) > 0 ? killProcessTree(Number(pid)) : abort.abort()))
-        .catch(() => abort.abort());
-    }, timeoutMs);
-    const timeout = `timed out after ${timeoutMs} ms`;
-    try {
-      const { exitCode, stdout, stderr } = await this.#exec(runcExecArgv(this.#runc, target.runcName, pidFile, [file, ...args]), abort.signal);
-      const output = `${stdout}${stderr}`.slice(-EXEC_OUTPUT_MAX_CHARS);
-      return timedOut ? { exitCode: EXEC_TIMEOUT_EXIT, output: `${output}${output && !output.endsWith('\n') ? '\n' : ''}${timeout}` } : { exitCode, output };
-    } catch (error) {
-      if (timedOut) return { exitCode: EXEC_TIMEOUT_EXIT, output: timeout };
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(grace);
-      await rm(pidFile, { force: true }).catch(() => {});
-    }
+    return runcExec(this.#exec, runcExecArgv(this.#runc, target.runcName, pidFile, [file, ...args]), pidFile, timeoutMs);
   }
 
   /** Copy-truncate rotation of every container log bigger than `logMaxBytes`. */
@@ -368,7 +342,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
     await rm(layout.runcLog(container.name), { force: true });
     const run = runcRunArgv(this.#runc, layout.bundle(container.name), container.runcName, layout.runcLog(container.name));
     const pid = spawnDetached(shimArgv(layout.exitFile(container.name), run), layout.log(container.name));
-    await writeFile(shimPidFile(layout, container.name), `${pid}\n`);
+    await writeFile(layout.shimPid(container.name), `${pid}\n`);
     this.#track(container.runcName, Date.now()).launchedAt = Date.now();
   }
 
@@ -379,7 +353,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       const entry = (await this.#runcList()).get(container.runcName);
       if (entry?.status === 'running') return;
       if (await pathExists(layout.exitFile(container.name))) {
-        const reason = await runcError(layout.runcLog(container.name));
+        const reason = await lastRuncError(layout.runcLog(container.name));
         if (reason) throw RuntimeStartError.of(layout.id, `container "${container.name}": ${reason}`);
         return; // It ran and already exited; inspect and supervise report it.
       }
@@ -468,7 +442,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   }
 
   async #shimAlive(layout: InstanceLayout, container: string): Promise<boolean> {
-    const pid = Number((await readFile(shimPidFile(layout, container), 'utf8').catch(() => '')).trim());
+    const pid = Number((await readFile(layout.shimPid(container), 'utf8').catch(() => '')).trim());
     if (!pid) return false;
     // The pid must still be our shim, not a recycled pid.
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
@@ -493,49 +467,4 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       }
     }
   }
-}
-
-/** Pids of the shims whose exit file is in `dir` (found in /proc: the pid file may not be written yet). */
-async function shimPids(dir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (argv[3] === 'bubo-runc-shim' && argv[4]?.startsWith(`${dir}/`)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-function shimPidFile(layout: InstanceLayout, container: string): string {
-  return join(layout.dir, `${container}.shim.pid`);
-}
-
-/** The last error runc logged (`runc run failed: …`), or null when it logged none. */
-async function runcError(path: string): Promise<string | null> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  let reason: string | null = null;
-  for (const line of text.split('\n')) {
-    try {
-      const entry = JSON.parse(line) as { level?: string; msg?: string };
-      if ((entry.level === 'error' || entry.level === 'fatal') && entry.msg) reason = entry.msg;
-    } catch {
-      // Not a JSON line; runc only writes JSON here.
-    }
-  }
-  return reason;
-}
-
-async function readAccounts(rootfs: string) {
-  const read = (path: string) => readFile(join(rootfs, path), 'utf8').catch(() => null);
-  return { passwd: await read('etc/passwd'), group: await read('etc/group') };
-}
-
-/** Mount points from /proc/self/mounts (octal escapes such as `\040` decoded). */
-async function mountedPaths(): Promise<string[]> {
-  const text = await readFile('/proc/self/mounts', 'utf8');
-  return text
-    .split('\n')
-    .map((line) => line.split(' ')[1])
-    .filter((p): p is string => p !== undefined)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))));
 }
