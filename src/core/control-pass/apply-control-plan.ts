@@ -11,6 +11,7 @@ export async function applyControlPlan(tx: Store, plan: ControlPlan, now: number
   for (const { id, patch } of plan.deploymentUpdates) await tx.updateDeployment(id, patch);
   for (const hostId of plan.hostsDown) await tx.updateHost(hostId, { status: 'down' });
   for (const { instanceId, reason } of plan.lost) await tx.updateInstance(instanceId, { state: 'lost', message: reason, updatedAt: now });
+  for (const { instanceId, reason } of plan.unknown) await tx.updateInstance(instanceId, { state: 'unknown', message: reason, updatedAt: now });
   if (plan.stop.length > 0) await tx.updateInstances(plan.stop, { desired: 'stop', updatedAt: now });
   if (plan.place.length > 0) await tx.insertInstances(plan.place);
   for (const { id, patch } of plan.appUpdates) await tx.updateApp(id, patch);

@@ -1,18 +1,20 @@
 import type { Deployment } from '../../domain/deployment.js';
 import type { BuboEvent } from '../../domain/event.js';
 import type { Instance } from '../../domain/instance.js';
-import type { LostInstance } from '../../reconciler/reconcile-plan.js';
+import type { LostInstance, UnknownInstance } from '../../reconciler/reconcile-plan.js';
 import type { AppPatch, DeploymentPatch } from '../../store/store.js';
 
 /**
  * Everything one control pass changes, decided by `planControlPass` and written by
  * `applyControlPlan` in the transaction that read the snapshot. Order of application: deployments,
- * hosts, lost, stops, inserts, apps, new deployments, deletions, counters, events, so
+ * hosts, lost/unknown, stops, inserts, apps, new deployments, deletions, counters, events, so
  * that a stop always lands before the instance that takes its slot.
  */
 export interface ControlPlan {
   hostsDown: string[];
   lost: LostInstance[];
+  /** Instances whose host went silent: state → unknown, still holding their slot. */
+  unknown: UnknownInstance[];
   /** Instance ids whose `desired` becomes stop (existing rows only). */
   stop: string[];
   /** New instances to insert (a rollback may insert one already told to stop). */

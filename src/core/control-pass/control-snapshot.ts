@@ -23,6 +23,8 @@ export interface ControlSnapshot {
   /** The last "cannot place" message per `app#release`, so a blocked app logs one event, not one per pass. */
   blocked: ReadonlyMap<string, string>;
   hostTtlMs: number;
+  /** When this server started: hosts are not declared down for silence before it plus the TTL. */
+  startedAt: number;
   failedReplaceDelayMs: number;
   /** Seed for the scheduler's tie-breaks. */
   seed: number;

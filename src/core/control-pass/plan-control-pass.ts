@@ -28,10 +28,11 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
   const plan = reconcile({
     now,
     hostTtlMs: snapshot.hostTtlMs,
+    heartbeatsSince: snapshot.startedAt,
     failedReplaceDelayMs: snapshot.failedReplaceDelayMs,
     apps,
     instances: unsettled,
-    hosts: snapshot.hosts.map((h) => ({ id: h.id, status: h.status, lastHeartbeatAt: h.lastHeartbeatAt })),
+    hosts: snapshot.hosts.map((h) => ({ id: h.id, name: h.name, status: h.status, lastHeartbeatAt: h.lastHeartbeatAt })),
   });
 
   // What the scheduler sees: hosts going down now are down, instances lost now hold nothing.
@@ -64,10 +65,13 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
   events.push(...describeStops(plan.stop, unsettled, now));
 
   const stopped = new Set(plan.stop.map((s) => s.instanceId));
+  const unknown = new Map(plan.unknown.map((u) => [u.instanceId, u.reason]));
   const after: Instance[] = snapshot.instances.map((i) => {
     const reason = lost.get(i.id);
     if (reason !== undefined) return { ...i, state: 'lost', message: reason, updatedAt: now };
-    return stopped.has(i.id) ? { ...i, desired: 'stop', updatedAt: now } : i;
+    const silent = unknown.get(i.id);
+    const seen: Instance = silent === undefined ? i : { ...i, state: 'unknown', message: silent, updatedAt: now };
+    return stopped.has(i.id) ? { ...seen, desired: 'stop', updatedAt: now } : seen;
   });
   after.push(...placements.placed);
   const settlement = planSettlement(snapshot, after, now, newId);
@@ -81,6 +85,7 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
   return {
     hostsDown: plan.hostsDown,
     lost: plan.lost,
+    unknown: plan.unknown,
     stop: [...plan.stop.map((s) => s.instanceId), ...settlement.stop.filter((id) => !placedIds.has(id) && !stopped.has(id))],
     place,
     deploymentUpdates: [...switches.map((d) => ({ id: d.id, patch: { switchedAt: now, updatedAt: now } })), ...settlement.deploymentUpdates],
@@ -90,8 +95,8 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
     events,
     blocked: placements.blocked,
     assignmentsChanged: changedAssignments || settlement.assignmentsChanged,
-    // Stopped and lost instances leave the catalog at once, before agents report them stopped.
-    catalogChanged: switches.length > 0 || plan.stop.length + plan.lost.length > 0 || settlement.catalogChanged,
+    // Stopped, lost and unknown instances leave the catalog at once, before agents report them stopped.
+    catalogChanged: switches.length > 0 || plan.stop.length + plan.lost.length + plan.unknown.length > 0 || settlement.catalogChanged,
     reconcilerStops: plan.stop.length,
   };
 }

@@ -1,6 +1,7 @@
 import type { Deployment } from '../../domain/deployment.js';
 import { isServing } from '../../domain/instance.js';
 import type { ReconcileApp } from '../../reconciler/reconcile-input.js';
+import { replaceAfterMs } from '../../taskfile/replace-after-ms.js';
 import type { DeploySpec } from '../../taskfile/task-spec.js';
 import { type ControlSnapshot, releaseKey } from './control-snapshot.js';
 
@@ -30,7 +31,7 @@ export function planReconcileApps(snapshot: ControlSnapshot, now: number): { app
         holdOld = now < deployment.switchedAt + deploy.switch_grace_ms;
       }
     }
-    apps.push({ appId: app.id, release: app.release, count, deploy, holdOld });
+    apps.push({ appId: app.id, release: app.release, count, deploy, holdOld, ...(release ? { replaceAfterMs: replaceAfterMs(release.spec) } : {}) });
   }
   return { apps, switches };
 }

@@ -37,6 +37,7 @@ export async function readControlSnapshot(ctx: CoreContext, tx: Store, blocked: 
     deployments,
     blocked,
     hostTtlMs: ctx.options.hostTtlMs,
+    startedAt: ctx.startedAt,
     failedReplaceDelayMs: ctx.options.failedReplaceDelayMs,
     seed: ctx.seed(),
   };

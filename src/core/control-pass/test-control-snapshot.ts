@@ -48,6 +48,7 @@ export function testSnapshot(over: Partial<ControlSnapshot> & { releaseList?: Re
     deployments: new Map(),
     blocked: new Map(),
     hostTtlMs: 30_000,
+    startedAt: 0,
     failedReplaceDelayMs: 0,
     seed: 1,
     ...rest,
