@@ -7,7 +7,7 @@ export const InstanceView = z.object({
   release: z.number().int(),
   slot: z.number().int(),
   desired: z.enum(['run', 'stop']),
-  state: z.enum(['pending', 'starting', 'running', 'stopping', 'stopped', 'failed', 'lost']),
+  state: z.enum(['pending', 'starting', 'running', 'stopping', 'unknown', 'stopped', 'failed', 'lost']),
   address: z.string().nullable(),
   message: z.string(),
   /** `none` without a [check]; `unknown` until it passes; `healthy` / `unhealthy`. */

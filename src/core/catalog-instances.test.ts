@@ -5,7 +5,7 @@ import { testDeploy, testInstance } from '../reconciler/test-instance.js';
 import { catalogInstances } from './catalog-instances.js';
 
 const deployment = (over: Partial<Deployment> = {}): Deployment => ({
-  id: 'd', appId: 'default/shop', fromRelease: 1, fromCount: 2, toRelease: 2, status: 'running', message: '', switchedAt: null, createdAt: 0, updatedAt: 0, ...over,
+  id: 'd', appId: 'default/shop', fromRelease: 1, fromCount: 2, toRelease: 2, kind: 'deploy', status: 'running', message: '', switchedAt: null, createdAt: 0, updatedAt: 0, ...over,
 });
 const inst = (id: string, release: number, over: Partial<Instance> = {}) => testInstance(id, { release, address: `10.0.0.${id.length}`, ...over });
 const ids = (list: Instance[]) => list.map((i) => i.id);

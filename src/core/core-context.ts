@@ -15,6 +15,8 @@ export interface CoreContext {
   wake: () => void;
   /** Seed for the scheduler's tie-breaks; fixed in tests, random in production. */
   seed: () => number;
+  /** When this control plane started (its clock): host silence counts from here at the earliest. */
+  startedAt: number;
   options: CoreOptions;
 }
 

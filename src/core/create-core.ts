@@ -16,9 +16,11 @@ export interface CoreSetup {
 /** Wires a context and its control loop together (the loop is not started). */
 export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlLoop } {
   let loop: ControlLoop | undefined;
+  const now = setup.now ?? Date.now;
   const ctx: CoreContext = {
     store: setup.store,
-    now: setup.now ?? Date.now,
+    now,
+    startedAt: now(),
     notifier: new AssignmentNotifier(),
     releases: new ReleaseCache(),
     wake: () => loop?.wake(),

@@ -82,6 +82,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
       fromRelease: existing?.release ?? null,
       fromCount: existing?.count ?? null,
       toRelease: version,
+      kind: 'deploy',
       status: 'running',
       message: `rolling out release ${version}`,
       switchedAt: null,

@@ -9,7 +9,7 @@ const app: App = {
   destroying: false, release: 2, overProvision: false, createdAt: 0, updatedAt: 0,
 };
 const deployment: Deployment = {
-  id: 'd1', appId: app.id, fromRelease: 1, fromCount: 2, toRelease: 2, status: 'running', message: '', switchedAt: null, createdAt: 1_000, updatedAt: 1_000,
+  id: 'd1', appId: app.id, fromRelease: 1, fromCount: 2, toRelease: 2, kind: 'deploy', status: 'running', message: '', switchedAt: null, createdAt: 1_000, updatedAt: 1_000,
 };
 function inst(release: number, state: InstanceState, message = ''): Instance {
   return { id: `i${Math.random()}`, appId: app.id, release, hostId: 'h', slot: 0, desired: 'run', state, address: null, message, health: 'none', healthMessage: '', createdAt: 0, updatedAt: 0 };

@@ -2,17 +2,21 @@ import type { StatusReport } from '../api/agent-protocol.js';
 import { isTerminal } from '../domain/instance.js';
 import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
+import { readoptInstance } from '../reconciler/readopt-instance.js';
+import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
 import { CATALOG_COUNTER } from './get-catalog.js';
 import { event } from './record-event.js';
 
 /**
  * Agents own `state`: this records what they report. Reports about instances of another host,
  * unknown instances, or instances the server already gave up on (terminal) are ignored; the
- * agent stops those because they are missing from its assignments.
+ * agent stops those because they are missing from its assignments. An `unknown` instance (its
+ * host was silent) reported alive is re-adopted or stopped, per `readoptInstance`.
  */
 export async function reportInstanceStatus(ctx: CoreContext, report: StatusReport): Promise<{ ok: true }> {
   const host = await findHost(ctx.store, report.host_id);
   let changed = false;
+  let reassigned = false;
   await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
     const current = new Map((await tx.listInstances({ hostId: host.id })).map((i) => [i.id, i]));
@@ -33,10 +37,26 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
         );
         changed = true;
       }
+      let desired = instance.desired;
+      if (instance.state === 'unknown' && instance.desired === 'run' && !isTerminal(r.state)) {
+        // Its host is back with it: keep it unless a replacement serves already (readoptInstance).
+        const verdict = readoptInstance(instance, await tx.listInstances({ appId: instance.appId }));
+        if (verdict.stop.length > 0) await tx.updateInstances(verdict.stop, { desired: 'stop', updatedAt: now });
+        if (!verdict.keep) desired = 'stop';
+        reassigned ||= verdict.stop.length > 0 || !verdict.keep;
+        const what = verdict.keep ? `re-adopted on ${host.name}${verdict.stop.length > 0 ? `; stopping ${verdict.stop.join(', ')}` : ''}` : `stopping it on ${host.name}`;
+        events.push(
+          event(now, `host:${host.name}`, verdict.keep ? 'instance.readopted' : 'instance.stopping', `instance ${instance.id} ${what}: ${verdict.reason}`, {
+            appId: instance.appId,
+            hostId: host.id,
+            data: { instance: instance.id, stopped: verdict.keep ? verdict.stop : [instance.id] },
+          }),
+        );
+      }
       const health = r.health ?? instance.health;
       const healthMessage = r.health_message ?? (r.health === undefined ? instance.healthMessage : '');
       if (instance.state === r.state && instance.address === address && instance.message === message && instance.health === health && instance.healthMessage === healthMessage) continue;
-      await tx.updateInstance(instance.id, { state: r.state, address, message, health, healthMessage, updatedAt: now });
+      await tx.updateInstance(instance.id, { desired, state: r.state, address, message, health, healthMessage, updatedAt: now });
       changed = true;
       if (instance.health !== health && (health === 'healthy' || health === 'unhealthy')) {
         const why = health === 'unhealthy' && healthMessage ? `: ${healthMessage}` : '';
@@ -61,6 +81,7 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
     }
     if (events.length > 0) await tx.appendEvents(events);
     if (changed) await tx.incrementCounter(CATALOG_COUNTER);
+    if (reassigned) await tx.incrementCounter(ASSIGNMENTS_COUNTER);
   });
   if (changed) {
     ctx.notifier.notify();

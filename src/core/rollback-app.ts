@@ -11,7 +11,7 @@ import { event } from './record-event.js';
 import { supersedeDeployment } from './supersede-deployment.js';
 import { toDeploymentView } from './views/to-deployment-view.js';
 
-/** Deployments made by `bubo rollback` are named so; a failed one is not rolled back again. */
+/** Deployments made by `bubo rollback` are named so (their `kind` says what they are). */
 export const ROLLBACK_ID_PREFIX = 'rollback-';
 
 /**
@@ -47,6 +47,7 @@ export async function rollbackApp(
       fromRelease: app.release,
       fromCount: app.count,
       toRelease: to,
+      kind: 'rollback',
       status: 'running',
       message: `rolling back to release ${to}`,
       switchedAt: null,

@@ -1,5 +1,11 @@
 export type DeploymentStatus = 'running' | 'succeeded' | 'failed' | 'superseded';
 
+/**
+ * `deploy`: `bubo deploy` (or a scale-free redeploy); `rollback`: `bubo rollback` or the automatic
+ * one after a failed deploy. A failed rollback is not rolled back again.
+ */
+export type DeploymentKind = 'deploy' | 'rollback';
+
 /** The recorded operation that moves an app from one release to another. */
 export interface Deployment {
   id: string;
@@ -8,6 +14,7 @@ export interface Deployment {
   /** The app's instance count before this deployment (null for its first): what a rollback restores. */
   fromCount: number | null;
   toRelease: number;
+  kind: DeploymentKind;
   status: DeploymentStatus;
   message: string;
   /**

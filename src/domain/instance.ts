@@ -12,6 +12,7 @@ export type InstanceState =
   | 'starting'
   | 'running'
   | 'stopping'
+  | 'unknown' // its host went silent: kept in its slot, out of traffic, until the host returns or it is replaced
   | 'stopped' // terminal: stopped on purpose
   | 'failed' // terminal: exited or could not start
   | 'lost'; // terminal: its host went down

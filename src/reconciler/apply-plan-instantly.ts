@@ -13,8 +13,11 @@ export function applyPlanInstantly(input: ReconcileInput, plan: ReconcilePlan, r
   const down = new Set(plan.hostsDown);
   const lost = new Set(plan.lost.map((l) => l.instanceId));
   const stopped = new Set(plan.stop.map((s) => s.instanceId));
+  const unknown = new Set(plan.unknown.map((u) => u.instanceId));
   const instances: Instance[] = input.instances.map((i) => {
     if (lost.has(i.id)) return { ...i, state: 'lost' };
+    // A silent host's agent does nothing: its instance stays unknown, only its desired state changes.
+    if (unknown.has(i.id) || i.state === 'unknown') return { ...i, state: 'unknown', desired: stopped.has(i.id) ? 'stop' : i.desired, updatedAt: unknown.has(i.id) ? input.now : i.updatedAt };
     if (stopped.has(i.id)) return { ...i, desired: 'stop', state: isTerminal(i.state) ? i.state : 'stopped' };
     if (isTerminal(i.state)) return i;
     return { ...i, state: i.desired === 'run' ? 'running' : 'stopped' };

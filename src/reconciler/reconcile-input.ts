@@ -15,10 +15,14 @@ export interface ReconcileApp {
    * because traffic has not switched yet or the switch is inside its grace period.
    */
   holdOld?: boolean;
+  /** How long an `unknown` instance (silent host) keeps its slot before it is replaced; default `DEFAULT_REPLACE_AFTER_MS`. */
+  replaceAfterMs?: number;
 }
 
 export interface ReconcileHost {
   id: string;
+  /** For messages; the id when absent. */
+  name?: string;
   status: 'ready' | 'down';
   lastHeartbeatAt: number;
 }
@@ -28,6 +32,11 @@ export interface ReconcileInput {
   now: number;
   /** A ready host not heard from for longer than this is declared down. */
   hostTtlMs: number;
+  /**
+   * Heartbeats count from here at the earliest (when the server started): a host is not declared
+   * down for silence while the server itself was not listening. Default 0.
+   */
+  heartbeatsSince?: number;
   /**
    * A failed instance keeps its slot this long before it is replaced (default 0), so that an
    * image that cannot be pulled or an entrypoint that crashes is retried calmly, not in a loop.

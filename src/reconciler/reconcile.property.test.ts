@@ -9,7 +9,7 @@ import { rolloutLimits } from './rollout-limits.js';
 
 const NOW = 10_000_000;
 const MAX_COUNT = 5;
-const STATES: InstanceState[] = ['pending', 'starting', 'running', 'running', 'running', 'stopping', 'stopped', 'failed', 'lost'];
+const STATES: InstanceState[] = ['pending', 'starting', 'running', 'running', 'running', 'stopping', 'unknown', 'stopped', 'failed', 'lost'];
 
 const appArb = (appId: string) =>
   fc.record({
@@ -24,6 +24,9 @@ const appArb = (appId: string) =>
       drain_delay_ms: fc.constant(0),
       switch_grace_ms: fc.constant(0),
     }),
+    // Instances of silent hosts are replaced at once, so that the instant world converges
+    // without a clock (waiting is covered by reconcile-silent-host tests).
+    replaceAfterMs: fc.constant(0),
   });
 
 const instanceArb = fc.record({
@@ -57,9 +60,13 @@ const inputArb: fc.Arbitrary<ReconcileInput> = fc
     instances: instances.map((i, n): Instance => ({ ...i, id: `i${n}`, address: null, message: '', health: 'none', healthMessage: '', updatedAt: i.createdAt })),
   }));
 
-/** Live per the reconciler's definition, given which instances the plan marks lost. */
+/**
+ * Live per the reconciler's definition, given which instances the plan marks lost or unknown: an
+ * unknown instance (its host is silent) whose wait is over is not live: a replacement may take its slot.
+ */
 function isLive(i: Instance, plan: ReconcilePlan): boolean {
-  return i.desired === 'run' && !isTerminal(i.state) && !plan.lost.some((l) => l.instanceId === i.id);
+  const silent = i.state === 'unknown' || plan.unknown.some((u) => u.instanceId === i.id);
+  return i.desired === 'run' && !isTerminal(i.state) && !silent && !plan.lost.some((l) => l.instanceId === i.id);
 }
 
 describe('reconcile (properties)', () => {

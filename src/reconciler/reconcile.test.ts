@@ -34,7 +34,7 @@ describe('reconcile', () => {
 
   it('does nothing when the app runs as desired', () => {
     const plan = reconcile(input([0, 1, 2].map((slot) => testInstance(`i${slot}`, { slot }))));
-    expect(plan).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+    expect(plan).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
   });
 
   it('scales down by stopping the slots above count, non-running first, then highest slot first', () => {
@@ -55,23 +55,21 @@ describe('reconcile', () => {
     const failed = testInstance('b', { slot: 1, state: 'failed', message: 'image not found', updatedAt: NOW - 2_000 });
     const instances = [testInstance('a', { slot: 0 }), failed, testInstance('c', { slot: 2 })];
     const held = reconcile({ ...input(instances), failedReplaceDelayMs: 5_000 });
-    expect(held).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+    expect(held).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
     const later = reconcile({ ...input(instances), now: NOW + 3_001, failedReplaceDelayMs: 5_000, hosts: [{ id: 'h1', status: 'ready', lastHeartbeatAt: NOW + 3_001 }] });
     expect(stopped(later)).toEqual(['b']);
     expect(slots(later)).toEqual([1]);
   });
 
-  it('marks the instances of a host that stopped heartbeating lost and replaces them', () => {
+  it('marks the instances of a host that stopped heartbeating unknown (lost when told to stop) and, with replace_after 0, replaces them', () => {
     const instances = [testInstance('a', { slot: 0 }), testInstance('b', { slot: 1, hostId: 'h2' }), testInstance('c', { slot: 2, hostId: 'h2', desired: 'stop', state: 'stopping' })];
-    const plan = reconcile(input(instances, {}, [{ id: 'h2', status: 'ready', lastHeartbeatAt: NOW - 45_000 }]));
+    const plan = reconcile(input(instances, { replaceAfterMs: 0 }, [{ id: 'h2', status: 'ready', lastHeartbeatAt: NOW - 45_000 }]));
     expect(plan.hostsDown).toEqual(['h2']);
-    expect(plan.lost).toEqual([
-      { instanceId: 'b', reason: 'host h2 missed its heartbeats (last one 45s ago, ttl 30s)' },
-      { instanceId: 'c', reason: 'host h2 missed its heartbeats (last one 45s ago, ttl 30s)' },
-    ]);
+    expect(plan.unknown).toEqual([{ instanceId: 'b', reason: 'host h2 sent no heartbeat for 45s (ttl 30s)' }]);
+    expect(plan.lost).toEqual([{ instanceId: 'c', reason: 'host h2 sent no heartbeat for 45s (ttl 30s)' }]);
     expect(plan.stop).toEqual([]);
     expect(plan.place).toEqual([
-      { appId: 'default/shop', release: 1, slot: 1, replaces: 'b', reason: 'replace lost instance b' },
+      { appId: 'default/shop', release: 1, slot: 1, replaces: 'b', reason: 'replace unknown instance b' },
       { appId: 'default/shop', release: 1, slot: 2, replaces: null, reason: 'fill slot 2' },
     ]);
   });
@@ -108,7 +106,7 @@ describe('reconcile', () => {
     // While the new ones are still starting nothing more may stop, and nothing more may be placed.
     const starting = applyPlanInstantly(world, plan, 1);
     const notYet = { ...starting, instances: starting.instances.map((i) => (i.release === 2 ? { ...i, state: 'starting' as const } : i)) };
-    expect(reconcile(notYet)).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+    expect(reconcile(notYet)).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
 
     // Step 2: both new run; old1 (its slot's new instance runs) and old2 go, slot 2 gets its new one.
     world = starting;
@@ -118,7 +116,7 @@ describe('reconcile', () => {
 
     // Step 3: three new run; nothing is left to do.
     world = applyPlanInstantly(world, plan, 2);
-    expect(reconcile(world)).toEqual({ hostsDown: [], lost: [], stop: [], place: [] });
+    expect(reconcile(world)).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
     const live = world.instances.filter((i) => i.desired === 'run');
     expect(live.map((i) => [i.release, i.slot, i.state])).toEqual([
       [2, 0, 'running'],

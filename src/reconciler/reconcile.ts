@@ -1,5 +1,6 @@
-import { type Instance, isTerminal } from '../domain/instance.js';
-import { findLostInstances } from './find-lost-instances.js';
+import { type Instance, isServing, isTerminal } from '../domain/instance.js';
+import { DEFAULT_REPLACE_AFTER_MS } from '../taskfile/replace-after-ms.js';
+import { findSilentHosts } from './find-silent-hosts.js';
 import { reconcileApp, type VacatedSlot } from './reconcile-app.js';
 import type { ReconcileInput } from './reconcile-input.js';
 import type { ReconcilePlan, StopInstance } from './reconcile-plan.js';
@@ -8,7 +9,11 @@ import type { ReconcilePlan, StopInstance } from './reconcile-plan.js';
  * The pure diff between what should run and what runs: data in, plan out, `now` passed in.
  *
  * Per instance, in this order:
- *   - on a down host (or one going down now) and not terminal → lost;
+ *   - on an unregistered host, or told to stop while its host is silent → lost;
+ *   - desired to run on a silent host (down, or going down now), or already `unknown` → unknown:
+ *     held in its slot (like a starting instance) until its app's `replaceAfterMs` has passed
+ *     since it became unknown; after that its slot is vacated (a replacement is placed beside it)
+ *     and, once an instance of the same app serves in that slot, it is stopped;
  *   - failed less than `failedReplaceDelayMs` ago → held in its slot, like a starting instance;
  *   - terminal but still desired=run (failed, or lost/stopped earlier) → stop, its slot is vacated:
  *     the agent already gave up on restarting it, so the slot gets a fresh instance;
@@ -16,32 +21,43 @@ import type { ReconcilePlan, StopInstance } from './reconcile-plan.js';
  *     that no longer exist are stopped.
  */
 export function reconcile(input: ReconcileInput): ReconcilePlan {
-  const { goingDown, lost } = findLostInstances(input.now, input.hostTtlMs, input.hosts, input.instances);
+  const { goingDown, lost, unknown } = findSilentHosts(input.now, input.hostTtlMs, input.hosts, input.instances, input.heartbeatsSince);
   const lostReason = new Map(lost.map((l) => [l.instanceId, l.reason]));
+  const unknownNow = new Set(unknown.map((u) => u.instanceId));
+  const replaceAfter = new Map(input.apps.map((a) => [a.appId, a.replaceAfterMs ?? DEFAULT_REPLACE_AFTER_MS]));
   const stop: StopInstance[] = [];
   const liveByApp = new Map<string, Instance[]>();
   const vacatedByApp = new Map<string, Map<number, VacatedSlot>>();
+  const waiting: Instance[] = [];
   const vacate = (i: Instance, what: string) => {
     const slots = vacatedByApp.get(i.appId) ?? new Map<number, VacatedSlot>();
     vacatedByApp.set(i.appId, slots);
     if (!slots.has(i.slot)) slots.set(i.slot, { instanceId: i.id, what });
   };
+  const hold = (i: Instance) => {
+    const live = liveByApp.get(i.appId);
+    if (live) live.push(i);
+    else liveByApp.set(i.appId, [i]);
+  };
 
   for (const i of input.instances) {
     if (lostReason.has(i.id)) {
       if (i.desired === 'run') vacate(i, 'lost');
+    } else if (i.desired === 'run' && (i.state === 'unknown' || unknownNow.has(i.id))) {
+      const since = unknownNow.has(i.id) ? input.now : i.updatedAt;
+      if (input.now - since < (replaceAfter.get(i.appId) ?? DEFAULT_REPLACE_AFTER_MS)) hold(i);
+      else {
+        waiting.push(i);
+        vacate(i, 'unknown');
+      }
     } else if (i.desired === 'run' && i.state === 'failed' && input.now - i.updatedAt < (input.failedReplaceDelayMs ?? 0)) {
       // Held: still occupies its slot (counted like an instance that is not running yet).
-      const live = liveByApp.get(i.appId);
-      if (live) live.push(i);
-      else liveByApp.set(i.appId, [i]);
+      hold(i);
     } else if (i.desired === 'run' && isTerminal(i.state)) {
       stop.push({ instanceId: i.id, reason: `${i.state}${i.message ? `: ${i.message}` : ''}` });
       vacate(i, i.state);
     } else if (i.desired === 'run') {
-      const live = liveByApp.get(i.appId);
-      if (live) live.push(i);
-      else liveByApp.set(i.appId, [i]);
+      hold(i);
     }
   }
 
@@ -57,5 +73,22 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     if (known.has(appId)) continue;
     for (const i of live) stop.push({ instanceId: i.id, reason: `app ${appId} no longer exists` });
   }
-  return { hostsDown: goingDown, lost, stop, place };
+  // An unknown instance past its wait goes once something else serves its slot (never two serving
+  // copies), or when its app no longer wants it; until then it may still come back.
+  const apps = new Map(input.apps.map((a) => [a.appId, a]));
+  const stopping = new Set(stop.map((s) => s.instanceId));
+  for (const u of waiting) {
+    const app = apps.get(u.appId);
+    const successor = input.instances.find(
+      (i) => i.appId === u.appId && i.slot === u.slot && i.id !== u.id && isServing(i) && !stopping.has(i.id) && !lostReason.has(i.id) && !unknownNow.has(i.id),
+    );
+    let reason: string | null = null;
+    if (!app) reason = `app ${u.appId} no longer exists`;
+    else if (app.release === null || app.count <= 0) reason = 'app is scaled to 0, stopped or being destroyed';
+    else if (u.slot >= app.count) reason = `scale down to ${app.count}`;
+    else if (successor) reason = `replaced by ${successor.id}, which serves`;
+    else if (u.release !== app.release) reason = `rolling update to release ${app.release}: old instance is unknown`;
+    if (reason !== null) stop.push({ instanceId: u.id, reason });
+  }
+  return { hostsDown: goingDown, lost, unknown, stop, place };
 }

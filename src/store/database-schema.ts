@@ -105,6 +105,8 @@ export interface DeploymentTable {
   switched_at: number | null;
   /** Added by migration 0005: the app's count before the deployment. */
   from_count: number | null;
+  /** Added by migration 0006: `deploy` or `rollback`. */
+  kind: string;
 }
 
 export interface EventTable {

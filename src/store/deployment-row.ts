@@ -1,4 +1,4 @@
-import type { Deployment, DeploymentStatus } from '../domain/deployment.js';
+import type { Deployment, DeploymentKind, DeploymentStatus } from '../domain/deployment.js';
 import type { DeploymentRow, DeploymentTable } from './database-schema.js';
 import { fromNullableNumberColumn, fromNumberColumn as num } from './number-column.js';
 import type { DeploymentPatch } from './store.js';
@@ -15,6 +15,7 @@ export function deploymentToRow(deployment: Deployment): DeploymentRow {
     updated_at: deployment.updatedAt,
     switched_at: deployment.switchedAt,
     from_count: deployment.fromCount,
+    kind: deployment.kind,
   };
 }
 
@@ -28,6 +29,7 @@ export function rowToDeployment(row: DeploymentRow): Deployment {
     message: row.message,
     switchedAt: fromNullableNumberColumn(row.switched_at),
     fromCount: fromNullableNumberColumn(row.from_count),
+    kind: row.kind as DeploymentKind,
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };

@@ -27,12 +27,12 @@ const store = await openSqliteStore(process.argv[2]);
 await store.insertApp({ id: 'default/web', namespace: 'default', name: 'web', group: 'g', count: 1, stopped: false, destroying: false, release: null, overProvision: false, createdAt: now, updatedAt: now });
 for (let b = 0; b < ${COMMITTED_BATCHES}; b++) {
   await store.transaction(async (tx) => {
-    await tx.insertInstances(Array.from({ length: ${ROWS_PER_BATCH} }, (_, n) => instance('c-' + b + '-' + n, n)));
+    await tx.insertInstances(Array.from({ length: ${ROWS_PER_BATCH} }, (_, n) => instance('c-' + b + '-' + n, b * ${ROWS_PER_BATCH} + n)));
     await tx.incrementCounter('batches');
   });
 }
 await store.transaction(async (tx) => {
-  await tx.insertInstances(Array.from({ length: ${UNCOMMITTED_ROWS} }, (_, n) => instance('u-' + n, n)));
+  await tx.insertInstances(Array.from({ length: ${UNCOMMITTED_ROWS} }, (_, n) => instance('u-' + n, ${COMMITTED_BATCHES * ROWS_PER_BATCH} + n)));
   await tx.appendEvents([{ at: now, actor: 'system', kind: 'never.committed', appId: null, hostId: null, message: '', data: {} }]);
   await tx.incrementCounter('batches');
   process.stdout.write('ready\\n');

@@ -70,7 +70,7 @@ function instance(over: Partial<Instance> = {}): Instance {
 }
 
 function deployment(over: Partial<Deployment> = {}): Deployment {
-  return { id: 'd-1', appId: 'default/web', fromRelease: null, fromCount: null, toRelease: 1, status: 'running', message: 'rolling out', switchedAt: null, createdAt: T0, updatedAt: T0, ...over };
+  return { id: 'd-1', appId: 'default/web', fromRelease: null, fromCount: null, toRelease: 1, kind: 'deploy', status: 'running', message: 'rolling out', switchedAt: null, createdAt: T0, updatedAt: T0, ...over };
 }
 
 function event(over: Partial<Omit<BuboEvent, 'id'>> = {}): Omit<BuboEvent, 'id'> {
@@ -273,7 +273,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot']);
     } finally {
       await db.destroy();
     }
@@ -305,7 +305,7 @@ describe('listInstances', () => {
     await store.insertApp(app({ id: 'default/api', name: 'api' }));
     await store.insertInstances([
       instance({ id: 'a', hostId: 'host-a', state: 'running', updatedAt: T0 }),
-      instance({ id: 'b', hostId: 'host-b', state: 'pending', updatedAt: T0 + 10 }),
+      instance({ id: 'b', hostId: 'host-b', slot: 1, state: 'pending', updatedAt: T0 + 10 }),
       instance({ id: 'c', hostId: 'host-a', state: 'failed', desired: 'run', updatedAt: T0 + 20 }),
       instance({ id: 'd', hostId: 'host-b', state: 'stopped', desired: 'stop', updatedAt: T0 + 30 }),
       instance({ id: 'e', appId: 'default/api', hostId: 'host-a', state: 'lost', desired: 'stop', updatedAt: T0 + 40 }),
@@ -336,6 +336,25 @@ describe('listInstances', () => {
     expect(await ids({})).toStrictEqual(['a', 'b', 'e', 'f']);
     expect(await store.pruneInstances(T0 + 1000)).toBe(1);
     expect(await ids({})).toStrictEqual(['a', 'b', 'f']);
+  });
+});
+
+describe('one live instance per slot', () => {
+  it('refuses a second live instance in the same app, release and slot, and allows it once the first is told to stop or is terminal', async () => {
+    await store.insertApp(app());
+    await store.insertInstances([instance({ id: 'a', slot: 0 }), instance({ id: 'b', slot: 0, release: 2 }), instance({ id: 'c', slot: 1 })]);
+    await expect(store.insertInstances([instance({ id: 'a2', slot: 0 })])).rejects.toThrow(/UNIQUE/);
+    await store.updateInstance('a', { desired: 'stop' });
+    await store.insertInstances([instance({ id: 'a2', slot: 0, state: 'pending' })]);
+    await store.updateInstance('c', { state: 'failed' });
+    await store.insertInstances([instance({ id: 'c2', slot: 1, state: 'pending' })]);
+    expect((await store.listInstances({ live: true })).map((i) => i.id)).toStrictEqual(['a', 'a2', 'b', 'c2']);
+  });
+
+  it('records whether a deployment is a rollback', async () => {
+    await store.insertApp(app());
+    await store.insertDeployment(deployment({ id: 'back', kind: 'rollback' }));
+    expect((await store.getDeployment('back'))?.kind).toBe('rollback');
   });
 });
 

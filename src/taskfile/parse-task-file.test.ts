@@ -224,6 +224,23 @@ public = { host = "shop.example.com", port = 9000 }
     expect(onlyProblem(`${MINIMAL}\n[resources]\n${line}\n`)).toEqual({ path, message, line: 9, column: line.indexOf('=') + 3 });
   });
 
+  it('reads [placement] replace_after, "0s" included, and leaves it out when the table is absent', () => {
+    expect(parseTaskFile(`${MINIMAL}\n[placement]\nreplace_after = "5m"\n`).placement).toEqual({ replace_after_ms: 300_000 });
+    expect(parseTaskFile(`${MINIMAL}\n[placement]\nreplace_after = "0s"\n`).placement).toEqual({ replace_after_ms: 0 });
+    expect(parseTaskFile(`${MINIMAL}\n[placement]\n`).placement).toEqual({ replace_after_ms: 30_000 });
+    expect(parseTaskFile(MINIMAL).placement).toBeUndefined();
+  });
+
+  it.each([
+    ['replace_after = 300', 'placement.replace_after', 'a duration needs a unit; write "300s"'],
+    ['replace_after = "soon"', 'placement.replace_after', undefined],
+    ['replace_afer = "5m"', 'placement.replace_afer', undefined],
+  ])('rejects the placement %j naming the field and line', (line, path, message) => {
+    const problem = onlyProblem(`${MINIMAL}\n[placement]\n${line}\n`);
+    expect(problem).toMatchObject({ path, line: 9 });
+    if (message) expect(problem.message).toBe(message);
+  });
+
   it('rejects a negative or fractional count', () => {
     expect(onlyProblem(MINIMAL.replace('group = "web"', 'group = "web"\ncount = -1')).message).toBe('must be at least 0');
     expect(onlyProblem(MINIMAL.replace('group = "web"', 'group = "web"\ncount = 1.5')).message).toBe('must be a whole number');

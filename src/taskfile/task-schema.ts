@@ -318,6 +318,17 @@ const DeploySchema = z
     switch_grace_ms: switch_grace,
   }));
 
+const PlacementSchema = z
+  .strictObject({
+    replace_after: duration(true)
+      .prefault('30s')
+      .meta({
+        description:
+          'How long an instance of a silent host keeps its slot (state unknown) before a replacement is placed on another host of the group; "0s" replaces at once',
+      }),
+  })
+  .transform(({ replace_after }) => ({ replace_after_ms: replace_after }));
+
 const VolumeSchema = z
   .strictObject({
     name: dnsLabel('a volume name'),
@@ -348,6 +359,7 @@ export const TaskSchema = z
     ports: z.array(PortSchema, { error: (issue) => arrayOfTablesHint('ports', issue.input) }).prefault([]),
     check: orNull(CheckSchema),
     deploy: DeploySchema.prefault({}),
+    placement: PlacementSchema.optional(),
     volumes: z.array(VolumeSchema, { error: (issue) => arrayOfTablesHint('volumes', issue.input) }).prefault([]),
   })
   .superRefine((task, ctx) => {

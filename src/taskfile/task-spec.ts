@@ -18,6 +18,8 @@ export interface TaskSpec {
   ports: PortSpec[];
   check: CheckSpec | null;
   deploy: DeploySpec;
+  /** Absent when the file has no [placement] table (and in releases stored before it existed). */
+  placement?: PlacementSpec;
   volumes: VolumeSpec[];
 }
 
@@ -89,6 +91,14 @@ export interface DeploySpec {
   drain_delay_ms: number;
   /** Blue-green: how long the old set keeps running, out of traffic, after the switch. */
   switch_grace_ms: number;
+}
+
+export interface PlacementSpec {
+  /**
+   * How long an instance whose host went silent (state `unknown`) keeps its slot before a
+   * replacement is placed on another host of the group (`replaceAfterMs` applies the default).
+   */
+  replace_after_ms: number;
 }
 
 export interface VolumeSpec {

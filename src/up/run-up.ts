@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startHostAgent } from '../agent/start-host-agent.js';
 import { ApiClient } from '../client/api-client.js';
+import type { CoreOptions } from '../core/core-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { startServer } from '../http/start-server.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
@@ -13,6 +14,8 @@ export interface UpOptions {
   /** State of this `bubo up`: server, agent, registry (default ./.bubo). */
   dir: string;
   listen: string;
+  /** Control-plane options (`--host-ttl`). */
+  core?: Partial<CoreOptions>;
   /** Where the load balancer serves public port 80 (the host is an `lb` host). */
   lb: { address: string; port: number };
   /** Task files to deploy when their app does not exist yet (the demo by default). */
@@ -30,7 +33,7 @@ export interface UpOptions {
 export async function runUp(options: UpOptions): Promise<void> {
   const dir = resolve(options.dir);
   const log = options.log;
-  const server = await startServer({ stateDir: join(dir, 'server'), listen: options.listen });
+  const server = await startServer({ stateDir: join(dir, 'server'), listen: options.listen, ...(options.core ? { core: options.core } : {}) });
   const cleanups: (() => Promise<void>)[] = [() => server.close()];
   try {
     const token = (await readFile(server.adminTokenPath, 'utf8')).trim();

@@ -505,7 +505,8 @@ describe('hosts and groups', () => {
   it('marks a silent host down and replaces its instances on another host', async () => {
     const h1 = await register('h1');
     const h2 = await register('h2');
-    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }) });
+    // Replaced at once (the default waits 30 s for the host to come back; tested below).
+    await h.request('POST', '/v1/deploy', { task: `${taskFile({ count: 2 })}\n[placement]\nreplace_after = "0s"\n` });
     await h.loop.runOnce();
     await reportAll(h1);
     await reportAll(h2);
@@ -522,9 +523,70 @@ describe('hosts and groups', () => {
     ]);
     const status = await h.request('GET', '/v1/apps/default/shop');
     const byState = status.body.instances.map((i: { host: string; state: string }) => `${i.host}:${i.state}`).sort();
-    expect(byState).toEqual(['h1:pending', 'h1:running', 'h2:lost']);
+    expect(byState).toEqual(['h1:pending', 'h1:running', 'h2:unknown']);
     const kinds = (await h.request('GET', '/v1/events')).body.events.map((e: { kind: string }) => e.kind);
     expect(kinds).toContain('host.down');
+  });
+});
+
+describe('a host that goes silent and comes back', () => {
+  type Row = { id: string; host: string; state: string; desired: string };
+  const rows = async (): Promise<string[]> =>
+    ((await h.request('GET', '/v1/apps/default/shop')).body.instances as Row[]).map((i) => `${i.host}:${i.state}:${i.desired}:${i.id}`).sort();
+  const catalogIds = async () => ((await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.services[0]?.instances ?? []).map((i: { id: string }) => i.id).sort();
+
+  async function silence(h1: string, task: string) {
+    const h2 = await register('h2');
+    await h.request('POST', '/v1/deploy', { task });
+    await h.loop.runOnce();
+    await reportAll(h1);
+    const [mine] = await reportAll(h2);
+    h.clock.now += 15_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
+    h.clock.now += 10_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
+    await h.loop.runOnce();
+    return { h2, silent: mine!.id };
+  }
+
+  it('keeps the instances of a host that comes back before replace_after, re-adopting the same ones', async () => {
+    const h1 = await register('h1');
+    const { h2, silent } = await silence(h1, taskFile({ count: 2 }));
+    const before = await rows();
+    expect(before.filter((r) => r.startsWith('h2:'))).toEqual([`h2:unknown:run:${silent}`]);
+    expect(before).toHaveLength(2);
+    expect(await catalogIds()).not.toContain(silent);
+
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h2 });
+    await reportAll(h2);
+    await h.loop.runOnce();
+    const after = await rows();
+    expect(after.filter((r) => r.startsWith('h2:'))).toEqual([`h2:running:run:${silent}`]);
+    expect(after).toHaveLength(2);
+    expect(await catalogIds()).toContain(silent);
+  });
+
+  it('stops a replacement that does not serve yet when the host comes back, and never lists two copies of a slot', async () => {
+    const h1 = await register('h1');
+    const { h2, silent } = await silence(h1, `${taskFile({ count: 2 })}\n[placement]\nreplace_after = "0s"\n`);
+    const replacement = (await rows()).find((r) => r.startsWith('h1:pending'))!.split(':')[3]!;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h2 });
+    await reportAll(h2);
+    expect((await rows()).filter((r) => r.includes(replacement) || r.includes(silent))).toEqual([`h1:pending:stop:${replacement}`, `h2:running:run:${silent}`]);
+    const events = (await h.request('GET', '/v1/events')).body.events.map((e: { kind: string; message: string }) => `${e.kind} ${e.message}`);
+    expect(events).toContain(`instance.readopted instance ${silent} re-adopted on h2; stopping ${replacement}: instance ${silent} came back before its replacement served`);
+  });
+
+  it('stops the returning instance when its replacement serves already', async () => {
+    const h1 = await register('h1');
+    const { h2, silent } = await silence(h1, `${taskFile({ count: 2 })}\n[placement]\nreplace_after = "0s"\n`);
+    await reportAll(h1);
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h2 });
+    await reportAll(h2);
+    const h2rows = (await rows()).filter((r) => r.startsWith('h2:'));
+    expect(h2rows.every((r) => r.includes(':stop:') || r.includes(':lost:'))).toBe(true);
+    expect(await catalogIds()).not.toContain(silent);
+    expect(await catalogIds()).toHaveLength(2);
   });
 });
 

@@ -46,5 +46,7 @@ describe('bubo server', () => {
     );
     await runCli(['server', '--state-dir', '/srv/bubo', '--listen', '0.0.0.0:8080', '--cluster-cidr', '10.200.0.0/16'], cli.deps);
     expect(seen).toEqual([{ stateDir: '/srv/bubo', listen: '0.0.0.0:8080', core: { clusterCidr: '10.200.0.0/16' } }]);
+    await runCli(['server', '--state-dir', '/srv/bubo', '--host-ttl', '8s'], cli.deps);
+    expect(seen[1]).toEqual({ stateDir: '/srv/bubo', listen: '127.0.0.1:7070', core: { clusterCidr: '10.88.0.0/16', hostTtlMs: 8_000, heartbeatIntervalMs: 2_000 } });
   });
 });

@@ -4,6 +4,7 @@ import { hostAgentUrl } from './0002-host-agent-url.js';
 import { releaseDigests } from './0003-release-digests.js';
 import { health } from './0004-health.js';
 import { deploymentFromCount } from './0005-deployment-from-count.js';
+import { rollbackKindLiveSlot } from './0006-rollback-kind-live-slot.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-release-digests': releaseDigests,
   '0004-health': health,
   '0005-deployment-from-count': deploymentFromCount,
+  '0006-rollback-kind-live-slot': rollbackKindLiveSlot,
 };
 
 export const migrationProvider: MigrationProvider = {
