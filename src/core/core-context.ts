@@ -1,4 +1,6 @@
 import type { Store } from '../store/store.js';
+import type { CatalogResponse } from '../api/catalog.js';
+import type { AnswerCache } from './answer-cache.js';
 import type { AssignmentNotifier } from './assignment-notifier.js';
 import type { ReleaseCache } from './release-cache.js';
 
@@ -10,6 +12,8 @@ export interface CoreContext {
   store: Store;
   now: () => number;
   notifier: AssignmentNotifier;
+  /** The catalog answer of the current catalog index, shared by every catalog poll. */
+  catalog: AnswerCache<CatalogResponse>;
   releases: ReleaseCache;
   /** Ask the control loop to reconcile soon (after a deploy, a scale, a status report...). */
   wake: () => void;

@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import type { CatalogResponse } from '../api/catalog.js';
+import { AnswerCache } from './answer-cache.js';
 import { AssignmentNotifier } from './assignment-notifier.js';
 import { ControlLoop, type ControlLoopOptions } from './control-loop.js';
 import { type CoreContext, type CoreOptions, DEFAULT_CORE_OPTIONS } from './core-context.js';
@@ -20,6 +22,7 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     store: setup.store,
     now: setup.now ?? Date.now,
     notifier: new AssignmentNotifier(),
+    catalog: new AnswerCache<CatalogResponse>(),
     releases: new ReleaseCache(),
     wake: () => loop?.wake(),
     seed: setup.seed ?? (() => randomInt(2 ** 31)),

@@ -12,8 +12,8 @@ import { applyPlacements } from './apply-placements.js';
 import { buildSnapshot } from './build-snapshot.js';
 import type { CoreContext } from './core-context.js';
 import { evaluateDeployment } from './evaluate-deployment.js';
-import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
-import { CATALOG_COUNTER } from './get-catalog.js';
+import { markAssignmentsChanged } from './mark-assignments-changed.js';
+import { markCatalogChanged } from './mark-catalog-changed.js';
 import { instanceSizer } from './instance-sizer.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
@@ -148,10 +148,11 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
       }),
     );
   }
-  let catalogChanged = switches.length > 0;
+  // Notifier keys of what this pass changes: the hosts whose instances changed, the catalog.
+  const changed = new Set<string>();
   await ctx.store.transaction(async (tx) => {
     for (const { deployment } of switches) await tx.updateDeployment(deployment.id, { switchedAt: now, updatedAt: now });
-    if (switches.length > 0) await tx.incrementCounter(CATALOG_COUNTER);
+    if (switches.length > 0) await markCatalogChanged(tx, changed);
     for (const hostId of plan.hostsDown) {
       await tx.updateHost(hostId, { status: 'down' });
       const name = hosts.find((h) => h.id === hostId)?.name ?? hostId;
@@ -164,18 +165,19 @@ export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new
     events.push(...describeStops(plan, instances, now));
     if (placed.length > 0) await tx.insertInstances(placed);
     if (outcome.changedAssignments) {
-      await tx.incrementCounter(ASSIGNMENTS_COUNTER);
+      const hostOf = new Map(instances.map((i) => [i.id, i.hostId]));
+      const touched = [...plan.stop.map((s) => s.instanceId), ...plan.lost.map((l) => l.instanceId)].map((id) => hostOf.get(id)!);
+      await markAssignmentsChanged(tx, [...touched, ...placed.map((i) => i.hostId)], changed);
       // Stopped and lost instances leave the catalog at once, before agents report them stopped.
-      if (plan.stop.length + plan.lost.length > 0) await tx.incrementCounter(CATALOG_COUNTER);
+      if (plan.stop.length + plan.lost.length > 0) await markCatalogChanged(tx, changed);
     }
-    const settled = await settleApps(ctx, tx, apps, now);
-    events.push(...settled.events);
-    catalogChanged ||= settled.catalogChanged;
+    events.push(...(await settleApps(ctx, tx, apps, now, changed)));
     if (events.length > 0) await tx.appendEvents(events);
   });
-  // Catalog followers (DNS, load balancers) long-poll on the same notifier: a blue-green switch
-  // or a rollback must reach them now, not when their poll times out.
-  if (outcome.changedAssignments || catalogChanged) ctx.notifier.notify();
+  // Only the hosts whose instances changed wake; catalog followers (DNS, load balancers) wake
+  // on the catalog key: a blue-green switch or a rollback must reach them now, not when their
+  // poll times out.
+  ctx.notifier.notify(changed);
   return outcome;
 }
 
@@ -225,9 +227,8 @@ function describeStops(plan: ReconcilePlan, instances: Instance[], now: number) 
 }
 
 /** Finishes deployments that are done or out of time and deletes destroyed apps that are empty. */
-async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[], now: number) {
+async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[], now: number, changed: Set<string>) {
   const out: Omit<BuboEvent, 'id'>[] = [];
-  let catalogChanged = false;
   for (const app of apps) {
     const deployment = await tx.activeDeployment(app.id);
     const needsLook = deployment || app.destroying;
@@ -247,20 +248,18 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
           }),
         );
         if (rollBackTo !== null) {
-          out.push(...(await rollBack(ctx, tx, app, deployment, rollBackTo, instances, now)));
-          catalogChanged = true;
+          out.push(...(await rollBack(ctx, tx, app, deployment, rollBackTo, instances, now, changed)));
         }
       }
     }
     if (app.destroying && instances.every((i) => i.state === 'stopped' || i.state === 'failed' || i.state === 'lost')) {
       await tx.deleteApp(app.id);
-      await tx.incrementCounter(CATALOG_COUNTER);
-      catalogChanged = true;
+      await markCatalogChanged(tx, changed);
       ctx.releases.forgetApp(app.id);
       out.push(event(now, ACTOR, 'app.destroyed', `${app.id} destroyed`, { appId: app.id }));
     }
   }
-  return { events: out, catalogChanged };
+  return out;
 }
 
 /**
@@ -272,7 +271,7 @@ async function settleApps(ctx: CoreContext, tx: CoreContext['store'], apps: App[
  * blue-green set (it never served); a blue-green rollback counts as switched from the start, so
  * nothing of the failed release is listed while it stops.
  */
-async function rollBack(ctx: CoreContext, tx: CoreContext['store'], app: App, failed: Deployment, to: number, instances: Instance[], now: number) {
+async function rollBack(ctx: CoreContext, tx: CoreContext['store'], app: App, failed: Deployment, to: number, instances: Instance[], now: number, changed: Set<string>) {
   const [failedRelease, target] = await Promise.all([ctx.releases.get(tx, app.id, failed.toRelease), ctx.releases.get(tx, app.id, to)]);
   const count = failed.fromCount !== null && app.count === failedRelease.spec.count ? failed.fromCount : app.count;
   await tx.updateApp(app.id, { release: to, count, updatedAt: now });
@@ -290,7 +289,7 @@ async function rollBack(ctx: CoreContext, tx: CoreContext['store'], app: App, fa
       leftovers.map((i) => i.id),
       { desired: 'stop', updatedAt: now },
     );
-    await tx.incrementCounter(ASSIGNMENTS_COUNTER);
+    await markAssignmentsChanged(tx, leftovers.map((i) => i.hostId), changed);
     out.push(
       event(now, ACTOR, 'instance.stopping', `stopping ${leftovers.length} instance(s) of ${app.id}: release ${failed.toRelease} failed`, {
         appId: app.id,
@@ -311,7 +310,7 @@ async function rollBack(ctx: CoreContext, tx: CoreContext['store'], app: App, fa
     updatedAt: now,
   };
   await tx.insertDeployment(deployment);
-  await tx.incrementCounter(CATALOG_COUNTER);
+  await markCatalogChanged(tx, changed);
   out.push(
     event(now, ACTOR, 'deployment.started', `deployment ${deployment.id}: automatic rollback of ${app.id} from release ${failed.toRelease} to ${to}`, {
       appId: app.id,

@@ -2,7 +2,7 @@ import type { StatusReport } from '../api/agent-protocol.js';
 import { isTerminal } from '../domain/instance.js';
 import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
-import { CATALOG_COUNTER } from './get-catalog.js';
+import { markCatalogChanged } from './mark-catalog-changed.js';
 import { event } from './record-event.js';
 
 /**
@@ -13,6 +13,7 @@ import { event } from './record-event.js';
 export async function reportInstanceStatus(ctx: CoreContext, report: StatusReport): Promise<{ ok: true }> {
   const host = await findHost(ctx.store, report.host_id);
   let changed = false;
+  const keys = new Set<string>();
   await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
     const current = new Map((await tx.listInstances({ hostId: host.id })).map((i) => [i.id, i]));
@@ -60,10 +61,10 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
       }
     }
     if (events.length > 0) await tx.appendEvents(events);
-    if (changed) await tx.incrementCounter(CATALOG_COUNTER);
+    if (changed) await markCatalogChanged(tx, keys);
   });
   if (changed) {
-    ctx.notifier.notify();
+    ctx.notifier.notify(keys);
     ctx.wake();
   }
   return { ok: true };

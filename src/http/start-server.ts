@@ -50,7 +50,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tokenCreated: created,
     close: async () => {
       await loop.stop();
-      ctx.notifier.notify();
+      ctx.notifier.notifyAll();
       await app.close();
       await store.close();
     },
