@@ -46,7 +46,7 @@ describe('assignment long-polls wake by host', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const { store, ctx, register } = await setup();
-      const ids = [];
+      const ids: string[] = [];
       for (let n = 0; n < c.hosts; n++) ids.push(await register(`h${n}`));
       const aborts = ids.map(() => new AbortController());
       const answered = new Set<number>();

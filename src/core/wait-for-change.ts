@@ -48,8 +48,8 @@ const reads = new WeakMap<AssignmentNotifier, Map<string, Read>>();
 
 /** The counter's value, from a read in flight for the same key and generation if there is one. */
 function readShared(ctx: CoreContext, counter: string): Promise<number> {
-  let inFlight = reads.get(ctx.notifier);
-  if (!inFlight) reads.set(ctx.notifier, (inFlight = new Map()));
+  const inFlight = reads.get(ctx.notifier) ?? new Map<string, Read>();
+  reads.set(ctx.notifier, inFlight);
   const generation = ctx.notifier.generation(counter);
   const current = inFlight.get(counter);
   if (current && current.generation === generation) return current.value;
