@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { CatalogResponse } from '../api/catalog.js';
 import { AnswerCache } from './answer-cache.js';
 import { AssignmentNotifier } from './assignment-notifier.js';
+import { HeartbeatBuffer } from './heartbeat-buffer.js';
 import { ControlLoop, type ControlLoopOptions } from './control-loop.js';
 import { type CoreContext, type CoreOptions, DEFAULT_CORE_OPTIONS } from './core-context.js';
 import { ReleaseCache } from './release-cache.js';
@@ -23,6 +24,7 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     now: setup.now ?? Date.now,
     notifier: new AssignmentNotifier(),
     catalog: new AnswerCache<CatalogResponse>(),
+    heartbeats: new HeartbeatBuffer(),
     releases: new ReleaseCache(),
     wake: () => loop?.wake(),
     seed: setup.seed ?? (() => randomInt(2 ** 31)),

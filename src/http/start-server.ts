@@ -50,6 +50,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tokenCreated: created,
     close: async () => {
       await loop.stop();
+      await ctx.heartbeats.flush(store).catch(() => {});
       ctx.notifier.notifyAll();
       await app.close();
       await store.close();
