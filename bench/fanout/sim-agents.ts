@@ -62,13 +62,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function simulate(o: StartMessage, n: number, onCatalog: () => void): Promise<void> {
   const name = `${o.prefix}-${n}`;
-  const registered = await call<{ host_id: string; heartbeat_interval_ms: number }>('POST', '/v1/agent/register', {
+  const body = {
     name,
     group: 'fanout',
     address: `192.0.2.${n % 250}`,
     capacity: { cpus: 4, memory_mib: 8192, disk_mib: 100_000 },
     runtimes: [{ name: 'runc', kind: 'container', available: true }],
-  });
+  };
+  // Retried like the real agent does (same name: a retry re-registers the same host).
+  let registered: { host_id: string; heartbeat_interval_ms: number } | undefined;
+  while (!registered) {
+    registered = await call<{ host_id: string; heartbeat_interval_ms: number }>('POST', '/v1/agent/register', body).catch((error) => {
+      failed(error);
+      return sleep(1_000).then(() => undefined);
+    });
+  }
   const hostId = registered.host_id;
   const every = registered.heartbeat_interval_ms;
   void (async () => {
@@ -131,7 +139,7 @@ process.once('message', async (message: StartMessage) => {
     withCatalog++;
     last = Date.now();
   };
-  const lanes = Array.from({ length: 20 }, async () => {
+  const lanes = Array.from({ length: 4 }, async () => {
     while (next < message.count) {
       const n = next++;
       await simulate(message, n, onCatalog);
