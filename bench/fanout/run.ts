@@ -62,7 +62,7 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
   const catalogPollers = Math.max(0, Math.min(agents, limit - agents - NOFILE_SPARE));
   const server = await startServerProcess(
     [process.execPath, join(root, 'bin/bubo.js'), 'server', '--state-dir', stateDir, '--listen', '127.0.0.1:0', '--cluster-cidr', '10.0.0.0/8'],
-    { ready: /listening on (http:\/\/\S+)/, timeoutMs: 20_000 },
+    { ready: /listening on (http:\/\/\S+)/, timeoutMs: 120_000 },
   );
   const url = server.ready[1]!;
   const token = (await readFile(join(stateDir, 'admin.token'), 'utf8')).trim();
