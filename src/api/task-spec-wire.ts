@@ -61,9 +61,12 @@ export const TaskSpecWire = z.object({
   check: Check.nullable(),
   deploy: Deploy,
   volumes: z.array(z.object({ name: z.string(), size_mib: z.number(), path: z.string() })),
+  placement: z.object({ replace_after_ms: z.number() }).optional(),
 });
 
 type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-/** Compile-time proof that the wire form is exactly `TaskSpec`; fails to type-check otherwise. */
+/** Compile-time proof that the wire form is exactly `TaskSpec`, optional keys included; fails to type-check otherwise. */
 const wireIsTaskSpec: Mutual<z.output<typeof TaskSpecWire>, TaskSpec> = true;
+const sameKeys: Mutual<keyof z.output<typeof TaskSpecWire>, keyof TaskSpec> = true;
 void wireIsTaskSpec;
+void sameKeys;

@@ -75,6 +75,8 @@ export class ControlLoop {
 
   async #pass(): Promise<void> {
     try {
+      // The pass judges hosts by their last heartbeat: write the buffered ones first.
+      await this.#ctx.heartbeats.flush(this.#ctx.store);
       const outcome = await reconcileOnce(this.#ctx, this.#blocked);
       this.#options.onPass?.(outcome);
       await this.#ctx.store.pruneInstances(this.#ctx.now() - this.#ctx.options.keepTerminalMs);

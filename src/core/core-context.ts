@@ -1,5 +1,8 @@
 import type { Store } from '../store/store.js';
+import type { CatalogResponse } from '../api/catalog.js';
+import type { AnswerCache } from './answer-cache.js';
 import type { AssignmentNotifier } from './assignment-notifier.js';
+import type { HeartbeatBuffer } from './heartbeat-buffer.js';
 import type { ReleaseCache } from './release-cache.js';
 
 /**
@@ -10,6 +13,10 @@ export interface CoreContext {
   store: Store;
   now: () => number;
   notifier: AssignmentNotifier;
+  /** The catalog answer of the current catalog index, shared by every catalog poll. */
+  catalog: AnswerCache<CatalogResponse>;
+  /** Heartbeats of hosts that are up, written once per control-loop pass. */
+  heartbeats: HeartbeatBuffer;
   releases: ReleaseCache;
   /** Ask the control loop to reconcile soon (after a deploy, a scale, a status report...). */
   wake: () => void;

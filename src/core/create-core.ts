@@ -1,6 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import type { CatalogResponse } from '../api/catalog.js';
+import { AnswerCache } from './answer-cache.js';
 import { AssignmentNotifier } from './assignment-notifier.js';
+import { HeartbeatBuffer } from './heartbeat-buffer.js';
 import { ControlLoop, type ControlLoopOptions } from './control-loop.js';
 import { type CoreContext, type CoreOptions, DEFAULT_CORE_OPTIONS } from './core-context.js';
 import { ReleaseCache } from './release-cache.js';
@@ -22,6 +25,8 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     now,
     startedAt: now(),
     notifier: new AssignmentNotifier(),
+    catalog: new AnswerCache<CatalogResponse>(),
+    heartbeats: new HeartbeatBuffer(),
     releases: new ReleaseCache(),
     wake: () => loop?.wake(),
     seed: setup.seed ?? (() => randomInt(2 ** 31)),

@@ -7,7 +7,7 @@ import { parseTaskFile } from '../taskfile/parse-task-file.js';
 import { suggestKey } from '../taskfile/suggest-key.js';
 import { checkCapacity } from './check-capacity.js';
 import type { CoreContext } from './core-context.js';
-import { CATALOG_COUNTER } from './get-catalog.js';
+import { markCatalogChanged } from './mark-catalog-changed.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
 import { supersedeDeployment } from './supersede-deployment.js';
@@ -40,6 +40,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
         : 'no host has registered yet; start "bubo agent --group NAME" on a server first';
     throw new NotFoundError('group', spec.group, hint);
   }
+  const changed = new Set<string>();
   const result = await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
     const existing = await tx.getApp(id);
@@ -75,7 +76,7 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
       await tx.insertApp(app);
     }
     await tx.insertRelease({ appId: id, version, spec, warnings, digests: {}, createdAt: now });
-    const superseded = await supersedeDeployment(tx, id, { nextRelease: version, message: `superseded by release ${version}`, actor: input.actor, now });
+    const superseded = await supersedeDeployment(tx, id, { nextRelease: version, message: `superseded by release ${version}`, actor: input.actor, now, changed });
     const deployment: Deployment = {
       id: newId(`deploy-${spec.app}`),
       appId: id,
@@ -103,12 +104,12 @@ export async function deployApp(ctx: CoreContext, input: DeployInput): Promise<D
       }),
       ...superseded,
     ]);
-    await tx.incrementCounter(CATALOG_COUNTER); // the ports may have changed
+    await markCatalogChanged(tx, changed); // the ports may have changed
     const instances = await tx.listInstances({ appId: id });
     return { app, deployment, instances, version, warnings };
   });
   ctx.wake();
-  ctx.notifier.notify(); // catalog followers: the ports may have changed, a switched-away set may have left
+  ctx.notifier.notify(changed); // catalog followers: the ports may have changed, a switched-away set may have left
   return {
     app: spec.app,
     namespace: spec.namespace,

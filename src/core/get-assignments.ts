@@ -2,23 +2,22 @@ import type { AssignmentsResponse } from '../api/agent-protocol.js';
 import { isTerminal } from '../domain/instance.js';
 import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
-import { waitForChange } from './wait-for-change.js';
+import { assignmentsKey } from './mark-assignments-changed.js';
 import { pinnedSpec } from './pinned-spec.js';
-
-export const ASSIGNMENTS_COUNTER = 'assignments';
+import { waitForChange } from './wait-for-change.js';
 
 /**
  * Long-poll: answers at once when the agent's index is behind (or ahead: the server restarted),
  * otherwise when the assignments change or `waitMs` passes. The answer is the complete set of
- * non-terminal instances placed on the host; anything else the agent runs must go.
+ * non-terminal instances placed on the host; anything else the agent runs must go. The index is
+ * the host's own (`assignmentsKey`): a change elsewhere neither wakes nor answers this poll.
  */
 export async function getAssignments(
   ctx: CoreContext,
   input: { hostId: string; index: number; waitMs: number; signal?: AbortSignal | undefined },
 ): Promise<AssignmentsResponse> {
   const host = await findHost(ctx.store, input.hostId);
-  // A wake-up may concern other hosts only; answering with an unchanged set is harmless.
-  const index = await waitForChange(ctx, ASSIGNMENTS_COUNTER, input);
+  const index = await waitForChange(ctx, assignmentsKey(host.id), input);
   const instances = (await ctx.store.listInstances({ hostId: host.id })).filter((i) => !isTerminal(i.state));
   const out = [];
   for (const instance of instances) {

@@ -1,19 +1,24 @@
 import type { CatalogEntry, CatalogResponse } from '../api/catalog.js';
 import { catalogInstances } from './catalog-instances.js';
 import type { CoreContext } from './core-context.js';
+import { CATALOG_COUNTER } from './mark-catalog-changed.js';
 import { waitForChange } from './wait-for-change.js';
-
-export const CATALOG_COUNTER = 'catalog';
 
 /**
  * Long-poll of the service catalog: answers at once when the caller's index differs from the
- * current one, otherwise when the catalog changes or `waitMs` passes.
+ * current one, otherwise when the catalog changes or `waitMs` passes. The answer for an index is
+ * built once and shared (the same object) by every poll that gets that index: callers must not
+ * modify it.
  */
 export async function getCatalog(
   ctx: CoreContext,
   input: { index: number; waitMs: number; signal?: AbortSignal | undefined },
 ): Promise<CatalogResponse> {
   const index = await waitForChange(ctx, CATALOG_COUNTER, input);
+  return ctx.catalog.get(index, () => buildCatalog(ctx, index));
+}
+
+async function buildCatalog(ctx: CoreContext, index: number): Promise<CatalogResponse> {
   const [apps, instances, hosts] = await Promise.all([
     ctx.store.listApps(),
     ctx.store.listInstances({ live: true }),

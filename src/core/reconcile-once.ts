@@ -23,18 +23,20 @@ export interface ReconcileOutcome {
  */
 export async function reconcileOnce(ctx: CoreContext, blocked: BlockedMemo = new Map()): Promise<ReconcileOutcome> {
   const now = ctx.now();
+  // Notifier keys of what this pass changes: the hosts whose instances changed, the catalog.
+  const changed = new Set<string>();
   const plan = await ctx.store.transaction(async (tx) => {
     const snapshot = await readControlSnapshot(ctx, tx, blocked);
     const plan = planControlPass(snapshot, now);
-    await applyControlPlan(tx, plan, now);
+    await applyControlPlan(tx, plan, now, changed);
     return plan;
   });
   blocked.clear();
   for (const [key, message] of plan.blocked) blocked.set(key, message);
   for (const appId of plan.deleteApps) ctx.releases.forgetApp(appId);
-  // Catalog followers (DNS, load balancers) long-poll on the same notifier: a blue-green switch
-  // or a rollback must reach them now, not when their poll times out.
-  if (plan.assignmentsChanged || plan.catalogChanged) ctx.notifier.notify();
+  // Only the hosts whose instances changed wake; catalog followers (DNS, load balancers) wake
+  // for a blue-green switch or a rollback now, not when their poll times out.
+  ctx.notifier.notify(changed);
   return {
     placed: plan.place.length,
     stopped: plan.reconcilerStops,

@@ -12,7 +12,8 @@ export async function recordHeartbeat(ctx: CoreContext, hostId: string): Promise
     });
     ctx.wake();
   } else {
-    await ctx.store.updateHost(host.id, { lastHeartbeatAt: now });
+    // Written with the next control-loop pass (see heartbeat-buffer.ts), before it reads hosts.
+    ctx.heartbeats.record(host.id, now);
   }
   return { ok: true };
 }

@@ -3,8 +3,8 @@ import { isTerminal } from '../domain/instance.js';
 import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
 import { readoptInstance } from '../reconciler/readopt-instance.js';
-import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
-import { CATALOG_COUNTER } from './get-catalog.js';
+import { markAssignmentsChanged } from './mark-assignments-changed.js';
+import { markCatalogChanged } from './mark-catalog-changed.js';
 import { event } from './record-event.js';
 
 /**
@@ -16,7 +16,9 @@ import { event } from './record-event.js';
 export async function reportInstanceStatus(ctx: CoreContext, report: StatusReport): Promise<{ ok: true }> {
   const host = await findHost(ctx.store, report.host_id);
   let changed = false;
-  let reassigned = false;
+  /** Hosts whose assignments a re-adoption changed (this one, and those of stopped replacements). */
+  const reassigned = new Set<string>();
+  const keys = new Set<string>();
   await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
     const current = new Map((await tx.listInstances({ hostId: host.id })).map((i) => [i.id, i]));
@@ -40,10 +42,15 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
       let desired = instance.desired;
       if (instance.state === 'unknown' && instance.desired === 'run' && !isTerminal(r.state)) {
         // Its host is back with it: keep it unless a replacement serves already (readoptInstance).
-        const verdict = readoptInstance(instance, await tx.listInstances({ appId: instance.appId }));
+        const siblings = await tx.listInstances({ appId: instance.appId });
+        const verdict = readoptInstance(instance, siblings);
         if (verdict.stop.length > 0) await tx.updateInstances(verdict.stop, { desired: 'stop', updatedAt: now });
         if (!verdict.keep) desired = 'stop';
-        reassigned ||= verdict.stop.length > 0 || !verdict.keep;
+        if (!verdict.keep) reassigned.add(host.id);
+        for (const id of verdict.stop) {
+          const hostId = siblings.find((i) => i.id === id)?.hostId;
+          if (hostId !== undefined) reassigned.add(hostId);
+        }
         const what = verdict.keep ? `re-adopted on ${host.name}${verdict.stop.length > 0 ? `; stopping ${verdict.stop.join(', ')}` : ''}` : `stopping it on ${host.name}`;
         events.push(
           event(now, `host:${host.name}`, verdict.keep ? 'instance.readopted' : 'instance.stopping', `instance ${instance.id} ${what}: ${verdict.reason}`, {
@@ -80,11 +87,11 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
       }
     }
     if (events.length > 0) await tx.appendEvents(events);
-    if (changed) await tx.incrementCounter(CATALOG_COUNTER);
-    if (reassigned) await tx.incrementCounter(ASSIGNMENTS_COUNTER);
+    if (changed) await markCatalogChanged(tx, keys);
+    if (reassigned.size > 0) await markAssignmentsChanged(tx, reassigned, keys);
   });
   if (changed) {
-    ctx.notifier.notify();
+    ctx.notifier.notify(keys);
     ctx.wake();
   }
   return { ok: true };

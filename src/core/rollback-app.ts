@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { checkCapacity } from './check-capacity.js';
 import type { CoreContext } from './core-context.js';
 import { findApp } from './find-app.js';
-import { CATALOG_COUNTER } from './get-catalog.js';
+import { markCatalogChanged } from './mark-catalog-changed.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
 import { supersedeDeployment } from './supersede-deployment.js';
@@ -24,6 +24,7 @@ export async function rollbackApp(
   ctx: CoreContext,
   input: { namespace: string; app: string; to?: number | undefined; actor: string },
 ): Promise<DeployResponse> {
+  const changed = new Set<string>();
   const result = await ctx.store.transaction(async (tx) => {
     const app = await findApp(tx, input.namespace, input.app);
     if (app.release === null) throw new ConflictError(`app ${app.id} has no release yet; nothing to roll back`);
@@ -39,7 +40,7 @@ export async function rollbackApp(
     // Decided in the transaction that records the release, like a deploy (see `checkCapacity`).
     const { warnings } = await checkCapacity(ctx, tx, release.spec, app.count, app.overProvision, { rolloutTo: to });
     const now = ctx.now();
-    const superseded = await supersedeDeployment(tx, app.id, { nextRelease: to, message: `superseded by a rollback to release ${to}`, actor: input.actor, now });
+    const superseded = await supersedeDeployment(tx, app.id, { nextRelease: to, message: `superseded by a rollback to release ${to}`, actor: input.actor, now, changed });
     await tx.updateApp(app.id, { release: to, stopped: false, updatedAt: now });
     const deployment: Deployment = {
       id: newId(`${ROLLBACK_ID_PREFIX}${app.name}`),
@@ -62,11 +63,11 @@ export async function rollbackApp(
       }),
       ...superseded,
     ]);
-    await tx.incrementCounter(CATALOG_COUNTER);
+    await markCatalogChanged(tx, changed);
     const updated = { ...app, release: to, stopped: false, updatedAt: now };
     return { app, to, warnings, deployment, view: toDeploymentView(deployment, updated, await tx.listInstances({ appId: app.id })) };
   });
   ctx.wake();
-  ctx.notifier.notify();
+  ctx.notifier.notify(changed);
   return { app: result.app.name, namespace: result.app.namespace, release: result.to, deployment: result.view, warnings: result.warnings };
 }

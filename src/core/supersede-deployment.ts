@@ -1,13 +1,14 @@
 import type { BuboEvent } from '../domain/event.js';
 import { isServing, isTerminal } from '../domain/instance.js';
 import type { Store } from '../store/store.js';
-import { ASSIGNMENTS_COUNTER } from './get-assignments.js';
-import { CATALOG_COUNTER } from './get-catalog.js';
+import { markAssignmentsChanged } from './mark-assignments-changed.js';
+import { markCatalogChanged } from './mark-catalog-changed.js';
 import { event } from './record-event.js';
 
 /**
  * Ends an app's running deployment because a new one (a deploy or a rollback to `nextRelease`)
- * takes over, inside the caller's transaction. Returns the events to record.
+ * takes over, inside the caller's transaction. Returns the events to record; the notifier keys of
+ * what it changed are added to `input.changed`.
  *
  * A blue-green deployment that already switched keeps its old set running out of traffic for the
  * switch grace. The next deployment would count that set as "old" like any other and could put it
@@ -18,7 +19,7 @@ import { event } from './record-event.js';
 export async function supersedeDeployment(
   tx: Store,
   appId: string,
-  input: { nextRelease: number; message: string; actor: string; now: number },
+  input: { nextRelease: number; message: string; actor: string; now: number; changed: Set<string> },
 ): Promise<Omit<BuboEvent, 'id'>[]> {
   const previous = await tx.activeDeployment(appId);
   if (!previous) return [];
@@ -34,8 +35,8 @@ export async function supersedeDeployment(
     stale.map((i) => i.id),
     { desired: 'stop', updatedAt: input.now },
   );
-  await tx.incrementCounter(ASSIGNMENTS_COUNTER);
-  await tx.incrementCounter(CATALOG_COUNTER);
+  await markAssignmentsChanged(tx, stale.map((i) => i.hostId), input.changed);
+  await markCatalogChanged(tx, input.changed);
   const releases = [...new Set(stale.map((i) => i.release))].sort((a, b) => a - b).join(', ');
   return [
     event(

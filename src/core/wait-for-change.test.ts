@@ -14,9 +14,9 @@ describe('waitForChange', () => {
     expect(await waitForChange(ctx, 'c', { index: 0, waitMs: 5_000 })).toBe(1);
     const waiting = waitForChange(ctx, 'c', { index: 1, waitMs: 5_000 });
     await store.incrementCounter('c');
-    ctx.notifier.notify();
+    ctx.notifier.notify(['c']);
     expect(await waiting).toBe(2);
-    expect(ctx.notifier.waiting).toBe(0);
+    expect(ctx.notifier.waiting()).toBe(0);
     await store.close();
   });
 
@@ -31,7 +31,7 @@ describe('waitForChange', () => {
       if (first) {
         first = false;
         await store.incrementCounter(name);
-        ctx.notifier.notify();
+        ctx.notifier.notify([name]);
       }
       return value;
     };
@@ -41,7 +41,7 @@ describe('waitForChange', () => {
     await store.close();
   });
 
-  it('keeps waiting through a wake-up that changed another counter', async () => {
+  it('keeps waiting through a wake-up of its key that did not move its counter', async () => {
     const store = await openSqliteStore(':memory:');
     const { ctx } = createCore({ store });
     const waiting = waitForChange(ctx, 'c', { index: 0, waitMs: 5_000 });
@@ -50,13 +50,13 @@ describe('waitForChange', () => {
       answered = true;
     });
     await store.incrementCounter('other');
-    ctx.notifier.notify();
+    ctx.notifier.notify(['c', 'other']);
     await new Promise((r) => setTimeout(r, 50));
     expect(answered).toBe(false);
     await store.incrementCounter('c');
-    ctx.notifier.notify();
+    ctx.notifier.notify(['c']);
     expect(await waiting).toBe(1);
-    expect(ctx.notifier.waiting).toBe(0);
+    expect(ctx.notifier.waiting()).toBe(0);
     await store.close();
   });
 
@@ -64,7 +64,7 @@ describe('waitForChange', () => {
     const store = await openSqliteStore(':memory:');
     const { ctx } = createCore({ store });
     expect(await waitForChange(ctx, 'c', { index: 0, waitMs: 50 })).toBe(0);
-    expect(ctx.notifier.waiting).toBe(0);
+    expect(ctx.notifier.waiting()).toBe(0);
     await store.close();
   });
 

@@ -9,6 +9,7 @@ import { checkToken } from './check-token.js';
 import { errorToResponse } from './error-to-response.js';
 import { type HandlerInput, handlers } from './handlers.js';
 import { parseInput } from './parse-input.js';
+import { serializeOnce } from './serialize-once.js';
 
 export const API_VERSION = '0.1.0';
 const BODY_LIMIT = 1024 * 1024;
@@ -66,7 +67,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
         const handler = handlers[name] as (ctx: CoreContext, input: HandlerInput<RouteDef>) => Promise<unknown>;
         const result = await handler(options.ctx, input as HandlerInput<RouteDef>);
         if (route.stream) return reply.code(route.status).type('application/x-ndjson').send(Readable.from(ndjson(result as AsyncIterable<unknown>)));
-        return reply.code(route.status).send(result);
+        if (typeof result !== 'object' || result === null) return reply.code(route.status).send(result);
+        return reply.code(route.status).type('application/json; charset=utf-8').send(serializeOnce(result));
       },
     });
   }

@@ -50,7 +50,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tokenCreated: created,
     close: async () => {
       await loop.stop();
-      ctx.notifier.notify();
+      await ctx.heartbeats.flush(store).catch(() => {});
+      ctx.notifier.notifyAll();
       await app.close();
       await store.close();
     },

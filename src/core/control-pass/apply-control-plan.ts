@@ -1,13 +1,15 @@
 import type { Store } from '../../store/store.js';
-import { ASSIGNMENTS_COUNTER } from '../get-assignments.js';
-import { CATALOG_COUNTER } from '../get-catalog.js';
+import { markAssignmentsChanged } from '../mark-assignments-changed.js';
+import { markCatalogChanged } from '../mark-catalog-changed.js';
 import type { ControlPlan } from './control-plan.js';
 
 /**
  * Writes a control plan through `tx`, the transaction its snapshot was read in. Stops land before
- * inserts, so a replacement never meets its predecessor in the live-slot unique index.
+ * inserts, so a replacement never meets its predecessor in the live-slot unique index. The
+ * notifier keys of what changed (the hosts whose assignments changed, the catalog) are added to
+ * `changed`, for the caller to notify once the transaction committed.
  */
-export async function applyControlPlan(tx: Store, plan: ControlPlan, now: number): Promise<void> {
+export async function applyControlPlan(tx: Store, plan: ControlPlan, now: number, changed: Set<string>): Promise<void> {
   for (const { id, patch } of plan.deploymentUpdates) await tx.updateDeployment(id, patch);
   for (const hostId of plan.hostsDown) await tx.updateHost(hostId, { status: 'down' });
   for (const { instanceId, reason } of plan.lost) await tx.updateInstance(instanceId, { state: 'lost', message: reason, updatedAt: now });
@@ -17,7 +19,7 @@ export async function applyControlPlan(tx: Store, plan: ControlPlan, now: number
   for (const { id, patch } of plan.appUpdates) await tx.updateApp(id, patch);
   for (const deployment of plan.newDeployments) await tx.insertDeployment(deployment);
   for (const appId of plan.deleteApps) await tx.deleteApp(appId);
-  if (plan.assignmentsChanged) await tx.incrementCounter(ASSIGNMENTS_COUNTER);
-  if (plan.catalogChanged) await tx.incrementCounter(CATALOG_COUNTER);
+  if (plan.assignmentsChanged) await markAssignmentsChanged(tx, plan.assignmentHosts, changed);
+  if (plan.catalogChanged) await markCatalogChanged(tx, changed);
   if (plan.events.length > 0) await tx.appendEvents(plan.events);
 }

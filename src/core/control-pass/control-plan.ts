@@ -28,6 +28,8 @@ export interface ControlPlan {
   blocked: Map<string, string>;
   /** Some host's set of assignments changed: wake the agents. */
   assignmentsChanged: boolean;
+  /** The hosts whose assignments this plan changes (stopped, lost or placed instances): only their polls wake. */
+  assignmentHosts: string[];
   /** What DNS and load balancers list changed: wake the catalog followers. */
   catalogChanged: boolean;
   /** How many the reconciler stopped (rollback leftovers excluded), for the loop's outcome. */

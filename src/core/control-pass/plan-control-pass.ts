@@ -82,11 +82,18 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
   const place = placements.placed.map((i): Instance => (stopLater.has(i.id) ? { ...i, desired: 'stop' } : i));
   const placedIds = new Set(place.map((i) => i.id));
   const changedAssignments = place.length + plan.stop.length + plan.lost.length > 0;
+  const stop = [...plan.stop.map((s) => s.instanceId), ...settlement.stop.filter((id) => !placedIds.has(id) && !stopped.has(id))];
+  const hostOf = new Map(snapshot.instances.map((i) => [i.id, i.hostId]));
+  const assignmentHosts = new Set(place.map((i) => i.hostId));
+  for (const id of [...stop, ...plan.lost.map((l) => l.instanceId)]) {
+    const hostId = hostOf.get(id);
+    if (hostId !== undefined) assignmentHosts.add(hostId);
+  }
   return {
     hostsDown: plan.hostsDown,
     lost: plan.lost,
     unknown: plan.unknown,
-    stop: [...plan.stop.map((s) => s.instanceId), ...settlement.stop.filter((id) => !placedIds.has(id) && !stopped.has(id))],
+    stop,
     place,
     deploymentUpdates: [...switches.map((d) => ({ id: d.id, patch: { switchedAt: now, updatedAt: now } })), ...settlement.deploymentUpdates],
     appUpdates: settlement.appUpdates,
@@ -95,6 +102,7 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
     events,
     blocked: placements.blocked,
     assignmentsChanged: changedAssignments || settlement.assignmentsChanged,
+    assignmentHosts: [...assignmentHosts].sort(),
     // Stopped, lost and unknown instances leave the catalog at once, before agents report them stopped.
     catalogChanged: switches.length > 0 || plan.stop.length + plan.lost.length + plan.unknown.length > 0 || settlement.catalogChanged,
     reconcilerStops: plan.stop.length,
