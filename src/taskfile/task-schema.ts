@@ -47,7 +47,7 @@ export const LIMITS = {
 };
 
 // A relative path matches too: the "/" rule above reports it, once.
-const NORMALISED_PATH = /^[^/]|^(?:\/(?!\.\.?(?:\/|$))[^/\u0000-\u001f\u007f-\u009f]+)+$|^\/$/;
+const NORMALISED_PATH = /^[^/]|^(?:\/(?!\.\.?(?:\/|$))[^/\p{Cc}]+)+$|^\/$/u;
 
 function absolutePath(what: string) {
   return z

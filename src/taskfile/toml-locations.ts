@@ -50,7 +50,10 @@ export class TomlLocations {
   nearest(path: readonly PathSegment[]): PathLocation | undefined {
     const prefixes: string[] = [];
     let key = '';
-    for (const segment of path) prefixes.push((key += segmentKey(segment)));
+    for (const segment of path) {
+      key += segmentKey(segment);
+      prefixes.push(key);
+    }
     for (let i = prefixes.length - 1; i >= 0; i--) {
       const found = this.#byPath.get(prefixes[i]!);
       if (found !== undefined) return found;
