@@ -38,7 +38,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // API's error body too, not Fastify's own.
     frameworkErrors: (error, _request, reply) => {
       const { status, body } = errorToResponse(error);
-      void reply.code(status).send(body);
+      // Typed for the generic route; this reply has no schema, so any code and body go.
+      void (reply as unknown as FastifyReply).code(status).send(body);
     },
     // What Node's parser refuses (headers over its limit, malformed requests) never reaches
     // Fastify; answer it with the same body before closing.

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../src/api/error-body.js';
 import { createHarness, type Harness, TOKEN } from '../support/api-harness.js';
@@ -17,7 +18,7 @@ describe('the API error bodies', () => {
     await h.close();
   });
 
-  async function inject(options: Parameters<Harness['app']['inject']>[0]) {
+  async function inject(options: InjectOptions) {
     const res = await h.app.inject(options);
     return { status: res.statusCode, body: res.json() as unknown };
   }
@@ -30,7 +31,7 @@ describe('the API error bodies', () => {
     ['an unsupported content type', { method: 'POST', url: '/v1/deploy', headers: { ...auth, 'content-type': 'text/plain' }, payload: 'x' }, 415, 'unsupported_media_type'],
     ['an oversized body', { method: 'POST', url: '/v1/deploy', headers: { ...auth, 'content-type': 'application/json' }, payload: `{"task":"${'x'.repeat(2 * 1024 * 1024)}"}` }, 413, 'payload_too_large'],
   ] as const)('answers %s with the error body', async (_what, options, status, code) => {
-    const res = await inject(options as Parameters<Harness['app']['inject']>[0]);
+    const res = await inject(options as InjectOptions);
     expect(res.status).toBe(status);
     expect(ErrorBody.strict().parse(res.body)).toMatchObject({ code });
   });
@@ -41,7 +42,7 @@ describe('the API error bodies', () => {
     ['an unsupported content type', { 'content-type': 'text/plain' }, 'x'],
     ['a wrong token', { 'content-type': 'application/json', authorization: 'Bearer nope' }, '{}'],
   ])('answers only 401 to a request without the token, whatever its body: %s', async (_what, headers, payload) => {
-    const res = await inject({ method: 'POST', url: '/v1/deploy', headers, payload });
+    const res = await inject({ method: 'POST', url: '/v1/deploy', headers: headers as Record<string, string>, payload });
     expect(res.status).toBe(401);
     expect(ErrorBody.strict().parse(res.body).code).toBe('unauthorized');
   });
