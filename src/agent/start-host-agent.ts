@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiClient } from '../client/api-client.js';
 import { runCommand } from '../exec/run-command.js';
@@ -6,6 +5,7 @@ import { ImageCache } from '../images/image-cache.js';
 import type { RegistryAccess } from '../images/registry-access.js';
 import { HostNetwork } from '../net/host-network.js';
 import { followCatalog } from '../dns/catalog-follower.js';
+import { secureStateDir } from '../fs/secure-state-dir.js';
 import { DnsServer } from '../dns/dns-server.js';
 import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
@@ -84,7 +84,7 @@ export interface RunningHostAgent {
  */
 export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
   const log = options.log ?? (() => {});
-  await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+  await secureStateDir(options.stateDir, log);
   const facts = await hostFacts(options.stateDir, { name: options.name, address: options.address });
   const images = new ImageCache({ root: join(options.stateDir, 'images'), registries: options.registries ?? {} });
   const network = new LazyNetwork();

@@ -8,10 +8,31 @@ import { TaskSpecWire } from './task-spec-wire.js';
  */
 const name = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits, "." and "-"');
 
+/** Limits on what an agent reports about its host; docs/task-file.md's limits table lists them too. */
+export const HOST_LIMITS = { labels: 64, roles: 16 };
+
+// Host-supplied text that the CLI, NGINX and DNS use as names: no whitespace or control characters.
+const address = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be an IP address or a host name: letters, digits, ".", ":", "-", "[" and "]"');
+const labelKey = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$/,
+    'a label name is 1-63 letters, digits, ".", "_", "/" and "-", starting and ending with a letter or digit',
+  );
+const labelValue = z
+  .string()
+  .max(255)
+  .regex(/^[^\p{Cc}]*$/u, 'a label value cannot contain control characters (NUL, CR, LF, ESC, ...)');
+const role = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a role is 1-32 lower-case letters, digits and "-", starting with a letter');
+
 export const RegisterRequest = z.strictObject({
   name,
   group: name,
-  address: z.string().min(1).max(255),
+  address,
   capacity: z.strictObject({
     cpus: z.number().positive().max(4096),
     memory_mib: z.number().int().positive().max(64 * 1024 * 1024),
@@ -28,8 +49,11 @@ export const RegisterRequest = z.strictObject({
       }),
     )
     .max(16),
-  labels: z.record(z.string().max(63), z.string().max(255)).default({}),
-  roles: z.array(z.string().max(32)).max(16).default([]),
+  labels: z
+    .record(labelKey, labelValue)
+    .refine((labels) => Object.keys(labels).length <= HOST_LIMITS.labels, `at most ${HOST_LIMITS.labels} labels are allowed`)
+    .default({}),
+  roles: z.array(role).max(HOST_LIMITS.roles, `at most ${HOST_LIMITS.roles} roles are allowed`).default([]),
   /** Where the server reaches this agent's own HTTP listener (logs), e.g. `http://192.0.2.10:7071`. */
   agent_url: z.url({ protocol: /^https?$/ }).max(255).optional(),
 });
@@ -80,7 +104,7 @@ export const StatusReport = z.strictObject({
       z.strictObject({
         id: z.string().min(1).max(128),
         state: z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']),
-        address: z.string().max(64).nullable().optional(),
+        address: address.max(64).nullable().optional(),
         message: z.string().max(4000).optional(),
         /** Container name → digest of the image it runs (reported once running). */
         images: z.record(z.string().max(63), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'a sha256 digest')).optional(),

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { escapeTerminal } from './escape-terminal.js';
 
 const NO_BORDERS = {
   top: '',
@@ -28,7 +29,8 @@ export function formatTable(head: string[], rows: (string | number)[][]): string
     chars: NO_BORDERS,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
   });
-  for (const row of rows) table.push(row.map((cell) => String(cell).replace(/\s*\n\s*/g, ' ')));
+  // Escaped before measuring: cli-table3 counts an escape sequence as zero columns wide.
+  for (const row of rows) table.push(row.map((cell) => escapeTerminal(String(cell).replace(/\s*\n\s*/g, ' '))));
   return `${table
     .toString()
     .split('\n')

@@ -70,6 +70,25 @@ describe('runCli', () => {
     expect(cli.exitCode()).toBe(2);
   });
 
+  it('prints the global help and exits 0 for an unknown command with --help', async () => {
+    const cli = fakeCliDeps();
+    await runCli(['nosuchcommand', '--help'], cli.deps);
+    expect(cli.stdout()).toMatch(/^Usage: bubo \[options\] \[command\]\n/);
+    expect(cli.stdout()).toContain('deploy');
+    expect(cli.exitCode()).toBe(0);
+  });
+
+  it.each([[['--json']], [['--bogus']], [['x', '--addr', 'y']], [['--token', 't', '-n', 'ns']]])(
+    'exits 2 for an unknown command whatever flags follow it: %j',
+    async (flags) => {
+      const cli = fakeCliDeps();
+      await runCli(['nosuchcommand', ...flags], cli.deps);
+      expect(cli.exitCode()).toBe(2);
+      expect(cli.stdout() + cli.stderr()).toContain("unknown command 'nosuchcommand'");
+      expect(cli.calls).toEqual([]);
+    },
+  );
+
   it('exits 2 for a bad argument of a command', async () => {
     const cli = fakeCliDeps();
     await runCli(['scale', 'shop', 'three'], cli.deps);

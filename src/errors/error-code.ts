@@ -6,6 +6,9 @@ export const ERROR_CODES = [
   // Answers of the HTTP API (the server's own codes, mapped to a status).
   'invalid_request',
   'invalid_json',
+  'bad_url',
+  'path_too_long',
+  'headers_too_large',
   'invalid_task_file',
   'unauthorized',
   'not_found',

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type RouteDef, routes } from '../api/routes.js';
 import type { CoreContext } from '../core/core-context.js';
@@ -30,12 +30,29 @@ export interface HttpAppOptions {
 export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   // Long-polls and idle keep-alive sockets would hold `close()` for up to their wait; cutting them
   // is safe (agents retry), so close drops every connection.
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Errors Fastify raises before routing (a path that is not valid percent-encoding) get the
+    // API's error body too, not Fastify's own.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = errorToResponse(error);
+      // Typed for the generic route; this reply has no schema, so any code and body go.
+      void (reply as unknown as FastifyReply).code(status).send(body);
+    },
+    // What Node's parser refuses (headers over its limit, malformed requests) never reaches
+    // Fastify; answer it with the same body before closing.
+    clientErrorHandler: writeClientError,
+  });
   const logError =
     options.logError ?? ((error, request) => process.stderr.write(`bubo: ${request}: ${(error as Error)?.stack ?? String(error)}\n`));
   const openapi = buildOpenApi(routes, API_VERSION);
   const agentLogs = options.agentLogs ?? agentLogOpener(options.token);
 
+  // The API speaks JSON only: a text/plain body is refused as a media type, not half-parsed.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => {
     const { status, body, internal } = errorToResponse(error);
     if (internal) logError(error, `${request.method} ${request.url}`);
@@ -45,17 +62,21 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     void reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: null });
   });
 
-  // Everything but the health endpoint needs the token, the API description included.
-  app.get('/v1/openapi.json', async (request) => {
+  // Everything but the health endpoint needs the token, the API description and unknown paths
+  // included. Checked on request, before the body is read or parsed: a caller without the token
+  // learns nothing but 401, not whether its body was too large, malformed or of the wrong type.
+  const publicPaths = new Set(Object.values(routes as Record<string, RouteDef>).filter((r) => !r.auth).map((r) => `${r.method} ${r.path}`));
+  app.addHook('onRequest', async (request) => {
+    const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+    if (publicPaths.has(route)) return;
     if (!checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError();
-    return openapi;
   });
+  app.get('/v1/openapi.json', async () => openapi);
   for (const [name, route] of Object.entries(routes) as [keyof typeof routes, RouteDef][]) {
     app.route({
       method: route.method,
       url: route.path,
       handler: async (request, reply) => {
-        if (route.auth && !checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError();
         const input = {
           params: route.params ? parseInput(route.params, request.params, 'path') : undefined,
           query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
@@ -73,6 +94,20 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     });
   }
   return app;
+}
+
+function writeClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    code: tooLarge ? 'headers_too_large' : 'invalid_request',
+    message: tooLarge ? 'request headers are too large' : 'the request is not valid HTTP',
+    details: null,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function abortOnClose(reply: FastifyReply): AbortSignal {

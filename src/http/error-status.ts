@@ -10,6 +10,9 @@ import type { ErrorCode } from '../errors/error-code.js';
 export const ERROR_STATUS: Record<ErrorCode, number | 'internal'> = {
   invalid_request: 400,
   invalid_json: 400,
+  bad_url: 400,
+  path_too_long: 414,
+  headers_too_large: 431,
   invalid_task_file: 422,
   unauthorized: 401,
   not_found: 404,

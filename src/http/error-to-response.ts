@@ -31,6 +31,8 @@ function frameworkError(e: FastifyLikeError | undefined) {
       return client(413, 'payload_too_large', 'request body is too large (limit 1 MiB)');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return client(415, 'unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_BAD_URL':
+      return client(400, 'bad_url', 'the request path is not valid percent-encoding');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return client(400, 'invalid_json', 'the body is empty but Content-Type is application/json');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -38,6 +40,10 @@ function frameworkError(e: FastifyLikeError | undefined) {
       if (e instanceof SyntaxError || e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
         return client(400, 'invalid_json', `the body is not valid JSON: ${e.message}`);
       }
+  }
+  if (e?.statusCode === 414) {
+    // Fastify's own message repeats the whole path: no use to the caller, and unbounded.
+    return client(414, 'path_too_long', 'the request path or one of its parameters is too long');
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return client(e.statusCode, 'invalid_request', e.message);

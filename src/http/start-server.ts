@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCidr } from '../core/allocate-subnet.js';
 import { createCore } from '../core/create-core.js';
 import type { CoreOptions } from '../core/core-context.js';
 import { DomainError } from '../errors/domain-error.js';
+import { secureStateDir } from '../fs/secure-state-dir.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { ensureAdminToken } from './admin-token.js';
 import { buildHttpApp } from './build-http-app.js';
@@ -13,6 +13,8 @@ export interface ServerOptions {
   /** `host:port`; port 0 picks a free port. */
   listen: string;
   core?: Partial<CoreOptions>;
+  /** Start-up notices (a state directory whose permissions were fixed); default: stderr. */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -26,7 +28,8 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { host, port } = parseListen(options.listen);
   if (options.core?.clusterCidr) parseCidr(options.core.clusterCidr);
-  await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+  const log = options.log ?? ((line: string) => process.stderr.write(`bubo server: ${line}\n`));
+  await secureStateDir(options.stateDir, log);
   const { token, path: adminTokenPath, created } = await ensureAdminToken(options.stateDir);
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));
   const { ctx, loop } = createCore({ store, options: options.core ?? {} });

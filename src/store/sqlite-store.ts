@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database-schema.js';
@@ -16,6 +17,9 @@ const BUSY_TIMEOUT_MS = 5_000;
  * power cut). Foreign keys are off by default in SQLite and must be enabled per connection.
  */
 export async function openSqliteStore(path: string): Promise<Store> {
+  // SQLite creates the WAL and SHM files with the database file's mode, so a database created
+  // 0600 keeps all three readable by their owner only, like the admin token.
+  if (path !== ':memory:' && path !== '') closeSync(openSync(path, 'a', 0o600));
   const sqlite = new BetterSqlite3(path);
   try {
     sqlite.pragma('journal_mode = WAL');

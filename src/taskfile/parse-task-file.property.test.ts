@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { stringify } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { TaskFileError } from '../errors/task-file-error.js';
-import { parseTaskFile } from './parse-task-file.js';
+import { MAX_PROBLEMS, parseTaskFile } from './parse-task-file.js';
 
 /** parseTaskFile's contract: a TaskSpec or a TaskFileError with located problems, nothing else. */
 function expectSpecOrTaskFileError(text: string): void {
@@ -13,6 +13,7 @@ function expectSpecOrTaskFileError(text: string): void {
     expect(error).toBeInstanceOf(TaskFileError);
     const problems = (error as TaskFileError).problems;
     expect(problems.length).toBeGreaterThan(0);
+    expect(problems.length).toBeLessThanOrEqual(MAX_PROBLEMS + 1);
     for (const problem of problems) {
       expect(problem.line).toBeGreaterThanOrEqual(1);
       expect(problem.column).toBeGreaterThanOrEqual(1);
@@ -48,17 +49,38 @@ name = "web"
 image = "shop:1.0"
 `;
 
+/**
+ * Hostile shapes, each repeated to tens of KiB: deep nesting of every kind, long keys, many keys,
+ * tables and array entries. Mixed with a valid head so that some are valid files.
+ */
+const unit = fc.oneof(
+  fc.constantFrom('[', '{a = ', 'a.', '[a.', '"', "'", '#', ']', '}', ',', '\n', '1,', '"x",'),
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('[[containers]]\nname = "w"\nimage = "s:1"\n', '[[ports]]\nname = "p"\nport = 80\n', 'k = 1\n'),
+);
+const hostileShapes = fc
+  .tuple(fc.boolean(), unit, fc.integer({ min: 1, max: 20_000 }), fc.string({ maxLength: 20 }))
+  .map(([withHead, piece, times, tail]) => (withHead ? VALID : '') + piece.repeat(Math.min(times, Math.ceil(64_000 / Math.max(piece.length, 1)))) + tail);
+
+// Generous timeouts: these run many documents on a shared 2-core machine; what they bound is
+// behaviour (a spec or located problems), never time.
+const SLOW = 120_000;
+
 describe('parseTaskFile on arbitrary input', () => {
+  it('returns a TaskSpec or a capped list of located problems for deep, long and repeated shapes', () => {
+    fc.assert(fc.property(hostileShapes, expectSpecOrTaskFileError), { numRuns: 40 });
+  }, SLOW);
+
   it('returns a TaskSpec or throws a TaskFileError for any string', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), expectSpecOrTaskFileError), { numRuns: 500 });
-  });
+  }, SLOW);
 
   it('returns a TaskSpec or throws a TaskFileError for a mangled valid file', () => {
     const mangled = fc
       .tuple(fc.nat({ max: VALID.length }), fc.nat({ max: 10 }), fc.string({ maxLength: 10 }))
       .map(([at, cut, insert]) => VALID.slice(0, at) + insert + VALID.slice(at + cut));
     fc.assert(fc.property(mangled, expectSpecOrTaskFileError), { numRuns: 500 });
-  });
+  }, SLOW);
 
   it('returns a TaskSpec or throws a TaskFileError for any TOML-ish document', () => {
     const documents = tomlish.map((table) => {
@@ -69,5 +91,5 @@ describe('parseTaskFile on arbitrary input', () => {
       }
     });
     fc.assert(fc.property(documents, expectSpecOrTaskFileError), { numRuns: 500 });
-  });
+  }, SLOW);
 });

@@ -1,3 +1,4 @@
+import { parse as parsePlainToml } from 'smol-toml';
 import { ParseError, parseTOML } from 'toml-eslint-parser';
 import type { z } from 'zod';
 import type { FieldProblem } from '../errors/invalid-request-error.js';
@@ -5,6 +6,7 @@ import { TaskFileError } from '../errors/task-file-error.js';
 import { suggestKey } from './suggest-key.js';
 import { TaskSchema } from './task-schema.js';
 import type { TaskSpec } from './task-spec.js';
+import { bracketDepthProblem, keyDepthProblem, MAX_TOML_DEPTH } from './toml-depth.js';
 import { type PathSegment, TomlLocations } from './toml-locations.js';
 import { tomlToValue } from './toml-to-value.js';
 
@@ -16,6 +18,8 @@ import { tomlToValue } from './toml-to-value.js';
  * @param file how to name the file in messages (a path or `bubo.toml`).
  */
 export function parseTaskFile(text: string, file = 'bubo.toml'): TaskSpec {
+  const valid = parseValidFile(text);
+  if (valid !== undefined) return valid;
   let problems: FieldProblem[];
   try {
     const parsed = parseToml(text);
@@ -32,14 +36,51 @@ export function parseTaskFile(text: string, file = 'bubo.toml'): TaskSpec {
     ];
   }
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  throw new TaskFileError(file, problems);
+  throw new TaskFileError(file, capProblems(problems));
+}
+
+/** At most this many problems are reported (the first ones by line), then a count of the rest. */
+export const MAX_PROBLEMS = 50;
+
+function capProblems(problems: FieldProblem[]): FieldProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const shown = problems.slice(0, MAX_PROBLEMS);
+  const last = shown[shown.length - 1];
+  shown.push({
+    path: '',
+    message: `and ${problems.length - MAX_PROBLEMS} more problems; fix these first`,
+    line: last?.line ?? 1,
+    column: last?.column ?? 1,
+  });
+  return shown;
+}
+
+/**
+ * The fast path, for a file with no problem: smol-toml builds the value several times faster than
+ * toml-eslint-parser builds its AST with every token's location, and a valid file needs no
+ * location. Anything it or the schema refuses goes the slow way, which finds and locates every
+ * problem; so the two parsers never decide alone, and a refusal always comes with lines.
+ */
+function parseValidFile(text: string): TaskSpec | undefined {
+  try {
+    if (bracketDepthProblem(text) !== undefined) return undefined;
+    const result = TaskSchema.safeParse(parsePlainToml(text, { maxDepth: MAX_TOML_DEPTH }));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type Parsed = { program: ReturnType<typeof parseTOML>; value: unknown } | { problem: FieldProblem };
 
 function parseToml(text: string): Parsed {
   try {
+    // The depth checks come first: the parser and the walks after it recurse per level.
+    const tooDeep = bracketDepthProblem(text);
+    if (tooDeep !== undefined) return { problem: tooDeep };
     const program = parseTOML(text);
+    const keysTooDeep = keyDepthProblem(program);
+    if (keysTooDeep !== undefined) return { problem: keysTooDeep };
     return { program, value: tomlToValue(program) };
   } catch (error) {
     if (error instanceof ParseError) {

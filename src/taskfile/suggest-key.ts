@@ -6,8 +6,11 @@ import { distance } from 'fastest-levenshtein';
  * difference always counts). Ties go to the earlier candidate.
  */
 export function suggestKey(unknown: string, candidates: readonly string[]): string | undefined {
-  const lower = unknown.toLowerCase();
   const limit = Math.max(2, Math.min(3, Math.floor(unknown.length / 3)));
+  // A key far longer than every candidate cannot be within `limit` edits of one; skipping it keeps
+  // the cost per key bounded by the candidates' length, not the key's.
+  if (candidates.every((candidate) => unknown.length - candidate.length > limit)) return undefined;
+  const lower = unknown.toLowerCase();
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {

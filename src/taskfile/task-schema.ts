@@ -34,10 +34,30 @@ function dnsLabel(what: string) {
     .meta({ description: `${what}: a DNS label` });
 }
 
+/** Limits on what a file can grow; docs/task-file.md has the same table. */
+export const LIMITS = {
+  ports: 64,
+  env: 256,
+  arguments: 256,
+  argumentLength: 4096,
+  secrets: 64,
+  volumes: 16,
+  imageLength: 512,
+  pathLength: 1024,
+};
+
+// A relative path matches too: the "/" rule above reports it, once.
+const NORMALISED_PATH = /^[^/]|^(?:\/(?!\.\.?(?:\/|$))[^/\p{Cc}]+)+$|^\/$/u;
+
 function absolutePath(what: string) {
   return z
     .string()
     .regex(/^\//, 'must be an absolute path starting with "/"')
+    .max(LIMITS.pathLength, `must be at most ${LIMITS.pathLength} characters`)
+    .regex(
+      NORMALISED_PATH,
+      'must be a normalised absolute path: no "//", "." or ".." parts, no trailing "/", no control characters',
+    )
     .meta({ description: `${what} (an absolute path)` });
 }
 
@@ -79,8 +99,18 @@ function formatMib(mib: number): string {
   return `${mib}MiB`;
 }
 
-/** A duration string (`"5s"`, `"1m30s"`) into milliseconds; zero only when `allowZero`. */
-function duration(allowZero = false) {
+const HOUR_MS = 3_600_000;
+
+/** `"1h"` or `"90m"` style text for a limit in milliseconds. */
+function formatMs(ms: number): string {
+  return ms % HOUR_MS === 0 ? `${ms / HOUR_MS}h` : `${ms / 60_000}m`;
+}
+
+/**
+ * A duration string (`"5s"`, `"1m30s"`) into milliseconds, at most `maxMs` (a timer beyond it is
+ * a typo, and past 2³¹ ms Node fires timers at once); zero only when `allowZero`.
+ */
+function duration(allowZero = false, maxMs = 24 * HOUR_MS) {
   return z
     .string({
       error: (issue) =>
@@ -102,6 +132,10 @@ function duration(allowZero = false) {
         ctx.addIssue({ code: 'custom', message: `duration "${text}" must be longer than zero` });
         return z.NEVER;
       }
+      if (ms > maxMs) {
+        ctx.addIssue({ code: 'custom', message: `duration "${text}" is too long; it must be at most ${formatMs(maxMs)}` });
+        return z.NEVER;
+      }
       return ms;
     });
 }
@@ -120,8 +154,11 @@ function integer(min: number, max: number) {
     .meta({ type: 'integer' });
 }
 
+/** An argv-like list (command, args): bounded in items and in each item's length. */
 function stringList() {
-  return z.array(z.string());
+  return z
+    .array(z.string().max(LIMITS.argumentLength, `must be at most ${LIMITS.argumentLength} characters`))
+    .max(LIMITS.arguments, `at most ${LIMITS.arguments} arguments are allowed`);
 }
 
 /** Absent tables and arrays normalise to null, as TaskSpec says. */
@@ -144,6 +181,27 @@ function requireUnique(items: unknown, key: string, what: string, ctx: z.Refinem
       });
     }
     seen.add(value);
+  });
+}
+
+/** Two ports on one number and transport (http is tcp) would both claim the same socket. */
+function requireUniquePortNumbers(ports: unknown, ctx: z.RefinementCtx) {
+  if (!Array.isArray(ports)) return;
+  const seen = new Set<string>();
+  ports.forEach((port: unknown, index) => {
+    if (typeof port !== 'object' || port === null) return;
+    const { port: number, protocol } = port as { port?: unknown; protocol?: unknown };
+    if (typeof number !== 'number') return;
+    const transport = protocol === 'udp' ? 'udp' : 'tcp';
+    const key = `${number}/${transport}`;
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ports', index, 'port'],
+        message: `port number ${number} (${transport}) is declared more than once`,
+      });
+    }
+    seen.add(key);
   });
 }
 
@@ -175,6 +233,7 @@ const ContainerSchema = z
     name: dnsLabel('a container name'),
     image: z
       .string()
+      .max(LIMITS.imageLength, `must be at most ${LIMITS.imageLength} characters`)
       .meta({ description: 'OCI image with a tag or digest, e.g. "registry.internal:5000/shop:1.4.2"' })
       .check(
         z.superRefine((image, ctx) => {
@@ -197,6 +256,13 @@ const ContainerSchema = z
               : undefined,
         }),
       )
+      .check(
+        z.superRefine((env, ctx) => {
+          if (Object.keys(env).length > LIMITS.env) {
+            ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.env} environment variables are allowed` });
+          }
+        }),
+      )
       .prefault({}),
     workdir: orNull(absolutePath('Working directory')),
     user: orNull(
@@ -206,11 +272,12 @@ const ContainerSchema = z
     ),
     secrets: z
       .array(z.string().regex(ENV_NAME, 'a secret name must be letters, digits and "_", not starting with a digit'))
+      .max(LIMITS.secrets, `at most ${LIMITS.secrets} secrets are allowed`)
       .prefault([])
       .meta({ description: "Names of secrets in the app's namespace, delivered as environment variables" })
       .check(z.superRefine((secrets, ctx) => requireUnique(secrets, '', 'secret', ctx, []))),
     restart: z.enum(['always', 'on-failure', 'never']).default('always'),
-    stop_timeout: duration().prefault('10s'),
+    stop_timeout: duration(false, HOUR_MS).prefault('10s'),
   })
   .transform(({ stop_timeout, ...container }) => ({ ...container, stop_timeout_ms: stop_timeout }));
 
@@ -250,11 +317,11 @@ const CheckSchema = z
       .optional(),
     tcp: z.strictObject({ port: z.string().meta({ description: 'Name of a port declared in [[ports]]' }) }).optional(),
     exec: z.strictObject({ command: stringList().min(1, 'must name a program') }).optional(),
-    interval: duration().prefault('10s'),
-    timeout: duration().prefault('2s'),
+    interval: duration(false, HOUR_MS).prefault('10s'),
+    timeout: duration(false, HOUR_MS).prefault('2s'),
     healthy_threshold: integer(1, 100).default(1),
     unhealthy_threshold: integer(1, 100).default(3),
-    grace_period: duration(true).prefault('0s'),
+    grace_period: duration(true, HOUR_MS).prefault('0s'),
   })
   .superRefine((check, ctx) => {
     const kinds = (['http', 'tcp', 'exec'] as const).filter((kind) => check[kind] !== undefined);
@@ -294,7 +361,7 @@ const DeploySchema = z
     max_unavailable: integer(0, 10000).default(0),
     max_surge: integer(0, 10000).default(1),
     healthy_deadline: duration().prefault('5m'),
-    drain_delay: duration(true)
+    drain_delay: duration(true, HOUR_MS)
       .prefault('2s')
       .meta({ description: 'How long an instance is out of the load balancer and DNS before it gets SIGTERM' }),
     switch_grace: duration(true)
@@ -356,15 +423,22 @@ export const TaskSchema = z
       })
       .min(1, 'add at least one [[containers]] table')
       .max(16, 'at most 16 containers are allowed'),
-    ports: z.array(PortSchema, { error: (issue) => arrayOfTablesHint('ports', issue.input) }).prefault([]),
+    ports: z
+      .array(PortSchema, { error: (issue) => arrayOfTablesHint('ports', issue.input) })
+      .max(LIMITS.ports, `at most ${LIMITS.ports} ports are allowed`)
+      .prefault([]),
     check: orNull(CheckSchema),
     deploy: DeploySchema.prefault({}),
     placement: PlacementSchema.optional(),
-    volumes: z.array(VolumeSchema, { error: (issue) => arrayOfTablesHint('volumes', issue.input) }).prefault([]),
+    volumes: z
+      .array(VolumeSchema, { error: (issue) => arrayOfTablesHint('volumes', issue.input) })
+      .max(LIMITS.volumes, `at most ${LIMITS.volumes} volumes are allowed`)
+      .prefault([]),
   })
   .superRefine((task, ctx) => {
     requireUnique(task.containers, 'name', 'container', ctx, ['containers']);
     requireUnique(task.ports, 'name', 'port', ctx, ['ports']);
+    requireUniquePortNumbers(task.ports, ctx);
     requireUnique(task.volumes, 'name', 'volume', ctx, ['volumes']);
     requireUnique(task.volumes, 'path', 'volume path', ctx, ['volumes']);
     const check: unknown = task.check;

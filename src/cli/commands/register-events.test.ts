@@ -22,6 +22,15 @@ describe('bubo events', () => {
     );
   });
 
+  it('escapes control characters that came from a host, in the table and when following', async () => {
+    const hostile = { ...event(1), message: 'pwned \u001b[2J\rgone\u009b', host: 'h\u00071' };
+    const cli = fakeCliDeps({ 'GET /v1/events': { events: [hostile] } });
+    await runCli(['events'], cli.deps);
+    expect(cli.stdout()).toContain('pwned \\u001b[2J\\u000dgone\\u009b');
+    expect(cli.stdout()).toContain('h\\u00071');
+    expect(cli.stdout().replace(/[\n\t]/g, '')).not.toMatch(/\p{Cc}/u);
+  });
+
   it('follows with after= until the shutdown signal', async () => {
     const controller = new AbortController();
     const cli = fakeCliDeps(
