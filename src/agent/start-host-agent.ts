@@ -6,7 +6,7 @@ import type { RegistryAccess } from '../images/registry-access.js';
 import { HostNetwork } from '../net/host-network.js';
 import { followCatalog } from '../dns/catalog-follower.js';
 import { secureStateDir } from '../fs/secure-state-dir.js';
-import { DnsServer } from '../dns/dns-server.js';
+import { DnsProcess } from '../dns/dns-process.js';
 import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
@@ -14,6 +14,7 @@ import type { Runtime } from '../runtimes/runtime.js';
 import { createRuntimes, RUNTIME_NAMES, type RuntimeName } from '../runtimes/runtime-registry.js';
 import { Agent } from './agent.js';
 import { startAgentHttp } from './agent-http.js';
+import { BUBO_VERSION } from './bubo-version.js';
 import { hostFacts } from './host-facts.js';
 import { LazyNetwork } from './lazy-network.js';
 
@@ -72,7 +73,9 @@ export interface RunningHostAgent {
   network: LazyNetwork;
   /** The load balancer of an `lb` host. */
   lb: NginxLoadBalancer | undefined;
-  /** Stops the agent; with `drain`, stops every instance first (`--drain-on-exit`). */
+  /** The DNS process of this host (`bubo dns serve`), which outlives the agent. */
+  dns: DnsProcess;
+  /** Stops the agent; with `drain`, stops every instance first, then NGINX and DNS (`--drain-on-exit`). */
   stop(options?: { drain?: boolean }): Promise<void>;
 }
 
@@ -118,7 +121,9 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       log(`images: garbage collection failed: ${(error as Error).message}`);
     }
   }
-  let dns: DnsServer | undefined;
+  // DNS runs in a process of its own that outlives the agent (crash, restart, upgrade), like
+  // NGINX and the instances: it answers from the catalog file the follower below keeps.
+  const dns = new DnsProcess({ stateDir: options.stateDir, version: BUBO_VERSION, log });
   // Role lb: a private NGINX fed by the same catalog as DNS; started before the agent registers
   // so that a broken nginx install is a clear startup error, not a silent missing load balancer.
   let agentRef: Agent | undefined;
@@ -141,14 +146,16 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     log(`lb: nginx ${adopted ? 'adopted' : 'started'} (pid ${pid})`);
   }
   let following = false;
-  /** One catalog follower for DNS and the load balancer; it keeps the last catalog on disk for restarts without the server. */
+  /**
+   * One catalog follower for DNS and the load balancer. The catalog file it keeps is what the DNS
+   * process answers from (it reloads the file on each change), and what a restart without the server starts from.
+   */
   function followCatalogOnce(): void {
     if (following) return;
     following = true;
     void followCatalog(
       client,
       (catalog) => {
-        dns?.update(catalog);
         if (lb) void lb.apply(catalog);
       },
       dnsAbort.signal,
@@ -158,7 +165,10 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const agent = new Agent({
     ...(http ? { agentUrl: http.url } : {}),
     client,
-    onIdle: collectImages,
+    onIdle: async () => {
+      await dns.keepAlive();
+      await collectImages();
+    },
     name: facts.name,
     group: options.group,
     address: facts.address,
@@ -191,20 +201,18 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       network.bind(host);
       log(`network: bridge ${options.bridge ?? 'bubo0'} with ${registration.subnet}`);
       // DNS answers on the bridge address, which exists only now; instances' resolv.conf points there.
-      if (!dns) dns = await startDns(parseIpv4Subnet(registration.subnet).gateway, options.dnsPort ?? 53);
+      await ensureDns(`${parseIpv4Subnet(registration.subnet).gateway}:${options.dnsPort ?? 53}`);
       followCatalogOnce();
     },
   });
   agentRef = agent;
-  async function startDns(address: string, port: number): Promise<DnsServer | undefined> {
-    const server = new DnsServer({ listen: { address, port }, log });
+  async function ensureDns(listen: string): Promise<void> {
     try {
-      await server.start();
+      const { pid, outcome, reason } = await dns.ensure(listen);
+      log(outcome === 'adopted' ? `DNS: ${reason}` : `DNS: ${outcome} process ${pid} on ${listen} (${reason})`);
     } catch (error) {
-      log(`DNS: cannot listen on ${address}:${port}: ${(error as Error).message}; instances cannot resolve *.bubo.internal names on this host`);
-      return undefined;
+      log(`DNS: ${(error as Error).message}; instances cannot resolve *.bubo.internal names on this host`);
     }
-    return server;
   }
 
   await agent.start().catch(async (error: unknown) => {
@@ -212,7 +220,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     // An adopted NGINX serves live instances: an agent that cannot start (server unreachable)
     // must not take the load balancer down with it.
     if (!lbAdopted) await lb?.stop();
-    await dns?.stop();
+    if (dns.startedHere) await dns.stop();
     await http?.close();
     throw error;
   });
@@ -221,14 +229,15 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     runtimes,
     network,
     lb,
+    dns,
     async stop({ drain = false } = {}) {
       await agent.stop();
       dnsAbort.abort();
-      await dns?.stop();
       await http?.close();
       if (drain) await agent.drain();
-      // NGINX outlives an agent restart like the instances do; it goes with them on drain.
+      // NGINX and DNS outlive an agent restart like the instances do; they go with them on drain.
       if (drain) await lb?.stop();
+      if (drain) await dns.stop();
       for (const runtime of runtimes) await runtime.close();
     },
   };

@@ -4,6 +4,7 @@ import { registerAgent } from './commands/register-agent.js';
 import { registerUp } from './commands/register-up.js';
 import { registerDeploy } from './commands/register-deploy.js';
 import { registerDestroy } from './commands/register-destroy.js';
+import { registerDns } from './commands/register-dns.js';
 import { registerEvents } from './commands/register-events.js';
 import { registerGroups } from './commands/register-groups.js';
 import { registerHost } from './commands/register-host.js';
@@ -62,6 +63,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerEvents,
     registerLogs,
     registerKit,
+    registerDns,
   ]) {
     register(program, deps);
   }

@@ -56,7 +56,11 @@ export class DnsServer {
     this.#snapshot = buildCatalogSnapshot(catalog);
   }
 
-  /** Binds UDP and TCP. Port 0 picks a free port, the same for both (see `address()`). */
+  /**
+   * Binds UDP and TCP. Port 0 picks a free port, the same for both (see `address()`). A failure
+   * leaves nothing bound, so `start()` may be called again; its `cause` is the socket error
+   * (`code` EADDRINUSE while another process holds the address).
+   */
   async start(): Promise<void> {
     if (this.#udp) return;
     const { address, port } = this.#options.listen;
@@ -69,7 +73,7 @@ export class DnsServer {
 
     for (let attempt = 1; ; attempt++) {
       const udp = await bindUdp(address, port).catch((error: Error) => {
-        throw new Error(`Cannot start DNS server on ${address}:${port} (UDP): ${error.message}`);
+        throw new Error(`Cannot start DNS server on ${address}:${port} (UDP): ${error.message}`, { cause: error });
       });
       const udpPort = udp.address().port;
       try {
@@ -78,7 +82,7 @@ export class DnsServer {
         udp.close();
         // With port 0, TCP may find the port UDP chose taken: pick another.
         if (port === 0 && attempt < 5) continue;
-        throw new Error(`Cannot start DNS server on ${address}:${udpPort} (TCP): ${(error as Error).message}`);
+        throw new Error(`Cannot start DNS server on ${address}:${udpPort} (TCP): ${(error as Error).message}`, { cause: error });
       }
       udp.on('error', (error) => this.#log(`dns: UDP socket error: ${error.message}`));
       udp.on('message', (message, remote) => this.#onDatagram(udp, message, remote));

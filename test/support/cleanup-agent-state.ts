@@ -1,17 +1,26 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { findDnsProcesses } from '../../src/dns/dns-process-facts.js';
 
 const run = promisify(execFile);
 
 /**
  * Removes everything an agent with this state directory may have left on the machine, whether
  * or not the test that ran it passed: runc containers whose bundles live there, mounts under it,
- * its network namespaces and links, its cgroups, and its bridge.
+ * its network namespaces and links, its cgroups, its bridge, and its DNS process (which outlives
+ * the agent: a SIGTERM'd agent leaves it running).
  */
 export async function cleanupAgentState(stateDir: string, bridge: string, cgroupParent = 'bubo'): Promise<void> {
   const quiet = (p: Promise<unknown>) => p.catch(() => {});
+  for (const pid of await findDnsProcesses(resolve(stateDir))) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
   const containers = JSON.parse((await run('runc', ['list', '--format', 'json']).catch(() => ({ stdout: 'null' }))).stdout || 'null') as { id: string; bundle: string }[] | null;
   const ids = new Set<string>();
   for (const c of containers ?? []) {
