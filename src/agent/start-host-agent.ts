@@ -228,6 +228,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       // NGINX outlives an agent restart like the instances do; it goes with them on drain.
       if (drain) await lb?.stop();
       await qemu?.close();
+      // Drained, the host holds nothing of bubo's: the bridge and nftables tables go too.
+      if (drain) await network.teardownHost().catch((error: unknown) => log(`network: ${(error as Error).message}`));
     },
   };
 }
