@@ -24,6 +24,10 @@ export class LazyNetwork implements NetworkProvider {
   setupHost(): Promise<void> {
     return this.#get().setupHost();
   }
+  /** Nothing to undo before the network was bound. */
+  async teardownHost(): Promise<void> {
+    await this.#target?.teardownHost?.();
+  }
   attach(instanceId: string, kind: 'netns' | 'tap', namespace?: string): Promise<InstanceNetwork> {
     return this.#get().attach(instanceId, kind, namespace);
   }

@@ -239,6 +239,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       if (drain) await lb?.stop();
       if (drain) await dns.stop();
       for (const runtime of runtimes) await runtime.close();
+      // Drained, the host holds nothing of bubo's: the bridge and nftables tables go too.
+      if (drain) await network.teardownHost().catch((error: unknown) => log(`network: ${(error as Error).message}`));
     },
   };
 }

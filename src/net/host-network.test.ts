@@ -153,4 +153,21 @@ describe('HostNetwork (against a fake kernel)', () => {
       'nft -f -',
     ]);
   });
+
+  it('tears the host down once nothing is attached: the bridge and both nftables tables, idempotently', async () => {
+    const kernel = fakeKernel();
+    const host = new HostNetwork(options(kernel.exec));
+    await host.setupHost();
+    await host.attach('web-1', 'tap');
+    await expect(host.teardownHost()).rejects.toThrow(/Cannot remove bridge bubo0: instances web-1 are still attached/);
+    expect(kernel.links.has('bubo0')).toBe(true);
+    await host.detach('web-1');
+    kernel.log.length = 0;
+    await host.teardownHost();
+    expect(kernel.log).toEqual(['ip link del dev bubo0', 'nft -f -']);
+    expect(kernel.links.has('bubo0')).toBe(false);
+    kernel.log.length = 0;
+    await host.teardownHost();
+    expect(kernel.log).toEqual(['nft -f -']);
+  });
 });

@@ -9,7 +9,7 @@ import { deleteLink, enslaveLink, listLinks, setLinkUp } from './link-commands.j
 import { addNetns, deleteNetns, listNetns } from './netns-commands.js';
 import type { InstanceNetwork, NetworkProvider } from './network-provider.js';
 import { type AttachmentRecord, loadNetworkState, type NetworkState, saveNetworkState } from './network-state-file.js';
-import { applyRuleset, renderRuleset } from './nft-ruleset.js';
+import { applyRuleset, removeRuleset, renderRuleset } from './nft-ruleset.js';
 import { addTap } from './tap-commands.js';
 import { addVethPair, configureInstanceInterface } from './veth-commands.js';
 
@@ -75,6 +75,20 @@ export class HostNetwork implements NetworkProvider {
       if (!addresses.includes(gateway)) await this.#exec(addBridgeAddress(this.#bridge, this.#subnet.gateway, this.#subnet.prefixLength));
       await this.#exec(enableIpv4Forwarding());
       await this.#applyRuleset(await this.#load());
+    });
+  }
+
+  /**
+   * Undoes `setupHost` once no instance is attached: deletes the bridge and bubo's nftables
+   * tables (`bubo up` on Ctrl-C, `--drain-on-exit`). Refuses while attachments remain, since
+   * their instances still use both. Idempotent. IP forwarding stays on: other software may rely on it.
+   */
+  teardownHost(): Promise<void> {
+    return this.#serial(async () => {
+      const left = Object.keys((await this.#load()).attachments);
+      if (left.length > 0) throw new ConflictError(`Cannot remove bridge ${this.#bridge}: instances ${left.join(', ')} are still attached to it`);
+      if ((await this.#observe()).links.has(this.#bridge)) await this.#exec(deleteLink(this.#bridge));
+      await this.#exec(removeRuleset());
     });
   }
 

@@ -5,6 +5,8 @@
 export interface NetworkProvider {
   /** Creates or repairs the bridge, forwarding and NAT rules; idempotent. */
   setupHost(): Promise<void>;
+  /** Removes the bridge and NAT rules once no instance is attached; idempotent. */
+  teardownHost?(): Promise<void>;
   /**
    * Gives an instance its network: for containers a network namespace with a veth on the
    * bridge; idempotent (a second call for the same id returns the same attachment). Instances

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRuleset, renderRuleset } from './nft-ruleset.js';
+import { applyRuleset, removeRuleset, renderRuleset } from './nft-ruleset.js';
 
 const header = `table ip bubo
 delete table ip bubo
@@ -42,5 +42,11 @@ describe('renderRuleset', () => {
 
   it('applies the ruleset atomically through nft -f from standard input', () => {
     expect(applyRuleset('table ip bubo {}\n')).toEqual({ argv: ['nft', '-f', '-'], input: 'table ip bubo {}\n' });
+  });
+});
+
+describe('removeRuleset', () => {
+  it('deletes both tables in one transaction, each added first so a missing one is no error', () => {
+    expect(removeRuleset()).toEqual({ argv: ['nft', '-f', '-'], input: 'table ip bubo\ndelete table ip bubo\ntable bridge bubo\ndelete table bridge bubo\n' });
   });
 });

@@ -75,3 +75,9 @@ function compareAddresses(a: string, b: string): number {
 export function applyRuleset(ruleset: string): Command {
   return { argv: ['nft', '-f', '-'], input: ruleset };
 }
+
+/** Removes both of bubo's tables in one transaction; a missing table is fine (each is added first). */
+export function removeRuleset(): Command {
+  const tables = [`ip ${NFT_TABLE}`, `bridge ${NFT_TABLE}`];
+  return { argv: ['nft', '-f', '-'], input: `${tables.flatMap((t) => [`table ${t}`, `delete table ${t}`]).join('\n')}\n` };
+}

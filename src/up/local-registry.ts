@@ -3,6 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../errors/domain-error.js';
 
+/** Where `bubo up` runs its registry unless told otherwise, and where the demo task files look. */
+export const DEFAULT_REGISTRY_HOST = '127.0.0.1:5055';
+
 export interface LocalRegistry {
   /** `127.0.0.1:5055` */
   host: string;
@@ -31,7 +34,7 @@ export interface LocalRegistryOptions {
  * every interface with htpasswd auth, so this writes its own: one address, storage in `dataDir`.
  */
 export async function startLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
-  const host = options.host ?? '127.0.0.1:5055';
+  const host = options.host ?? DEFAULT_REGISTRY_HOST;
   const pidFile = join(options.dataDir, 'registry.pid');
   const configPath = join(options.dataDir, 'registry.yml');
   if (options.reuse !== false && (await answers(host))) {

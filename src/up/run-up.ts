@@ -7,17 +7,29 @@ import { DomainError } from '../errors/domain-error.js';
 import { startServer } from '../http/start-server.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
 import { ensureDemoImages } from './demo-images.js';
-import { startLocalRegistry } from './local-registry.js';
+import { DEFAULT_REGISTRY_HOST, startLocalRegistry } from './local-registry.js';
+import { retargetImages } from './retarget-images.js';
 import { writeUpFile } from './up-file.js';
 
 export interface UpOptions {
   /** State of this `bubo up`: server, agent, registry (default ./.bubo). */
   dir: string;
   listen: string;
-  /** Control-plane options (`--host-ttl`). */
-  core?: Partial<CoreOptions>;
   /** Where the load balancer serves public port 80 (the host is an `lb` host). */
   lb: { address: string; port: number };
+  /**
+   * `host:port` of the local registry (default `127.0.0.1:5055`, where the demo task files look).
+   * Elsewhere, task files deployed by `bubo up` get their images on 127.0.0.1:5055 moved here.
+   */
+  registry?: string;
+  /** The instance bridge (default `bubo0`). */
+  bridge?: string;
+  /** The agent's log listener (default `<address>:7071`). */
+  agentListen?: string;
+  /** The range hosts' instance subnets come from (default `10.88.0.0/16`). */
+  clusterCidr?: string;
+  /** Control-plane options (`--host-ttl`: `hostTtlMs` and the heartbeat interval). */
+  core?: Partial<CoreOptions>;
   /** Task files to deploy when their app does not exist yet (the demo by default). */
   examplesDir: string | null;
   log: (line: string) => void;
@@ -33,14 +45,14 @@ export interface UpOptions {
 export async function runUp(options: UpOptions): Promise<void> {
   const dir = resolve(options.dir);
   const log = options.log;
-  const server = await startServer({ stateDir: join(dir, 'server'), listen: options.listen, ...(options.core ? { core: options.core } : {}) });
+  const server = await startServer({ stateDir: join(dir, 'server'), listen: options.listen, core: coreOptions(options) });
   const cleanups: (() => Promise<void>)[] = [() => server.close()];
   try {
     const token = (await readFile(server.adminTokenPath, 'utf8')).trim();
     await writeUpFile(dir, { addr: server.url, token_file: server.adminTokenPath, pid: process.pid });
     log(`control plane on ${server.url} (state in ${dir})`);
 
-    const registry = await startLocalRegistry({ dataDir: join(dir, 'registry') });
+    const registry = await startLocalRegistry({ dataDir: join(dir, 'registry'), host: options.registry ?? DEFAULT_REGISTRY_HOST });
     cleanups.unshift(() => registry.stop());
     log(`registry on ${registry.host}${registry.owned ? '' : ' (already running, not ours)'}`);
 
@@ -52,6 +64,8 @@ export async function runUp(options: UpOptions): Promise<void> {
       name: 'local',
       roles: ['lb'],
       microvmFallback: true,
+      ...(options.bridge ? { bridge: options.bridge } : {}),
+      ...(options.agentListen ? { agentListen: options.agentListen } : {}),
       lbListen: options.lb.address,
       lbPorts: { 80: options.lb.port },
       log: (line) => log(`agent: ${line}`),
@@ -71,6 +85,14 @@ export async function runUp(options: UpOptions): Promise<void> {
     for (const cleanup of cleanups) await cleanup().catch((e) => log(`while stopping: ${(e as Error).message}`));
   }
   log('stopped');
+}
+
+/**
+ * The server's options that `bubo up` sets. Agents heartbeat at a fraction of a short TTL (the
+ * default interval, 5 s, would let a host with a TTL under it look down between beats).
+ */
+function coreOptions(options: UpOptions): Partial<CoreOptions> {
+  return { ...(options.clusterCidr ? { clusterCidr: options.clusterCidr } : {}), ...options.core };
 }
 
 async function deployExamples(
@@ -94,7 +116,8 @@ async function deployExamples(
   } else {
     await ensureDemoImages({ registryHost, log, signal });
     for (const task of todo) {
-      const answer = await client.call('deploy', { body: { task: task.text, filename: task.file } });
+      const text = retargetImages(task.text, task.file, DEFAULT_REGISTRY_HOST, registryHost);
+      const answer = await client.call('deploy', { body: { task: text, filename: task.file } });
       log(`deployed ${task.file}: ${answer.namespace}/${answer.app} release ${answer.release}`);
     }
   }
