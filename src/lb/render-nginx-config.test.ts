@@ -54,7 +54,7 @@ describe('renderNginxConfig', () => {
       'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
       'proxy_set_header X-Forwarded-Proto $scheme;',
       'proxy_next_upstream error timeout http_502 http_503;',
-      'proxy_connect_timeout 1s;',
+      'proxy_connect_timeout 3s;',
     ]) {
       expect(config).toContain(`    ${line}\n`);
     }
@@ -62,8 +62,8 @@ describe('renderNginxConfig', () => {
     expect(upstream[1]).toMatch(/^default__shop__web_80_[0-9a-f]{8}$/);
     expect(upstream[2]).toBe(
       [
-        '        server 10.210.0.10:8080 max_fails=1 fail_timeout=2s;',
-        '        server 10.210.0.11:8080 max_fails=1 fail_timeout=2s;',
+        '        server 10.210.0.10:8080 max_fails=0;',
+        '        server 10.210.0.11:8080 max_fails=0;',
         '        keepalive 16;',
         '    ',
       ].join('\n'),
@@ -127,7 +127,7 @@ describe('renderNginxConfig', () => {
   it('brackets IPv6 listen and instance addresses', () => {
     const config = render([service('shop', shop.ports, ['fd00::5'])], { listenAddress: '::' });
     expect(config).toContain('listen [::]:80;');
-    expect(config).toContain('server [fd00::5]:8080 max_fails=1 fail_timeout=2s;');
+    expect(config).toContain('server [fd00::5]:8080 max_fails=0;');
   });
 
   it('groups servers per listen port, in port then host order', () => {

@@ -179,20 +179,34 @@ function renderText(sites: readonly Site[], { listenHost, workers, paths }: Rend
     `    server_names_hash_bucket_size ${Math.max(64, nextPowerOfTwo(align8(maxHost + 10) + 8))};`,
     `    server_names_hash_max_size ${Math.max(512, nextPowerOfTwo(sites.length * 4))};`,
     '',
+    // No keep-alive towards clients: a graceful reload (every catalog change) closes the idle
+    // client connections of the old workers, and a request a client sends on one at that moment
+    // is reset; a connection an old worker accepted just before it was told to stop can be reset
+    // too, so a client's one retry could fail again. Measured (PLATFORM.md §5): 0 failures with
+    // keepalive_timeout 0 under 5 reloads/s, at the price of a new connection per request.
+    '    keepalive_timeout 0;',
     '    proxy_http_version 1.1;',
     '    proxy_set_header Connection "";',
     '    proxy_set_header Host $host;',
     '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     '    proxy_set_header X-Forwarded-Proto $scheme;',
     '    proxy_next_upstream error timeout http_502 http_503;',
-    '    proxy_connect_timeout 1s;',
+    // Above Linux's initial SYN retransmission timeout (1 s): a busy instance whose accept queue
+    // dropped the first SYN answers the retransmitted one; at 1 s every dropped SYN was a failure.
+    '    proxy_connect_timeout 3s;',
   );
 
   const upstreams = new Map<string, Site>();
   for (const site of sites) if (site.servers.length > 0) upstreams.set(site.upstream, site);
   for (const [name, site] of [...upstreams].sort(([a], [b]) => compare(a, b))) {
     out.push('', `    # ${site.where}, public port ${site.publicPort}`, `    upstream ${name} {`);
-    for (const server of site.servers) out.push(`        server ${server} max_fails=1 fail_timeout=2s;`);
+    // max_fails=0: NGINX never marks a server failed on its own. Which instances serve is the
+    // agent's health checks' decision (the catalog lists only healthy ones); NGINX's passive
+    // accounting only added harm: a few connect timeouts from a busy backend marked every server
+    // of a small app failed at once, and "no live upstreams" answered 502 for the whole
+    // fail_timeout. A refused or timed-out attempt still goes to the next server
+    // (proxy_next_upstream), so a request never waits on one slow instance alone.
+    for (const server of site.servers) out.push(`        server ${server} max_fails=0;`);
     out.push('        keepalive 16;', '    }');
   }
 

@@ -243,7 +243,9 @@ describe('health checks, blue-green and rollback', () => {
     const index = (await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.index;
     const follower = h.request('GET', `/v1/agent/catalog?index=${index}&wait_ms=20000`);
     const waitStarted = Date.now();
-    await new Promise((r) => setTimeout(r, 50));
+    // The follower's poll is registered and waiting before the pass that switches runs.
+    for (let n = 0; n < 1_000 && h.ctx.notifier.waiting('catalog') === 0; n++) await new Promise((r) => setImmediate(r));
+    expect(h.ctx.notifier.waiting('catalog')).toBeGreaterThan(0);
     await h.loop.runOnce();
     const woken = await follower;
     expect(Date.now() - waitStarted).toBeLessThan(10_000);
