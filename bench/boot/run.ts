@@ -15,7 +15,7 @@ import { defaultMicroVmParts, imageDiskDirOf } from '../../src/runtimes/qemu/def
 import { instanceMac } from '../../src/runtimes/instance-mac.js';
 import { QemuRuntime } from '../../src/runtimes/qemu/qemu-runtime.js';
 import type { StartStep } from '../../src/runtimes/qemu/start-step.js';
-import type { TaskSpec } from '../../src/taskfile/task-spec.js';
+import type { TaskSpec } from '../../src/domain/task-spec.js';
 import { buildRunConfig } from '../../src/vm/build-run-config.js';
 import { buildConfigDisk } from '../../src/vm/config-disk.js';
 import { buildImageDisk } from '../../src/vm/image-disk.js';

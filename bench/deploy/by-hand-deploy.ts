@@ -9,7 +9,7 @@ import { type NginxPaths, nginxPaths } from '../../src/lb/nginx-paths.js';
 import { renderNginxConfig } from '../../src/lb/render-nginx-config.js';
 import { HostNetwork } from '../../src/net/host-network.js';
 import { RuncRuntime } from '../../src/runtimes/runc/runc-runtime.js';
-import type { TaskSpec } from '../../src/taskfile/task-spec.js';
+import type { TaskSpec } from '../../src/domain/task-spec.js';
 import type { NewInstanceTimes, OldInstanceTimes } from './deploy-timeline.js';
 import { nowMs } from './lb-observer.js';
 import type { Strategy } from './summarize-deploy.js';

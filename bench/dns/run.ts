@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hasDig } from '../../src/dns/test-dns-client.js';
+import { hasDig } from '../../test/support/test-dns-client.js';
 import { runCommand } from '../../src/exec/run-command.js';
 import { benchQueries, dnsperfQueryFile } from './bench-queries.js';
 import { dnsmasqArgv, dnsmasqConfig } from './dnsmasq-config.js';

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serveDnsProcess } from '../../src/dns/serve-dns-process.js';
+import { serveDnsProcess } from '../../src/daemons/serve-dns-process.js';
 import { freeUdpTcpPort } from './free-port.js';
 
 // node --import tsx bench/dns/serve-bubo.ts --catalog DIR/catalog.json [--port N]

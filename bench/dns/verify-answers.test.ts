@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DnsServer } from '../../src/dns/dns-server.js';
-import { hasDig } from '../../src/dns/test-dns-client.js';
+import { hasDig } from '../../test/support/test-dns-client.js';
 import { benchQueries } from './bench-queries.js';
 import { dnsmasqArgv, dnsmasqConfig } from './dnsmasq-config.js';
 import { freeUdpTcpPort } from './free-port.js';

@@ -1,4 +1,4 @@
-import { dig } from '../../src/dns/test-dns-client.js';
+import { dig } from '../../test/support/test-dns-client.js';
 import type { BenchQuery } from './bench-queries.js';
 
 export interface Server {

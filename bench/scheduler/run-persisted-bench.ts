@@ -6,7 +6,7 @@ import type { Instance } from '../../src/domain/instance.js';
 import { schedule } from '../../src/scheduler/schedule.js';
 import type { SchedulerSnapshot } from '../../src/scheduler/scheduler-snapshot.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import type { TaskSpec } from '../../src/taskfile/task-spec.js';
+import type { TaskSpec } from '../../src/domain/task-spec.js';
 
 export interface PersistedBenchResult {
   instances: number;

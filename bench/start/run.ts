@@ -8,7 +8,7 @@ import { runCommand } from '../../src/exec/run-command.js';
 import { ImageCache } from '../../src/images/image-cache.js';
 import { HostNetwork } from '../../src/net/host-network.js';
 import { RuncRuntime } from '../../src/runtimes/runc/runc-runtime.js';
-import type { TaskSpec } from '../../src/taskfile/task-spec.js';
+import type { TaskSpec } from '../../src/domain/task-spec.js';
 import { buildTestImages } from '../../src/image-builder/build-test-images.js';
 
 // npx tsx bench/start/run.ts [--starts N] [--json]   (root; runc, umoci, skopeo, iproute2, nftables)

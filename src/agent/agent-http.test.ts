@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeRuntime } from '../runtimes/fake/fake-runtime.js';
 import type { StartRequest } from '../runtimes/runtime.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import { parseLogQuery, type RunningAgentHttp, startAgentHttp } from './agent-http.js';
 
 const TOKEN = 'agent-token-123';

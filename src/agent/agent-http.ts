@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkToken } from '../http/check-token.js';
-import { hasLogs, type LogOptions, type Runtime } from '../runtimes/runtime.js';
+import { checkToken } from '../auth/check-token.js';
+import { hasLogs, type Runtime } from '../runtimes/runtime.js';
+import type { LogOptions } from '../logs/log-line.js';
 
 export interface AgentHttpOptions {
   /** `host:port`; port 0 picks a free port. */

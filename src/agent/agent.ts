@@ -5,7 +5,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { HealthMonitor, type HealthReport } from '../health/health-monitor.js';
 import type { Prober } from '../health/prober.js';
 import type { Runtime, RuntimeInstance } from '../runtimes/runtime.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import { type AssignmentSet, type InstanceRecord, newInstanceRecord } from './instance-record.js';
 import { type ConvergenceAction, planConvergence, specOf, stopTimeoutOf } from './plan-convergence.js';
 import { planReport, rememberReported } from './plan-report.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Assignment } from '../api/agent-protocol.js';
 import type { RuntimeInstance } from '../runtimes/runtime.js';
 import { type InstanceRecord, newInstanceRecord } from './instance-record.js';
-import { testAssignment } from './test-assignment.js';
+import { testAssignment } from '../../test/support/test-assignment.js';
 import { type ConvergenceAction, type ObservedInstance, planConvergence } from './plan-convergence.js';
 
 const assignment = (id: string, desired: 'run' | 'stop'): Assignment => testAssignment(id, desired);

@@ -1,6 +1,6 @@
 import type { Assignment } from '../api/agent-protocol.js';
 import type { RuntimeInstance } from '../runtimes/runtime.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import type { AssignmentSet, InstanceRecord } from './instance-record.js';
 
 /** An instance a runtime shows on this host, and which runtime (by name) runs it. */

@@ -3,8 +3,8 @@ import type { Assignment } from '../api/agent-protocol.js';
 import type { RuntimeInstance } from '../runtimes/runtime.js';
 import { type InstanceRecord, newInstanceRecord } from './instance-record.js';
 import type { ObservedInstance } from './plan-convergence.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
-import { TEST_HTTP_CHECK, testAssignment } from './test-assignment.js';
+import type { TaskSpec } from '../domain/task-spec.js';
+import { TEST_HTTP_CHECK, testAssignment } from '../../test/support/test-assignment.js';
 import { type HealthView, planReport, rememberReported } from './plan-report.js';
 
 const withCheck = { check: TEST_HTTP_CHECK };

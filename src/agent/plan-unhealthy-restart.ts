@@ -1,4 +1,4 @@
-import type { RestartPolicy } from '../taskfile/task-spec.js';
+import type { RestartPolicy } from '../domain/task-spec.js';
 
 export interface UnhealthyRestartInput {
   policy: RestartPolicy;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 
 /**
  * The normalised task spec as it travels in assignments (server → agent): the same shape as

@@ -1,4 +1,4 @@
-import type { ServerOptions, RunningServer } from '../http/start-server.js';
+import type { ServerOptions, RunningServer } from '../daemons/start-server.js';
 import type { ValidationResult } from '../taskfile/validate-task-files.js';
 
 /**

@@ -1,4 +1,3 @@
-import type { CoreOptions } from '../core/core-context.js';
 import { parseDurationMs } from '../taskfile/parse-duration.js';
 import { UsageError } from './usage-error.js';
 
@@ -7,7 +6,7 @@ import { UsageError } from './usage-error.js';
  * `unknown`. Agents are told to heartbeat a quarter of it (at most every 5 s), so one lost
  * heartbeat never marks a host down. Nothing when the flag is absent (the default is 20 s).
  */
-export function hostTtlOptions(text: string | undefined): Partial<CoreOptions> {
+export function hostTtlOptions(text: string | undefined): { hostTtlMs?: number; heartbeatIntervalMs?: number } {
   if (text === undefined) return {};
   let ms: number;
   try {

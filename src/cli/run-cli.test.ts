@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appStatus } from './api-fixtures.js';
-import { fakeCliDeps } from './fake-cli-deps.js';
+import { appStatus } from '../../test/support/api-fixtures.js';
+import { fakeCliDeps } from '../../test/support/fake-cli-deps.js';
 import { runCli } from './run-cli.js';
 
 describe('runCli', () => {

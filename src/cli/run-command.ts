@@ -35,5 +35,6 @@ export function reportError(deps: CliDeps, error: unknown, json: boolean): void 
     deps.stderr(`bubo: ${message}\n`);
   }
   if (deps.env['BUBO_DEBUG'] === '1' && error instanceof Error && error.stack) deps.stderr(`${error.stack}\n`);
-  deps.setExitCode(error instanceof UsageError ? 2 : 1);
+  // Any layer may refuse its input as a usage error (code `usage`): exit code 2 like the CLI's own.
+  deps.setExitCode(error instanceof UsageError || (error instanceof DomainError && error.code === 'usage') ? 2 : 1);
 }

@@ -2,7 +2,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DomainError } from '../errors/domain-error.js';
-import { readUpFile, upFilePath } from '../up/up-file.js';
+import { readUpFile, upFilePath } from './up-file.js';
 import { defaultServerStateDir } from './default-state-dir.js';
 import { normalizeAddr } from './normalize-addr.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../domain/deployment.js';
 import type { Instance } from '../domain/instance.js';
-import { testDeploy, testInstance } from '../reconciler/test-instance.js';
+import { testDeploy, testInstance } from '../../test/support/test-instance.js';
 import { catalogInstances } from './catalog-instances.js';
 
 const deployment = (over: Partial<Deployment> = {}): Deployment => ({

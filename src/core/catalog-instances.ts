@@ -1,6 +1,6 @@
 import type { Deployment } from '../domain/deployment.js';
 import { type Instance, isServing } from '../domain/instance.js';
-import type { DeploySpec } from '../taskfile/task-spec.js';
+import type { DeploySpec } from '../domain/task-spec.js';
 
 /**
  * Which of an app's instances receive traffic (DNS answers and load-balancer upstreams): those

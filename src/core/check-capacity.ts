@@ -7,7 +7,7 @@ import type { PlacementPlan } from '../scheduler/placement-plan.js';
 import type { PlacementRequest } from '../scheduler/placement-request.js';
 import { schedule } from '../scheduler/schedule.js';
 import type { Store } from '../store/store.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import { buildSnapshot } from './build-snapshot.js';
 import type { CoreContext } from './core-context.js';
 import { instanceSizer } from './instance-sizer.js';

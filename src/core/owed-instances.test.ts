@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InstanceState } from '../domain/instance.js';
 import { reconcileApp } from '../reconciler/reconcile-app.js';
-import { testDeploy, testInstance } from '../reconciler/test-instance.js';
+import { testDeploy, testInstance } from '../../test/support/test-instance.js';
 import { owedInstances } from './owed-instances.js';
 
 const at = (release: number, slot: number, desired: 'run' | 'stop' = 'run') => ({ release, slot, desired });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Release } from '../domain/app.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import { pinImage, pinnedSpec } from './pinned-spec.js';
 
 const D = `sha256:${'c'.repeat(64)}`;

@@ -1,5 +1,5 @@
 import type { Release } from '../domain/app.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 
 /**
  * The release's spec with each image pinned to the digest recorded for its container

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testDeploy } from '../reconciler/test-instance.js';
+import { testDeploy } from '../../test/support/test-instance.js';
 import { rolloutStart } from './rollout-start.js';
 
 const at = (release: number, slot: number, desired: 'run' | 'stop' = 'run') => ({ release, slot, desired });

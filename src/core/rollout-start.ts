@@ -1,6 +1,6 @@
 import type { Instance } from '../domain/instance.js';
 import { rolloutLimits } from '../reconciler/rollout-limits.js';
-import type { DeploySpec } from '../taskfile/task-spec.js';
+import type { DeploySpec } from '../domain/task-spec.js';
 
 /**
  * How many instances of `release` must fit beside an app's live ones before its rollout can move

@@ -1,5 +1,5 @@
 import { cpusToMillicpus, type Resources } from '../domain/resources.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 
 /** What one instance of a task occupies on a host: volumes live on the host's disk too. */
 export function specResources(spec: TaskSpec): Resources {

@@ -4,7 +4,7 @@ import type { Instance, InstanceState } from '../domain/instance.js';
 import { DomainError } from '../errors/domain-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import type { AgentLogOpener } from '../logs/open-agent-logs.js';
+import type { AgentLogOpener } from '../logs/agent-log-opener.js';
 import { mergeAsyncIterables } from '../logs/merge-async-iterables.js';
 import { parseDurationMs } from '../taskfile/parse-duration.js';
 import type { CoreContext } from './core-context.js';

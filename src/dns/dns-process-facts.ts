@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { isProcessAlive } from '../lb/nginx-processes.js';
+import { isProcessAlive } from '../exec/process-stat.js';
 import { isDnsProcessOf } from './dns-serve-argv.js';
 
 /** A process's argv from /proc (null when it is gone). */

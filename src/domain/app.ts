@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from './task-spec.js';
 
 /** An app is identified by namespace and name; its id is `namespace/name`. */
 export interface App {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeRuntime } from '../runtimes/fake/fake-runtime.js';
-import type { CheckSpec, TaskSpec } from '../taskfile/task-spec.js';
+import type { CheckSpec, TaskSpec } from '../domain/task-spec.js';
 import { HealthMonitor, type HealthReport, type MonitoredInstance } from './health-monitor.js';
 import type { Prober } from './prober.js';
 

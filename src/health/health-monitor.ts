@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtimes/runtime.js';
-import type { CheckSpec, TaskSpec } from '../taskfile/task-spec.js';
+import type { CheckSpec, TaskSpec } from '../domain/task-spec.js';
 import { applyCheck, type CheckHealth, describeHealth, type HealthState, initialHealth } from './health-state.js';
 import { probeCheck } from './probe-check.js';
 import type { Prober } from './prober.js';

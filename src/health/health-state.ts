@@ -1,4 +1,4 @@
-import type { CheckSpec } from '../taskfile/task-spec.js';
+import type { CheckSpec } from '../domain/task-spec.js';
 
 /** What the checks say of an instance that has a check (`none` is for instances without one). */
 export type CheckHealth = 'unknown' | 'healthy' | 'unhealthy';

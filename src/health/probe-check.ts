@@ -1,4 +1,4 @@
-import type { CheckSpec, TaskSpec } from '../taskfile/task-spec.js';
+import type { CheckSpec, TaskSpec } from '../domain/task-spec.js';
 import { probeExec } from './probe-exec.js';
 import { probeHttp } from './probe-http.js';
 import { probeTcp } from './probe-tcp.js';

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { CheckSpec } from '../taskfile/task-spec.js';
+import type { CheckSpec } from '../domain/task-spec.js';
 import type { ProbeResult } from './prober.js';
 import { runProbe } from './run-probe.js';
 

@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtimes/runtime.js';
-import type { CheckSpec, TaskSpec } from '../taskfile/task-spec.js';
+import type { CheckSpec, TaskSpec } from '../domain/task-spec.js';
 
 /** What one check found; `message` is shown to the user next to the health. */
 export interface ProbeResult {

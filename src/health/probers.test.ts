@@ -3,7 +3,7 @@ import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeRuntime } from '../runtimes/fake/fake-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
-import type { CheckSpec, TaskSpec } from '../taskfile/task-spec.js';
+import type { CheckSpec, TaskSpec } from '../domain/task-spec.js';
 import { checkPort, probeCheck } from './probe-check.js';
 import { outputTail, probeExec } from './probe-exec.js';
 import { MAX_BODY_BYTES, probeHttp } from './probe-http.js';

@@ -18,7 +18,7 @@ import { rollbackApp } from '../core/rollback-app.js';
 import { scaleApp } from '../core/scale-app.js';
 import { setHostCordon } from '../core/set-host-cordon.js';
 import { streamAppLogs } from '../core/stream-app-logs.js';
-import type { AgentLogOpener } from '../logs/open-agent-logs.js';
+import type { AgentLogOpener } from '../logs/agent-log-opener.js';
 import { stopApp } from '../core/stop-app.js';
 
 type Parsed<R extends RouteDef, K extends keyof RouteDef> = R[K] extends z.ZodType ? z.output<R[K]> : undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageCache } from './image-cache.js';
-import { buildTestImages } from './test-images.js';
+import { buildTestImages } from '../../test/support/image-cache-test-images.js';
 import { type Registry, startRegistry } from '../../test/support/registry.js';
 import { freePort } from '../../test/support/server-process.js';
 

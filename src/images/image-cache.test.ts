@@ -9,7 +9,7 @@ import { type Executor, runCommand } from '../exec/run-command.js';
 import { ImageCache, type ImageCacheOptions } from './image-cache.js';
 import { ImagePullError } from './image-pull-error.js';
 import { sha256Digest } from './sha256-digest.js';
-import { buildTestImages, pushTestImage } from './test-images.js';
+import { buildTestImages, pushTestImage } from '../../test/support/image-cache-test-images.js';
 import { type Registry, startRegistry } from '../../test/support/registry.js';
 import { freePort } from '../../test/support/server-process.js';
 import { blobPath } from './verify-image-blobs.js';

@@ -8,7 +8,8 @@ import { type Executor, runCommand } from '../exec/run-command.js';
 import { LbConfigError } from './lb-config-error.js';
 import { nginxSignal, nginxStart, nginxTestConfig } from './nginx-commands.js';
 import { type NginxPaths, nginxPaths } from './nginx-paths.js';
-import { findNginxMaster, isProcessAlive, listNginxWorkers } from './nginx-processes.js';
+import { isProcessAlive } from '../exec/process-stat.js';
+import { findNginxMaster, listNginxWorkers } from './nginx-processes.js';
 import { renderNginxConfig } from './render-nginx-config.js';
 import { routedAddresses } from './routed-addresses.js';
 

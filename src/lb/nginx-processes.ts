@@ -1,14 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-
-/**
- * Process facts read from /proc. A master whose parent does not reap it (an agent that
- * daemonized it and died, a PID 1 that is no init) stays a zombie after it exits: signal 0 still
- * succeeds on it, so liveness is read from the state field instead.
- */
-export async function isProcessAlive(pid: number): Promise<boolean> {
-  const stat = await readStat(pid);
-  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
-}
+import { isProcessAlive, readProcessStat } from '../exec/process-stat.js';
 
 /** The master whose pid is in `pidFile`, if it is alive and runs `conf` (a reused pid is not ours). */
 export async function findNginxMaster(pidFile: string, conf: string): Promise<number | null> {
@@ -34,21 +25,13 @@ export async function listNginxWorkers(masterPid: number): Promise<NginxWorker[]
       .filter((e) => /^\d+$/.test(e))
       .map(async (entry) => {
         const pid = Number(entry);
-        const stat = await readStat(pid);
+        const stat = await readProcessStat(pid);
         if (stat?.ppid !== masterPid || stat.state === 'Z' || stat.state === 'X') return;
         const title = await processTitle(pid);
         if (title?.startsWith('nginx: worker process')) workers.push({ pid, shuttingDown: title.includes('is shutting down') });
       }),
   );
   return workers.sort((a, b) => a.pid - b.pid);
-}
-
-async function readStat(pid: number): Promise<{ state: string; ppid: number } | null> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (text === null) return null;
-  // The command name is in parentheses and may itself contain ") "; the fields after the last ")" are fixed.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', ppid: Number(fields[1]) };
 }
 
 /** nginx rewrites its argv into a title: "nginx: master process nginx -p … -c …", "nginx: worker process". */

@@ -1,4 +1,4 @@
-import type { LogLine, LogOptions } from '../runtimes/runtime.js';
+import type { LogLine, LogOptions } from './log-line.js';
 
 /**
  * In-memory container output per instance, with exact times: the `LogSource` of the fake runtime

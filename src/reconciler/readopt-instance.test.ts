@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readoptInstance } from './readopt-instance.js';
-import { testInstance } from './test-instance.js';
+import { testInstance } from '../../test/support/test-instance.js';
 
 const back = testInstance('old', { slot: 1, hostId: 'h2', state: 'unknown' });
 

@@ -1,5 +1,5 @@
 import type { Instance } from '../domain/instance.js';
-import type { DeploySpec } from '../taskfile/task-spec.js';
+import type { DeploySpec } from '../domain/task-spec.js';
 
 /** What the reconciler needs to know about an app; the caller folds `stopped`/`destroying` into `count`. */
 export interface ReconcileApp {

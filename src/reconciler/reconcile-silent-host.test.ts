@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Instance, isServing } from '../domain/instance.js';
 import { reconcile } from './reconcile.js';
 import type { ReconcileInput } from './reconcile-input.js';
-import { testDeploy, testInstance } from './test-instance.js';
+import { testDeploy, testInstance } from '../../test/support/test-instance.js';
 
 const NOW = 1_000_000;
 const TTL = 30_000;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Instance, type InstanceState, isTerminal } from '../domain/instance.js';
-import { applyPlanInstantly } from './apply-plan-instantly.js';
+import { applyPlanInstantly } from '../../test/support/apply-plan-instantly.js';
 import { reconcile } from './reconcile.js';
 import type { ReconcileInput } from './reconcile-input.js';
 import type { ReconcilePlan } from './reconcile-plan.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../domain/instance.js';
-import { applyPlanInstantly } from './apply-plan-instantly.js';
+import { applyPlanInstantly } from '../../test/support/apply-plan-instantly.js';
 import { reconcile } from './reconcile.js';
 import type { ReconcileApp, ReconcileInput } from './reconcile-input.js';
-import { testDeploy, testInstance } from './test-instance.js';
+import { testDeploy, testInstance } from '../../test/support/test-instance.js';
 
 const NOW = 1_000_000;
 

@@ -1,5 +1,5 @@
 import { type Instance, isServing, isTerminal } from '../domain/instance.js';
-import { DEFAULT_REPLACE_AFTER_MS } from '../taskfile/replace-after-ms.js';
+import { DEFAULT_REPLACE_AFTER_MS } from '../domain/replace-after-ms.js';
 import { findSilentHosts } from './find-silent-hosts.js';
 import { reconcileApp, type VacatedSlot } from './reconcile-app.js';
 import type { ReconcileInput } from './reconcile-input.js';

@@ -1,4 +1,4 @@
-import type { DeploySpec } from '../taskfile/task-spec.js';
+import type { DeploySpec } from '../domain/task-spec.js';
 
 export interface RolloutLimits {
   /** Live instances allowed above `count` while old and new coexist. */

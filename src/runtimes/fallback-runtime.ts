@@ -1,5 +1,6 @@
 import type { HostRuntime, RuntimeKind } from '../domain/runtime-kind.js';
-import { type Exec, hasExec, hasLogs, type LogOptions, type LogSource, type Runtime, type StartRequest } from './runtime.js';
+import { type Exec, hasExec, hasLogs, type LogSource, type Runtime, type StartRequest } from './runtime.js';
+import type { LogOptions } from '../logs/log-line.js';
 import { RuntimeExecError, RuntimeLogsError } from './runtime-error.js';
 
 /**

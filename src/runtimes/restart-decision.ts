@@ -1,4 +1,4 @@
-import type { RestartPolicy } from '../taskfile/task-spec.js';
+import type { RestartPolicy } from '../domain/task-spec.js';
 
 export const RESTART_BACKOFF_MIN_MS = 1_000;
 export const RESTART_BACKOFF_MAX_MS = 30_000;

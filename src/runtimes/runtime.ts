@@ -1,5 +1,7 @@
+import type { ExecResult } from '../domain/exec-result.js';
 import type { HostRuntime, RuntimeKind } from '../domain/runtime-kind.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { LogLine, LogOptions } from '../logs/log-line.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 
 /**
  * One runtime = one folder implementing this interface (`runc/`, `qemu/`, `firecracker/`, `fake/`;
@@ -56,22 +58,6 @@ export interface RuntimeInstance {
   images?: Record<string, string>;
 }
 
-/** One line of a container's output. `at` is when it was written, when known (see LogSource). */
-export interface LogLine {
-  container: string;
-  line: string;
-  at: number | null;
-}
-
-export interface LogOptions {
-  /** Keep yielding new lines until `signal` aborts (or the instance goes away). */
-  follow: boolean;
-  /** Only the last N lines of each container's history (follow then continues from there). */
-  tailLines?: number;
-  /** Only history written at or after this time (ms); how exact depends on the runtime. */
-  sinceMs?: number;
-  signal: AbortSignal;
-}
 
 /**
  * Optional ability: the output of an instance's containers, oldest first per container, the
@@ -88,11 +74,6 @@ export function hasLogs<R extends Runtime>(runtime: R): runtime is R & LogSource
 
 export { RuntimeStartError } from './runtime-error.js';
 
-/** What a command run inside an instance returned (output is stdout and stderr, truncated). */
-export interface ExecResult {
-  exitCode: number;
-  output: string;
-}
 
 /**
  * Optional ability: run a command inside a running instance (exec health checks, `bubo exec`).

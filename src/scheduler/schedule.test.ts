@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlacementRequest } from './placement-request.js';
 import { schedule } from './schedule.js';
 import type { SchedulerHost } from './scheduler-snapshot.js';
-import { testHost } from './test-host.js';
+import { testHost } from '../../test/support/test-host.js';
 
 const request = (overrides: Partial<PlacementRequest> = {}): PlacementRequest => ({
   appId: 'default/shop',

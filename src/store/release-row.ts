@@ -1,5 +1,5 @@
 import type { Release } from '../domain/app.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import type { ReleaseRow } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 import { fromNumberColumn as num } from './number-column.js';

@@ -9,7 +9,7 @@ import type { Deployment } from '../domain/deployment.js';
 import type { BuboEvent } from '../domain/event.js';
 import type { Host } from '../domain/host.js';
 import type { Instance } from '../domain/instance.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import type { Database } from './database-schema.js';
 import { ROWS_PER_STATEMENT } from './kysely-store.js';
 import { migrateToLatest } from './migrate-to-latest.js';

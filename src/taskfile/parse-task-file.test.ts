@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FieldProblem } from '../errors/invalid-request-error.js';
 import { TaskFileError } from '../errors/task-file-error.js';
 import { parseTaskFile } from './parse-task-file.js';
-import type { TaskSpec } from './task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 
 const EXAMPLE = readFileSync(new URL('../../examples/hello/bubo.toml', import.meta.url), 'utf8');
 

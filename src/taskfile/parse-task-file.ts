@@ -5,7 +5,7 @@ import type { FieldProblem } from '../errors/invalid-request-error.js';
 import { TaskFileError } from '../errors/task-file-error.js';
 import { suggestKey } from './suggest-key.js';
 import { TaskSchema } from './task-schema.js';
-import type { TaskSpec } from './task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 import { bracketDepthProblem, keyDepthProblem, MAX_TOML_DEPTH } from './toml-depth.js';
 import { type PathSegment, TomlLocations } from './toml-locations.js';
 import { tomlToValue } from './toml-to-value.js';

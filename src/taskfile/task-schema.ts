@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDurationMs } from './parse-duration.js';
 import { parseImageReference } from './image-reference.js';
 import { parseSizeMib } from './parse-size.js';
-import type { TaskSpec } from './task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 
 /*
  * The task file's input format (TOML, snake_case) and its normalisation into `TaskSpec`. Every

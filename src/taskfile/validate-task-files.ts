@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FieldProblem } from '../errors/invalid-request-error.js';
 import { formatTaskFileProblems, TaskFileError } from '../errors/task-file-error.js';
 import { parseTaskFile } from './parse-task-file.js';
-import type { TaskSpec } from './task-spec.js';
+import type { TaskSpec } from '../domain/task-spec.js';
 
 export type ValidationResult =
   | { file: string; ok: true; spec: TaskSpec }

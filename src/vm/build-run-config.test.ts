@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerSpec } from '../taskfile/task-spec.js';
+import type { ContainerSpec } from '../domain/task-spec.js';
 import { buildRunConfig, RunConfigError, type RunConfigImage, type RunConfigInput } from './build-run-config.js';
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;

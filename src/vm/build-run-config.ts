@@ -1,7 +1,7 @@
 import type { OciImageConfig } from '../images/image-provider.js';
-import { buildRuncSpec, RuncSpecError } from '../runtimes/runc/build-runc-spec.js';
-import type { AccountFiles } from '../runtimes/runc/resolve-user.js';
-import type { ContainerSpec, TaskResources } from '../taskfile/task-spec.js';
+import { buildRuncSpec, RuncSpecError } from '../oci/build-runc-spec.js';
+import type { AccountFiles } from '../oci/resolve-user.js';
+import type { ContainerSpec, TaskResources } from '../domain/task-spec.js';
 import type { GuestContainer, GuestNetwork, RunConfig } from './run-config.js';
 
 /** What the guest needs of one pulled image. */

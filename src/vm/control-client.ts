@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import type { ExecResult } from '../runtimes/runtime.js';
+import type { ExecResult } from '../domain/exec-result.js';
 import { type ControlReply, type ControlRequest, encodeRequest, parseReply } from './control-protocol.js';
 
 /** The guest did not answer, the connection broke, or the guest refused a request. */

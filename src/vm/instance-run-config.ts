@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PulledImage } from '../images/image-provider.js';
 import type { InstanceNetwork } from '../net/network-provider.js';
-import type { AccountFiles } from '../runtimes/runc/resolve-user.js';
-import type { ContainerSpec, TaskResources } from '../taskfile/task-spec.js';
+import type { AccountFiles } from '../oci/resolve-user.js';
+import type { ContainerSpec, TaskResources } from '../domain/task-spec.js';
 import { buildRunConfig } from './build-run-config.js';
 import type { GuestNetwork, RunConfig } from './run-config.js';
 

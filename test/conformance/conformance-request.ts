@@ -1,6 +1,6 @@
 import type { RuntimeKind } from '../../src/domain/runtime-kind.js';
 import type { StartRequest } from '../../src/runtimes/runtime.js';
-import type { ContainerSpec, RestartPolicy, TaskSpec } from '../../src/taskfile/task-spec.js';
+import type { ContainerSpec, RestartPolicy, TaskSpec } from '../../src/domain/task-spec.js';
 
 /** One container as a conformance case asks for it; the subject picks the image reference. */
 export interface ConformanceContainer {

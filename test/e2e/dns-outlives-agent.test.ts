@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api-client.js';
 import { findDnsProcesses } from '../../src/dns/dns-process-facts.js';
 import { readDnsProcessRecord } from '../../src/dns/dns-process-record.js';
-import { isProcessAlive } from '../../src/lb/nginx-processes.js';
+import { isProcessAlive } from '../../src/exec/process-stat.js';
 import { AgentProcess } from '../support/agent-process.js';
 import { cleanupAgentState } from '../support/cleanup-agent-state.js';
 import { type Registry, startRegistry } from '../support/registry.js';

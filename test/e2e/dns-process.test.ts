@@ -9,8 +9,8 @@ import { saveCatalogFile } from '../../src/dns/catalog-file.js';
 import { DnsProcess } from '../../src/dns/dns-process.js';
 import { findDnsProcesses } from '../../src/dns/dns-process-facts.js';
 import { readDnsProcessRecord, writeDnsProcessRecord } from '../../src/dns/dns-process-record.js';
-import { dig, hasDig } from '../../src/dns/test-dns-client.js';
-import { isProcessAlive } from '../../src/lb/nginx-processes.js';
+import { dig, hasDig } from '../support/test-dns-client.js';
+import { isProcessAlive } from '../../src/exec/process-stat.js';
 
 const withDig = await hasDig();
 

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../../src/api/catalog.js';
 import { type LbEventKind, NginxLoadBalancer } from '../../src/lb/nginx-load-balancer.js';
-import { isProcessAlive, listNginxWorkers } from '../../src/lb/nginx-processes.js';
+import { isProcessAlive } from '../../src/exec/process-stat.js';
+import { listNginxWorkers } from '../../src/lb/nginx-processes.js';
 import { freePort } from '../support/server-process.js';
 
 /**

@@ -14,7 +14,7 @@ import { QemuRuntime } from '../../src/runtimes/qemu/qemu-runtime.js';
 import { START_INTERRUPTED } from '../../src/runtimes/recorded-instances.js';
 import { SimulatedCrash } from '../../src/runtimes/simulated-crash.js';
 import type { StartRequest } from '../../src/runtimes/runtime.js';
-import type { ContainerSpec, TaskSpec } from '../../src/taskfile/task-spec.js';
+import type { ContainerSpec, TaskSpec } from '../../src/domain/task-spec.js';
 import { type TestImages, testImages } from '../support/test-images.js';
 
 const run = promisify(execFile);

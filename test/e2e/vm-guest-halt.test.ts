@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageCache } from '../../src/images/image-cache.js';
 import type { PulledImage } from '../../src/images/image-provider.js';
-import type { ContainerSpec } from '../../src/taskfile/task-spec.js';
+import type { ContainerSpec } from '../../src/domain/task-spec.js';
 import { ControlClient } from '../../src/vm/control-client.js';
 import { ensureGuestKit, type GuestKit } from '../../src/vm/guest-kit.js';
 import { buildImageDisk } from '../../src/vm/image-disk.js';

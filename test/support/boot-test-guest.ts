@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PulledImage } from '../../src/images/image-provider.js';
-import type { ContainerSpec } from '../../src/taskfile/task-spec.js';
+import type { ContainerSpec } from '../../src/domain/task-spec.js';
 import { buildRunConfig } from '../../src/vm/build-run-config.js';
 import { buildConfigDisk } from '../../src/vm/config-disk.js';
 import type { GuestKit } from '../../src/vm/guest-kit.js';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import type { ContainerSpec } from '../../src/taskfile/task-spec.js';
+import type { ContainerSpec } from '../../src/domain/task-spec.js';
 
 /** What the guest tests that boot QEMU themselves need: root, QEMU and a static busybox. */
 export const canBootVms = (() => {

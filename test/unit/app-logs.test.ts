@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/errors/domain-error.js';
 import { ApiError } from '../../src/client/api-error.js';
-import type { AgentLogRequest } from '../../src/logs/open-agent-logs.js';
-import type { LogLine } from '../../src/runtimes/runtime.js';
+import type { AgentLogRequest } from '../../src/logs/agent-log-opener.js';
+import type { LogLine } from '../../src/logs/log-line.js';
 import { buildHttpApp } from '../../src/http/build-http-app.js';
 import { createHarness, type Harness, registerBody, TOKEN, taskFile } from '../support/api-harness.js';
 

@@ -10,7 +10,7 @@ import type { CatalogResponse } from '../../src/api/catalog.js';
 import { ApiClient } from '../../src/client/api-client.js';
 import { followCatalog } from '../../src/dns/catalog-follower.js';
 import { DnsServer } from '../../src/dns/dns-server.js';
-import { deadPort, sendUdp } from '../../src/dns/test-dns-client.js';
+import { deadPort, sendUdp } from '../support/test-dns-client.js';
 
 function catalogAt(index: number, address: string): CatalogResponse {
   return {

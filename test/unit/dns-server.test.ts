@@ -3,7 +3,7 @@ import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogResponse } from '../../src/api/catalog.js';
 import { DnsServer } from '../../src/dns/dns-server.js';
-import { deadPort, dig, type FakeUpstream, hasDig, sendTcp, sendUdp, startFakeUpstream } from '../../src/dns/test-dns-client.js';
+import { deadPort, dig, type FakeUpstream, hasDig, sendTcp, sendUdp, startFakeUpstream } from '../support/test-dns-client.js';
 import { frameMessage } from '../../src/dns/tcp-frames.js';
 
 const catalog: CatalogResponse = {

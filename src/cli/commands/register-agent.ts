@@ -61,7 +61,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .action(
       runCommand(deps, async (command) => {
         const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number> }>();
-        const { RUNTIME_NAMES } = await import('../../agent/start-host-agent.js');
+        const { RUNTIME_NAMES } = await import('../../daemons/start-host-agent.js');
         const unknown = o.runtime.filter((r) => !(RUNTIME_NAMES as readonly string[]).includes(r));
         if (unknown.length > 0) throw new UsageError(`--runtime ${unknown[0]}: unknown runtime; choose from ${RUNTIME_NAMES.join(', ')}`);
         const g = globalOptions(command);
@@ -76,7 +76,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
         });
         if (!connection.token) throw new UsageError('bubo agent needs the server token: pass --token or set BUBO_TOKEN');
         const shutdown = deps.shutdownSignal();
-        const { startHostAgent } = await import('../../agent/start-host-agent.js');
+        const { startHostAgent } = await import('../../daemons/start-host-agent.js');
         const running = await startHostAgent({
           server: connection.baseUrl,
           token: connection.token,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeCliDeps } from '../fake-cli-deps.js';
+import { fakeCliDeps } from '../../../test/support/fake-cli-deps.js';
 import { runCli } from '../run-cli.js';
 
 const destroyed = { 'DELETE /v1/apps/default/shop': [202, { app: 'shop', namespace: 'default', destroying: true }] };

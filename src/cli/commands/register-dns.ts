@@ -24,20 +24,12 @@ export function registerDns(program: Command, deps: CliDeps): void {
     .action(
       runCommand(deps, async (command) => {
         const o = command.opts<{ stateDir: string; listen: string; upstream: string[]; replace?: string }>();
-        const { parseUpstream } = await import('../../dns/upstream-address.js');
-        const parse = (flag: string, text: string) => {
-          try {
-            return parseUpstream(text);
-          } catch (error) {
-            throw new UsageError(`${flag}: ${(error as Error).message}`);
-          }
-        };
-        const listen = parse('--listen', o.listen);
-        for (const upstream of o.upstream) parse('--upstream', upstream);
+        const { parseDnsServeAddress, serveDnsProcess } = await import('../../daemons/serve-dns-process.js');
+        const listen = parseDnsServeAddress('--listen', o.listen);
+        for (const upstream of o.upstream) parseDnsServeAddress('--upstream', upstream);
         const replacePid = o.replace === undefined ? undefined : Number(o.replace);
         if (replacePid !== undefined && !(Number.isInteger(replacePid) && replacePid > 0)) throw new UsageError(`--replace "${o.replace}" must be a process id`);
         const signal = deps.shutdownSignal();
-        const { serveDnsProcess } = await import('../../dns/serve-dns-process.js');
         await serveDnsProcess({
           stateDir: o.stateDir,
           listen,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCliDeps } from '../fake-cli-deps.js';
+import { fakeCliDeps } from '../../../test/support/fake-cli-deps.js';
 import { registerKit } from './register-kit.js';
 
 let dir = '';

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
 import { globalOptions } from '../global-options.js';
@@ -24,13 +23,8 @@ export function registerKit(program: Command, deps: CliDeps): void {
     .action(
       runCommand(deps, async (command) => {
         const options = command.opts<KitBuildOptions>();
-        const { ensureGuestKit } = await import('../../vm/guest-kit.js');
-        const cacheDir = options.cacheDir ?? join(deps.env['XDG_CACHE_HOME'] || join(deps.home, '.cache'), 'bubo', 'kit');
-        const built = await ensureGuestKit({
-          cacheDir,
-          log: (line) => deps.stderr(`${line}\n`),
-          ...(options.kernel ? { kernelPath: options.kernel } : {}),
-        });
+        const { buildGuestKit } = await import('../../daemons/build-guest-kit.js');
+        const built = await buildGuestKit({ cacheDir: options.cacheDir, env: deps.env, home: deps.home, kernelPath: options.kernel, log: (line) => deps.stderr(`${line}\n`) });
         if (globalOptions(command).json) {
           printJson(deps, built);
           return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeCliDeps, type FakeRoutes } from '../fake-cli-deps.js';
+import { fakeCliDeps, type FakeRoutes } from '../../../test/support/fake-cli-deps.js';
 import { runCli } from '../run-cli.js';
 
 const ndjson = (lines: unknown[]) => lines.map((l) => `${JSON.stringify(l)}\n`).join('');

@@ -21,7 +21,7 @@ export function registerServer(program: Command, deps: CliDeps): void {
         const ttl = hostTtlOptions(options.hostTtl);
         const stateDir = options.stateDir ?? defaultServerStateDir({ home: deps.home, ...(deps.uid === undefined ? {} : { uid: deps.uid }) });
         const shutdown = deps.shutdownSignal();
-        const start = deps.startServer ?? (await import('../../http/start-server.js')).startServer;
+        const start = deps.startServer ?? (await import('../../daemons/start-server.js')).startServer;
         const server = await start({ stateDir, listen: options.listen, core: { clusterCidr: options.clusterCidr, ...ttl } });
         if (globalOptions(command).json) {
           printJson(deps, { url: server.url, state_dir: stateDir, admin_token_path: server.adminTokenPath });

@@ -58,7 +58,7 @@ export function registerUp(program: Command, deps: CliDeps): void {
         const core = hostTtlOptions(o.hostTtl);
         const dir = globalOptions(command).dir ?? '.bubo';
         const shutdown = deps.shutdownSignal();
-        const { runUp } = await import('../../up/run-up.js');
+        const { runUp } = await import('../../daemons/run-up.js');
         await runUp({
           dir,
           listen: o.listen,

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCliDeps } from '../fake-cli-deps.js';
+import { fakeCliDeps } from '../../../test/support/fake-cli-deps.js';
 import { runCli } from '../run-cli.js';
 
 let dir = '';

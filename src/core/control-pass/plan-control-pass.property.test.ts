@@ -5,7 +5,7 @@ import { rolloutLimits } from '../../reconciler/rollout-limits.js';
 import type { ControlPlan } from './control-plan.js';
 import type { ControlSnapshot } from './control-snapshot.js';
 import { planControlPass } from './plan-control-pass.js';
-import { testApp, testDeployment, testHost, testRelease, testSnapshot } from './test-control-snapshot.js';
+import { testApp, testDeployment, testHost, testRelease, testSnapshot } from '../../../test/support/test-control-snapshot.js';
 
 const NOW = 10_000_000;
 const STATES: InstanceState[] = ['pending', 'starting', 'running', 'running', 'running', 'stopping', 'stopped', 'failed', 'lost'];

@@ -1,8 +1,8 @@
 import type { Deployment } from '../../domain/deployment.js';
 import { isServing } from '../../domain/instance.js';
 import type { ReconcileApp } from '../../reconciler/reconcile-input.js';
-import { replaceAfterMs } from '../../taskfile/replace-after-ms.js';
-import type { DeploySpec } from '../../taskfile/task-spec.js';
+import { replaceAfterMs } from '../../domain/replace-after-ms.js';
+import type { DeploySpec } from '../../domain/task-spec.js';
 import { type ControlSnapshot, releaseKey } from './control-snapshot.js';
 
 const IDLE_DEPLOY: DeploySpec = { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 300_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 };

@@ -1,15 +1,8 @@
 import type { RuntimeKind } from '../../domain/runtime-kind.js';
 import { LogBuffer } from '../../logs/log-buffer.js';
-import type {
-  Exec,
-  ExecResult,
-  LogLine,
-  LogOptions,
-  LogSource,
-  Runtime,
-  RuntimeInstance,
-  StartRequest,
-} from '../runtime.js';
+import type { Exec, LogSource, Runtime, RuntimeInstance, StartRequest } from '../runtime.js';
+import type { ExecResult } from '../../domain/exec-result.js';
+import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import { RuntimeExecError, RuntimeStartError } from '../runtime-error.js';
 
 export interface FakeRuntimeOptions {

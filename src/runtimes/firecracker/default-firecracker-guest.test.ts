@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
-import type { ContainerSpec, TaskSpec } from '../../taskfile/task-spec.js';
+import type { ContainerSpec, TaskSpec } from '../../domain/task-spec.js';
 import { CONFIG_DISK_LABEL, imageDiskLabel, SCRATCH_DISK_LABEL } from '../../vm/guest-files.js';
 import type { RunConfig } from '../../vm/run-config.js';
 import { RuntimeStartError, type StartRequest } from '../runtime.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
-import type { TaskSpec } from '../../taskfile/task-spec.js';
+import type { TaskSpec } from '../../domain/task-spec.js';
 import { instanceMac } from '../instance-mac.js';
 import { hasExec, RuntimeStartError, type StartRequest } from '../runtime.js';
 import { SimulatedCrash } from '../simulated-crash.js';

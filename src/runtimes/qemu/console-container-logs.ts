@@ -1,5 +1,5 @@
 import { readLogFile } from '../../logs/read-log-file.js';
-import type { LogLine, LogOptions } from '../runtime.js';
+import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import { containerLine } from './console-log.js';
 
 /**

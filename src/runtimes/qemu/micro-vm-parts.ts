@@ -1,6 +1,6 @@
 import type { PulledImage } from '../../images/image-provider.js';
 import type { RunConfig } from '../../vm/run-config.js';
-import type { ExecResult } from '../runtime.js';
+import type { ExecResult } from '../../domain/exec-result.js';
 
 /**
  * What the QEMU runtime needs from `src/vm/` (the guest kit, the disks, the control channel),

@@ -1,4 +1,4 @@
-import type { RestartPolicy } from '../../taskfile/task-spec.js';
+import type { RestartPolicy } from '../../domain/task-spec.js';
 import type { RecordBase } from '../recorded-instances.js';
 import type { QemuAccel } from './build-qemu-argv.js';
 

@@ -18,16 +18,9 @@ import { instanceMac } from '../instance-mac.js';
 import { startInstance } from '../instance-start.js';
 import { RecordedInstances } from '../recorded-instances.js';
 import { rotateLog } from '../rotate-log.js';
-import type {
-  Exec,
-  ExecResult,
-  LogLine,
-  LogOptions,
-  LogSource,
-  Runtime,
-  RuntimeInstance,
-  StartRequest,
-} from '../runtime.js';
+import type { Exec, LogSource, Runtime, RuntimeInstance, StartRequest } from '../runtime.js';
+import type { ExecResult } from '../../domain/exec-result.js';
+import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import { RuntimeExecError, RuntimeStartError } from '../runtime-error.js';
 import { sleep } from '../wait-until.js';
 import { buildQemuArgv, type QemuAccel } from './build-qemu-argv.js';

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogLine } from '../runtime.js';
+import type { LogLine } from '../../logs/log-line.js';
 import { InstanceLayout } from './instance-layout.js';
 import { readContainerLogs } from './read-container-logs.js';
 import { rotateLog } from '../rotate-log.js';

@@ -1,6 +1,6 @@
 import { mergeAsyncIterables } from '../../logs/merge-async-iterables.js';
 import { readLogFile } from '../../logs/read-log-file.js';
-import type { LogLine, LogOptions } from '../runtime.js';
+import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import type { InstanceLayout } from './instance-layout.js';
 
 export interface ContainerLogOptions extends LogOptions {

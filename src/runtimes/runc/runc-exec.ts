@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { Command } from '../../exec/command.js';
 import type { Executor } from '../../exec/run-command.js';
-import type { ExecResult } from '../runtime.js';
+import type { ExecResult } from '../../domain/exec-result.js';
 import { killProcessTree } from './process-tree.js';
 
 /** Exit status of an exec that ran out of time (as timeout(1) reports it). */

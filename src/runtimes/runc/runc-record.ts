@@ -1,4 +1,4 @@
-import type { RestartPolicy } from '../../taskfile/task-spec.js';
+import type { RestartPolicy } from '../../domain/task-spec.js';
 import type { RecordBase } from '../recorded-instances.js';
 
 /** `instance.json` of a runc instance: read by inspect, list, supervise, logs, exec and stop (also after an agent restart). */

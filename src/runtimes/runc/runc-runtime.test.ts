@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../exec/run-command.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
-import type { ContainerSpec, TaskSpec } from '../../taskfile/task-spec.js';
+import type { ContainerSpec, TaskSpec } from '../../domain/task-spec.js';
 import { RuntimeStartError, type StartRequest } from '../runtime.js';
 import { SimulatedCrash } from '../simulated-crash.js';
 import { START_INTERRUPTED } from '../recorded-instances.js';

@@ -14,19 +14,12 @@ import { startInstance } from '../instance-start.js';
 import { RecordedInstances } from '../recorded-instances.js';
 import { describeExit, restartDecision } from '../restart-decision.js';
 import { rotateLog } from '../rotate-log.js';
-import type {
-  Exec,
-  ExecResult,
-  LogLine,
-  LogOptions,
-  LogSource,
-  Runtime,
-  RuntimeInstance,
-  StartRequest,
-} from '../runtime.js';
+import type { Exec, LogSource, Runtime, RuntimeInstance, StartRequest } from '../runtime.js';
+import type { ExecResult } from '../../domain/exec-result.js';
+import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import { RuntimeExecError, RuntimeStartError, RuntimeStopError } from '../runtime-error.js';
 import { sleep, waitUntil } from '../wait-until.js';
-import { buildRuncSpec } from './build-runc-spec.js';
+import { buildRuncSpec } from '../../oci/build-runc-spec.js';
 import { hostsFile, resolvConf } from './instance-files.js';
 import { InstanceLayout } from './instance-layout.js';
 import { lastRuncError } from './last-runc-error.js';

@@ -1,6 +1,6 @@
-import type { Assignment } from '../api/agent-protocol.js';
-import type { TaskSpec } from '../taskfile/task-spec.js';
-import { parseTaskFile } from '../taskfile/parse-task-file.js';
+import type { Assignment } from '../../src/api/agent-protocol.js';
+import type { TaskSpec } from '../../src/domain/task-spec.js';
+import { parseTaskFile } from '../../src/taskfile/parse-task-file.js';
 
 const BASE = parseTaskFile(`app = "web"
 group = "local"

@@ -1,15 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startHostAgent } from '../agent/start-host-agent.js';
+import { startHostAgent } from './start-host-agent.js';
 import { ApiClient } from '../client/api-client.js';
 import type { CoreOptions } from '../core/core-context.js';
 import { DomainError } from '../errors/domain-error.js';
-import { startServer } from '../http/start-server.js';
+import { startServer } from './start-server.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
-import { ensureDemoImages } from './demo-images.js';
-import { DEFAULT_REGISTRY_HOST, startLocalRegistry } from './local-registry.js';
-import { retargetImages } from './retarget-images.js';
-import { writeUpFile } from './up-file.js';
+import { ensureDemoImages } from '../up/demo-images.js';
+import { DEFAULT_REGISTRY_HOST, startLocalRegistry } from '../up/local-registry.js';
+import { retargetImages } from '../up/retarget-images.js';
+import { writeUpFile } from '../client/up-file.js';
 
 export interface UpOptions {
   /** State of this `bubo up`: server, agent, registry (default ./.bubo). */

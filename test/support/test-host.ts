@@ -1,4 +1,4 @@
-import type { SchedulerHost } from './scheduler-snapshot.js';
+import type { SchedulerHost } from '../../src/scheduler/scheduler-snapshot.js';
 
 /** A ready, uncordoned qemu host with 4 cpus, 4 GiB memory, 100 GiB disk, empty; override what a test is about. */
 export function testHost(id: string, overrides: Partial<SchedulerHost> = {}): SchedulerHost {

@@ -5,8 +5,8 @@ import type { CoreOptions } from '../core/core-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { secureStateDir } from '../fs/secure-state-dir.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { ensureAdminToken } from './admin-token.js';
-import { buildHttpApp } from './build-http-app.js';
+import { ensureAdminToken } from '../http/admin-token.js';
+import { buildHttpApp } from '../http/build-http-app.js';
 
 export interface ServerOptions {
   stateDir: string;

@@ -1,4 +1,4 @@
-import type { CliDeps } from './cli-deps.js';
+import type { CliDeps } from '../../src/cli/cli-deps.js';
 
 export interface FakeCall {
   method: string;

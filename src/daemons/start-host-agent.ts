@@ -12,11 +12,11 @@ import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { createRuntimes, RUNTIME_NAMES, type RuntimeName } from '../runtimes/runtime-registry.js';
-import { Agent } from './agent.js';
-import { startAgentHttp } from './agent-http.js';
-import { BUBO_VERSION } from './bubo-version.js';
-import { hostFacts } from './host-facts.js';
-import { LazyNetwork } from './lazy-network.js';
+import { Agent } from '../agent/agent.js';
+import { startAgentHttp } from '../agent/agent-http.js';
+import { BUBO_VERSION } from '../agent/bubo-version.js';
+import { hostFacts } from '../agent/host-facts.js';
+import { LazyNetwork } from '../agent/lazy-network.js';
 
 export interface HostAgentOptions {
   server: string;

@@ -1,4 +1,4 @@
-import type { RuntimeKind } from '../domain/runtime-kind.js';
+import type { RuntimeKind } from './runtime-kind.js';
 
 /**
  * A validated, normalised task file (`bubo.toml`). Keys keep the file's snake_case so that what a

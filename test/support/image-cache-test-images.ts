@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile, copyFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from '../exec/run-command.js';
+import { runCommand } from '../../src/exec/run-command.js';
 
 /**
  * Builds two tiny images with umoci in the OCI layout `layout`, for tests only:

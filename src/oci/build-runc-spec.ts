@@ -1,5 +1,5 @@
-import type { OciImageConfig } from '../../images/image-provider.js';
-import type { ContainerSpec, TaskResources } from '../../taskfile/task-spec.js';
+import type { OciImageConfig } from '../images/image-provider.js';
+import type { ContainerSpec, TaskResources } from '../domain/task-spec.js';
 import { type AccountFiles, resolveUser } from './resolve-user.js';
 import {
   CPU_PERIOD_US,

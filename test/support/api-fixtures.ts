@@ -1,6 +1,6 @@
-import type { AppStatus } from '../api/app-status.js';
-import type { DeploymentView } from '../api/deployment-view.js';
-import type { HostView } from '../api/host-view.js';
+import type { AppStatus } from '../../src/api/app-status.js';
+import type { DeploymentView } from '../../src/api/deployment-view.js';
+import type { HostView } from '../../src/api/host-view.js';
 
 /** API bodies for CLI tests, valid against the route schemas; override what a test is about. */
 export function deploymentView(over: Partial<DeploymentView> = {}): DeploymentView {

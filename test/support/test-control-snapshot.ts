@@ -1,8 +1,8 @@
-import type { App, Release } from '../../domain/app.js';
-import type { Deployment } from '../../domain/deployment.js';
-import type { Host } from '../../domain/host.js';
-import { parseTaskFile } from '../../taskfile/parse-task-file.js';
-import { type ControlSnapshot, releaseKey } from './control-snapshot.js';
+import type { App, Release } from '../../src/domain/app.js';
+import type { Deployment } from '../../src/domain/deployment.js';
+import type { Host } from '../../src/domain/host.js';
+import { parseTaskFile } from '../../src/taskfile/parse-task-file.js';
+import { type ControlSnapshot, releaseKey } from '../../src/core/control-pass/control-snapshot.js';
 
 /** A release of `app` (in namespace default, group g) with the given count and strategy; for tests. */
 export function testRelease(app: string, version: number, over: { count?: number; strategy?: 'rolling' | 'blue-green'; check?: boolean } = {}): Release {

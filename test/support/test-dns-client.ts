@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import dnsPacket from 'dns-packet';
-import { frameMessage, TcpFrameReader } from './tcp-frames.js';
+import { frameMessage, TcpFrameReader } from '../../src/dns/tcp-frames.js';
 
 /** Test helpers: real DNS clients (dig, raw sockets) and a tiny upstream server. Not used by the agent. */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerSpec } from '../../taskfile/task-spec.js';
+import type { ContainerSpec } from '../domain/task-spec.js';
 import { buildRuncSpec, type RuncSpecInput, RuncSpecError } from './build-runc-spec.js';
 
 const container = (over: Partial<ContainerSpec> = {}): ContainerSpec => ({

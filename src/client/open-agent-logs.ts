@@ -1,19 +1,7 @@
 import { z } from 'zod';
-import { streamNdjson } from '../client/stream-ndjson.js';
-import type { LogLine } from '../runtimes/runtime.js';
-
-export interface AgentLogRequest {
-  /** The host's `agent_url`, e.g. `http://192.0.2.10:7071`. */
-  agentUrl: string;
-  instanceId: string;
-  follow: boolean;
-  tailLines?: number | undefined;
-  sinceMs?: number | undefined;
-  signal: AbortSignal;
-}
-
-/** Opens one instance's log stream on its agent; rejects (as `ApiError`, `unreachable`…) before any line. */
-export type AgentLogOpener = (request: AgentLogRequest) => Promise<AsyncIterable<LogLine>>;
+import { streamNdjson } from './stream-ndjson.js';
+import type { AgentLogOpener } from '../logs/agent-log-opener.js';
+import type { LogLine } from '../logs/log-line.js';
 
 const AgentLogLine = z.object({ container: z.string(), line: z.string(), at: z.number().nullable() });
 

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dnsProcessPaths } from './dns-process-paths.js';
-import { dnsProcessState } from './dns-process-facts.js';
-import { removeDnsProcessRecord, writeDnsProcessRecord } from './dns-process-record.js';
-import { DnsServer } from './dns-server.js';
-import { formatUpstream } from './forwarder.js';
-import type { UpstreamAddress } from './upstream-address.js';
-import { watchCatalogFile } from './watch-catalog-file.js';
+import { dnsProcessPaths } from '../dns/dns-process-paths.js';
+import { dnsProcessState } from '../dns/dns-process-facts.js';
+import { removeDnsProcessRecord, writeDnsProcessRecord } from '../dns/dns-process-record.js';
+import { DnsServer } from '../dns/dns-server.js';
+import { formatUpstream } from '../dns/forwarder.js';
+import { parseUpstream, type UpstreamAddress } from '../dns/upstream-address.js';
+import { DomainError } from '../errors/domain-error.js';
+import { watchCatalogFile } from '../dns/watch-catalog-file.js';
 
 export interface ServeDnsProcessOptions {
   /** The agent's state directory: the catalog is `<stateDir>/catalog.json`, this process's files are under `<stateDir>/dns`. */
@@ -22,6 +23,15 @@ export interface ServeDnsProcessOptions {
   log: (line: string) => void;
   /** How long to wait for the replaced process to free the address; default 10 000 ms. */
   takeoverTimeoutMs?: number;
+}
+
+/** An `ip:port` flag of `bubo dns serve`; a bad one is a usage error naming the flag. */
+export function parseDnsServeAddress(flag: string, text: string): UpstreamAddress {
+  try {
+    return parseUpstream(text);
+  } catch (error) {
+    throw new DomainError('usage', `${flag}: ${(error as Error).message}`);
+  }
 }
 
 /** How often a replacing process tries the address while the old one shuts down. */

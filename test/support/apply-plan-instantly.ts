@@ -1,6 +1,6 @@
-import { type Instance, isTerminal } from '../domain/instance.js';
-import type { ReconcileInput } from './reconcile-input.js';
-import type { ReconcilePlan } from './reconcile-plan.js';
+import { type Instance, isTerminal } from '../../src/domain/instance.js';
+import type { ReconcileInput } from '../../src/reconciler/reconcile-input.js';
+import type { ReconcilePlan } from '../../src/reconciler/reconcile-plan.js';
 
 /** Host that the simulated scheduler puts every new instance on; always heartbeating. */
 export const SIMULATED_HOST = 'sim-host';

@@ -1,5 +1,5 @@
-import type { Instance } from '../domain/instance.js';
-import type { DeploySpec } from '../taskfile/task-spec.js';
+import type { Instance } from '../../src/domain/instance.js';
+import type { DeploySpec } from '../../src/domain/task-spec.js';
 
 /** A running instance of release 1 of default/shop on h1; tests override what they are about. */
 export function testInstance(id: string, overrides: Partial<Instance> = {}): Instance {
