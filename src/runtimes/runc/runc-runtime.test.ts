@@ -118,7 +118,8 @@ function wgetIn(netns: string, url: string): string {
   return execFileSync('ip', ['netns', 'exec', netns, 'timeout', '3', '/bin/busybox', 'wget', '-q', '-O', '-', url], { encoding: 'utf8' });
 }
 
-describe.skipIf(!canRun)('RuncRuntime with real runc', () => {
+// Real runc on a 2-core machine: a start, a crash and a stop take seconds when the machine is busy.
+describe.skipIf(!canRun)('RuncRuntime with real runc', { timeout: 30_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'bubo-runc-'));
   const stateDir = join(work, 'state');
   const rootfs = join(work, 'image-rootfs');
