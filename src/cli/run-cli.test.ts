@@ -78,7 +78,7 @@ describe('runCli', () => {
     expect(cli.exitCode()).toBe(0);
   });
 
-  it.each([[['--json']], [['--bogus']], [['x', '--addr', 'y']], [['--token', 't', '-n', 'ns']]])(
+  it.each([[['--json']], [['--bogus']], [['x', '--addr', 'y']], [['--token', 't', '-n', 'ns']], [['-V']], [['--version']]])(
     'exits 2 for an unknown command whatever flags follow it: %j',
     async (flags) => {
       const cli = fakeCliDeps();

@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { buildProgram } from './build-program.js';
 import type { CliDeps } from './cli-deps.js';
 import { escapeTerminal } from './escape-terminal.js';
@@ -16,7 +16,8 @@ export async function runCli(argv: string[], rawDeps: CliDeps): Promise<void> {
     stderr: (text) => rawDeps.stderr(escapeTerminal(text)),
   };
   try {
-    await buildProgram(deps, argv).parseAsync(argv, { from: 'user' });
+    const program = buildProgram(deps, argv);
+    await program.parseAsync(withoutVersionAfterUnknownCommand(program, argv), { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version end with code 0; any other commander error is a usage error.
@@ -25,4 +26,16 @@ export async function runCli(argv: string[], rawDeps: CliDeps): Promise<void> {
     }
     reportError(deps, error, argv.includes('--json'));
   }
+}
+
+/**
+ * Commander answers `--version` wherever it appears, so `bubo nosuchcommand -V` printed the
+ * version and exited 0, hiding the typo from scripts. After an unknown command the flag goes,
+ * and the command is refused (exit 2) like with any other flag; `--help` still prints the help.
+ */
+function withoutVersionAfterUnknownCommand(program: Command, argv: string[]): string[] {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || first === 'help') return argv;
+  if (program.commands.some((c) => c.name() === first || c.aliases().includes(first))) return argv;
+  return argv.filter((arg) => arg !== '-V' && arg !== '--version');
 }

@@ -10,6 +10,12 @@ describe('allocateSubnet', () => {
     expect(allocateSubnet('10.88.0.0/16', new Set(['10.88.1.0/24', '10.88.2.0/24']))).toBe('10.88.3.0/24');
   });
 
+  it('starts at the given /24 and wraps around to the first free one', () => {
+    expect(allocateSubnet('10.0.0.0/22', new Set(), 3)).toBe('10.0.3.0/24');
+    expect(allocateSubnet('10.0.0.0/22', new Set(['10.0.3.0/24']), 3)).toBe('10.0.1.0/24');
+    expect(allocateSubnet('10.0.0.0/22', new Set(['10.0.1.0/24']), 7)).toBe('10.0.2.0/24');
+  });
+
   it('normalises a range written with host bits set', () => {
     expect(allocateSubnet('10.88.7.9/16', new Set())).toBe('10.88.1.0/24');
   });

@@ -5,11 +5,13 @@ import { DomainError } from '../errors/domain-error.js';
  * back (it would hold the network address of the whole range, which confuses people reading
  * routes), so a /16 yields 255 host subnets.
  */
-export function allocateSubnet(clusterCidr: string, used: ReadonlySet<string>): string {
+export function allocateSubnet(clusterCidr: string, used: ReadonlySet<string>, from = 1): string {
   const { base, prefix } = parseCidr(clusterCidr);
   if (prefix > 24) throw new DomainError('invalid_config', `cluster range ${clusterCidr} is smaller than a /24`);
   const count = 2 ** (24 - prefix);
-  for (let i = 1; i < count; i++) {
+  for (let n = 0; n < count - 1; n++) {
+    // From `from` to the end of the range, then around from the first /24 up to `from`.
+    const i = ((Math.max(1, from) - 1 + n) % (count - 1)) + 1;
     const net = base + i * 256;
     const subnet = `${formatIpv4(net)}/24`;
     if (!used.has(subnet)) return subnet;

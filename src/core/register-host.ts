@@ -2,7 +2,7 @@ import type { RegisterResponse } from '../api/agent-protocol.js';
 import type { Host } from '../domain/host.js';
 import { cpusToMillicpus } from '../domain/resources.js';
 import type { HostRuntime } from '../domain/runtime-kind.js';
-import { allocateSubnet } from './allocate-subnet.js';
+import { pickHostSubnet } from './pick-host-subnet.js';
 import type { CoreContext } from './core-context.js';
 import { newId } from './new-id.js';
 import { event } from './record-event.js';
@@ -53,13 +53,12 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
       ]);
       return { ...existing, group: input.group };
     }
-    const used = new Set((await tx.listHosts()).map((h) => h.subnet));
     const created: Host = {
       id: newId('host'),
       name: input.name,
       group: input.group,
       address: input.address,
-      subnet: allocateSubnet(ctx.options.clusterCidr, used),
+      subnet: await pickHostSubnet(tx, ctx.options.clusterCidr),
       capacity,
       runtimes: input.runtimes,
       labels: input.labels,

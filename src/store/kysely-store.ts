@@ -75,6 +75,11 @@ export class KyselyStore implements Store {
     return row === undefined ? undefined : rowToHost(row);
   }
 
+  async listHostSubnets(): Promise<string[]> {
+    const rows = await this.#db.selectFrom('hosts').select('subnet').execute();
+    return rows.map((row) => row.subnet);
+  }
+
   async listHosts(): Promise<Host[]> {
     const rows = await this.#db.selectFrom('hosts').selectAll().orderBy('name').execute();
     return rows.map(rowToHost);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FieldProblem } from '../errors/invalid-request-error.js';
 import { TaskFileError } from '../errors/task-file-error.js';
-import { parseTaskFile } from './parse-task-file.js';
+import { AST_LOCATED_MAX, parseTaskFile } from './parse-task-file.js';
 import type { TaskSpec } from '../domain/task-spec.js';
 
 const EXAMPLE = readFileSync(new URL('../../examples/hello/bubo.toml', import.meta.url), 'utf8');
@@ -396,5 +396,22 @@ describe('docs/task-file.md', () => {
     const example = /```toml\n([\s\S]*?)```/.exec(docs)?.[1];
     expect(example).toBeDefined();
     expect(parseTaskFile(example!)).toEqual(parseTaskFile(EXAMPLE));
+  });
+
+  it('locates problems the same way in a file too big for the AST path', () => {
+    // Comments pad the file past AST_LOCATED_MAX without changing what it means.
+    const broken = `${MINIMAL.replace('image = "shop:1.0"', 'imge = "shop:1.0"\ncommand = ["a", 3]')}[[ports]]\nname = "http"\nport = "80"\n`;
+    const padding = `# ${'x'.repeat(78)}\n`.repeat(Math.ceil((AST_LOCATED_MAX + 1) / 81));
+    const small = problemsOf(broken);
+    expect(small.map((p) => p.path)).toEqual(expect.arrayContaining(['containers[0].imge', 'containers[0].command[1]', 'ports[0].port']));
+    const lines = padding.split('\n').length - 1;
+    expect(problemsOf(padding + broken)).toEqual(small.map((p) => ({ ...p, line: p.line! + lines })));
+  });
+
+  it('reports syntax errors of a big file with their line', () => {
+    const padding = `# ${'x'.repeat(78)}\n`.repeat(Math.ceil((AST_LOCATED_MAX + 1) / 81));
+    const lines = padding.split('\n').length - 1;
+    expect(onlyProblem(`${padding}app = "shop"\ngroup = web\n`)).toMatchObject({ path: '', line: lines + 2 });
+    expect(onlyProblem(`${padding}${'a.'.repeat(40)}b = 1\n`)).toMatchObject({ message: expect.stringContaining('levels deep'), line: lines + 1, column: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import { parse as parsePlainToml } from 'smol-toml';
+import { parse as parsePlainToml, TomlError } from 'smol-toml';
 import { ParseError, parseTOML } from 'toml-eslint-parser';
 import type { z } from 'zod';
 import type { FieldProblem } from '../errors/invalid-request-error.js';
@@ -6,8 +6,10 @@ import { TaskFileError } from '../errors/task-file-error.js';
 import { suggestKey } from './suggest-key.js';
 import { TaskSchema } from './task-schema.js';
 import type { TaskSpec } from '../domain/task-spec.js';
-import { bracketDepthProblem, keyDepthProblem, MAX_TOML_DEPTH } from './toml-depth.js';
-import { type PathSegment, TomlLocations } from './toml-locations.js';
+import type { PathLocationIndex, PathSegment } from './path-location-index.js';
+import { scanTomlLocations } from './scan-toml-locations.js';
+import { bracketDepthProblem, KEYS_TOO_DEEP, keyDepthProblem, MAX_TOML_DEPTH } from './toml-depth.js';
+import { TomlLocations } from './toml-locations.js';
 import { tomlToValue } from './toml-to-value.js';
 
 /**
@@ -18,15 +20,18 @@ import { tomlToValue } from './toml-to-value.js';
  * @param file how to name the file in messages (a path or `bubo.toml`).
  */
 export function parseTaskFile(text: string, file = 'bubo.toml'): TaskSpec {
-  const valid = parseValidFile(text);
-  if (valid !== undefined) return valid;
-  let problems: FieldProblem[];
+  const big = text.length > AST_LOCATED_MAX;
+  if (!big) {
+    const valid = parseValidFile(text);
+    if (valid !== undefined) return valid;
+  }
+  let problems: PendingProblem[];
   try {
-    const parsed = parseToml(text);
+    const parsed = big ? scanToml(text) : parseToml(text);
     if ('problem' in parsed) throw new TaskFileError(file, [parsed.problem]);
     const result = TaskSchema.safeParse(parsed.value, { error: describeIssue });
     if (result.success) return result.data;
-    const locations = new TomlLocations(parsed.program);
+    const locations = parsed.locations();
     problems = result.error.issues.flatMap((issue) => toProblems(issue, parsed.value, locations));
   } catch (error) {
     if (error instanceof TaskFileError) throw error;
@@ -39,12 +44,25 @@ export function parseTaskFile(text: string, file = 'bubo.toml'): TaskSpec {
   throw new TaskFileError(file, capProblems(problems));
 }
 
+/**
+ * Up to this size a refused file is located through toml-eslint-parser's AST, whose syntax
+ * messages are the clearest; past it (only hostile or generated files are this big) through
+ * smol-toml and `scanTomlLocations`, because building that AST costs about 5 µs per byte: over a
+ * second for a 256 KiB file the API must refuse well within one.
+ */
+export const AST_LOCATED_MAX = 16 * 1024;
+
 /** At most this many problems are reported (the first ones by line), then a count of the rest. */
 export const MAX_PROBLEMS = 50;
 
-function capProblems(problems: FieldProblem[]): FieldProblem[] {
-  if (problems.length <= MAX_PROBLEMS) return problems;
-  const shown = problems.slice(0, MAX_PROBLEMS);
+/** A located problem whose hint ("did you mean …") is worked out only if it is shown. */
+type PendingProblem = FieldProblem & { hint?: () => string };
+
+function capProblems(problems: PendingProblem[]): FieldProblem[] {
+  const shown: FieldProblem[] = problems.slice(0, MAX_PROBLEMS).map(({ hint, ...problem }) =>
+    hint === undefined ? problem : { ...problem, message: problem.message + hint() },
+  );
+  if (problems.length <= MAX_PROBLEMS) return shown;
   const last = shown[shown.length - 1];
   shown.push({
     path: '',
@@ -71,7 +89,7 @@ function parseValidFile(text: string): TaskSpec | undefined {
   }
 }
 
-type Parsed = { program: ReturnType<typeof parseTOML>; value: unknown } | { problem: FieldProblem };
+type Parsed = { value: unknown; locations: () => PathLocationIndex } | { problem: FieldProblem };
 
 function parseToml(text: string): Parsed {
   try {
@@ -81,7 +99,7 @@ function parseToml(text: string): Parsed {
     const program = parseTOML(text);
     const keysTooDeep = keyDepthProblem(program);
     if (keysTooDeep !== undefined) return { problem: keysTooDeep };
-    return { program, value: tomlToValue(program) };
+    return { value: tomlToValue(program), locations: () => new TomlLocations(program) };
   } catch (error) {
     if (error instanceof ParseError) {
       return {
@@ -97,25 +115,41 @@ function parseToml(text: string): Parsed {
   }
 }
 
-function toProblems(issue: z.core.$ZodIssue, input: unknown, locations: TomlLocations): FieldProblem[] {
+/** `parseToml` for big files: smol-toml for the value and its syntax errors, the scanner for positions. */
+function scanToml(text: string): Parsed {
+  const tooDeep = bracketDepthProblem(text);
+  if (tooDeep !== undefined) return { problem: tooDeep };
+  const scanned = scanTomlLocations(text);
+  if (scanned.tooDeep !== undefined) return { problem: { path: '', message: KEYS_TOO_DEEP, ...scanned.tooDeep } };
+  try {
+    return { value: parsePlainToml(text, { maxDepth: MAX_TOML_DEPTH }), locations: () => scanned.index };
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const message = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+    return { problem: { path: '', message: `invalid TOML: ${message}`, line: error.line, column: error.column } };
+  }
+}
+
+function toProblems(issue: z.core.$ZodIssue, input: unknown, locations: PathLocationIndex): PendingProblem[] {
   const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const candidates = keysAllowedAt(path);
-    return issue.keys.map((key) => {
+    const where = path.length === 0 ? '' : ` in ${formatPath(path)}`;
+    // Suggestions cost an edit distance per candidate: a hostile file has thousands of unknown
+    // keys, and only the first MAX_PROBLEMS are shown, so each hint waits until it is.
+    const hint = (key: string) => () => {
       const suggestion = suggestKey(key, candidates);
-      const where = path.length === 0 ? '' : ` in ${formatPath(path)}`;
-      let hint = suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
       const topLevel = path.length > 0 && suggestion === undefined ? suggestKey(key, keysAllowedAt([])) : undefined;
       if (topLevel !== undefined) {
         // The classic TOML slip: a top-level key written after a [table] header belongs to that table.
-        hint = `; did you mean the top-level key "${topLevel}"? Top-level keys must come before the first [table]`;
+        return `; did you mean the top-level key "${topLevel}"? Top-level keys must come before the first [table]`;
       }
-      return located(
-        [...path, key],
-        `unknown key "${key}"${where}${hint}`,
-        locations.get([...path, key])?.key ?? locations.nearest(path)?.key,
-      );
-    });
+      return suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
+    };
+    return issue.keys.map((key) => ({
+      ...located([...path, key], `unknown key "${key}"${where}`, locations.get([...path, key])?.key ?? locations.nearest(path)?.key),
+      hint: hint(key),
+    }));
   }
   if (issue.code === 'invalid_key') {
     // A record key (an env name) is wrong: point at the key, and use the key check's message.

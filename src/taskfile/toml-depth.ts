@@ -109,10 +109,13 @@ function valueProblem(node: AST.TOMLContentNode, depth: number): FieldProblem | 
   return undefined;
 }
 
+/** The message of a key nested too deep (the AST check and the scanner's). */
+export const KEYS_TOO_DEEP = `keys nest more than ${MAX_TOML_DEPTH} levels deep; a task file needs at most 5`;
+
 function tooDeep(node: { loc: AST.SourceLocation }): FieldProblem {
   return {
     path: '',
-    message: `keys nest more than ${MAX_TOML_DEPTH} levels deep; a task file needs at most 5`,
+    message: KEYS_TOO_DEEP,
     line: node.loc.start.line,
     column: node.loc.start.column + 1,
   };
