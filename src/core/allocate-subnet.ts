@@ -5,21 +5,28 @@ import { DomainError } from '../errors/domain-error.js';
  * back (it would hold the network address of the whole range, which confuses people reading
  * routes), so a /16 yields 255 host subnets.
  */
-export function allocateSubnet(clusterCidr: string, used: ReadonlySet<string>, from = 1): string {
-  const { base, prefix } = parseCidr(clusterCidr);
-  if (prefix > 24) throw new DomainError('invalid_config', `cluster range ${clusterCidr} is smaller than a /24`);
-  const count = 2 ** (24 - prefix);
-  for (let n = 0; n < count - 1; n++) {
-    // From `from` to the end of the range, then around from the first /24 up to `from`.
-    const i = ((Math.max(1, from) - 1 + n) % (count - 1)) + 1;
-    const net = base + i * 256;
-    const subnet = `${formatIpv4(net)}/24`;
+export function allocateSubnet(clusterCidr: string, used: ReadonlySet<string>): string {
+  const count = subnetCount(clusterCidr);
+  for (let i = 1; i <= count; i++) {
+    const subnet = subnetAt(clusterCidr, i);
     if (!used.has(subnet)) return subnet;
   }
   throw new DomainError(
     'cluster_full',
-    `cluster range ${clusterCidr} has no free /24 left for another host (${count - 1} in use); start the server with a larger --cluster-cidr`,
+    `cluster range ${clusterCidr} has no free /24 left for another host (${count} in use); start the server with a larger --cluster-cidr`,
   );
+}
+
+/** How many host /24s the range holds (its first /24 is kept back, see `allocateSubnet`). */
+export function subnetCount(clusterCidr: string): number {
+  const { prefix } = parseCidr(clusterCidr);
+  if (prefix > 24) throw new DomainError('invalid_config', `cluster range ${clusterCidr} is smaller than a /24`);
+  return 2 ** (24 - prefix) - 1;
+}
+
+/** The `i`th host /24 of the range, from 1 to `subnetCount`. */
+export function subnetAt(clusterCidr: string, i: number): string {
+  return `${formatIpv4(parseCidr(clusterCidr).base + i * 256)}/24`;
 }
 
 export function parseCidr(cidr: string): { base: number; prefix: number } {

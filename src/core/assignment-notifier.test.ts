@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { AssignmentNotifier, WAKE_BATCH } from './assignment-notifier.js';
 import { createCore } from './create-core.js';
 import { getAssignments } from './get-assignments.js';
 import { getCatalog } from './get-catalog.js';
@@ -156,5 +157,24 @@ describe('catalog long-polls', () => {
     abort.abort();
     expect((await catalog).index).toBe(0);
     await store.close();
+  });
+});
+
+describe('AssignmentNotifier.notify', () => {
+  it('wakes every waiter, a batch per event-loop turn, so other work runs between batches', async () => {
+    const notifier = new AssignmentNotifier();
+    const order: string[] = [];
+    const waits = Array.from({ length: WAKE_BATCH * 3 + 1 }, (_, n) =>
+      notifier.wait('catalog', new AbortController().signal).then(() => order.push(`w${n}`)),
+    );
+    notifier.notify(['catalog']);
+    // Queued after the notify: it must run before the last batch, not after every waiter.
+    const other = new Promise<void>((resolve) => setImmediate(() => resolve(void order.push('other'))));
+    await Promise.all([...waits, other]);
+    expect(order.filter((o) => o.startsWith('w'))).toHaveLength(WAKE_BATCH * 3 + 1);
+    const at = order.indexOf('other');
+    expect(at).toBeGreaterThanOrEqual(WAKE_BATCH);
+    expect(at).toBeLessThan(WAKE_BATCH * 3 + 1);
+    expect(notifier.waiting()).toBe(0);
   });
 });

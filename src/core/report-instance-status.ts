@@ -90,9 +90,9 @@ export async function reportInstanceStatus(ctx: CoreContext, report: StatusRepor
     if (changed) await markCatalogChanged(tx, keys);
     if (reassigned.size > 0) await markAssignmentsChanged(tx, reassigned, keys);
   });
-  if (changed) {
-    ctx.notifier.notify(keys);
-    ctx.wake();
-  }
+  // Every counter bumped above is announced: a long-poll's shared read of a counter stays valid
+  // until its key is notified (wait-for-change.ts), so a bump without a notify would hide it.
+  if (keys.size > 0) ctx.notifier.notify(keys);
+  if (changed) ctx.wake();
   return { ok: true };
 }

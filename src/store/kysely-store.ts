@@ -75,9 +75,9 @@ export class KyselyStore implements Store {
     return row === undefined ? undefined : rowToHost(row);
   }
 
-  async listHostSubnets(): Promise<string[]> {
-    const rows = await this.#db.selectFrom('hosts').select('subnet').execute();
-    return rows.map((row) => row.subnet);
+  async isSubnetTaken(subnet: string): Promise<boolean> {
+    const row = await this.#db.selectFrom('hosts').select('id').where('subnet', '=', subnet).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   async listHosts(): Promise<Host[]> {

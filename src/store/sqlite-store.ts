@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database-schema.js';
+import { cacheStatements } from './cache-statements.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import type { Store } from './store.js';
@@ -30,7 +31,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     sqlite.close();
     throw new Error(`Cannot open the bubo database at ${path}: ${String(error)}`, { cause: error });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) });
   try {
     await migrateToLatest(db);
   } catch (error) {

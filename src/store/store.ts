@@ -48,8 +48,8 @@ export interface Store {
   getHost(id: string): Promise<Host | undefined>;
   getHostByName(name: string): Promise<Host | undefined>;
   listHosts(): Promise<Host[]>;
-  /** The subnet of every host (only that column: registration must not read every host). */
-  listHostSubnets(): Promise<string[]>;
+  /** Whether a host holds `subnet` (registration must not read every host to pick one). */
+  isSubnetTaken(subnet: string): Promise<boolean>;
   updateHost(id: string, patch: HostPatch): Promise<void>;
 
   /** Groups exist once a host registered into them; they are never deleted implicitly. */
