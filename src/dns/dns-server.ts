@@ -6,6 +6,7 @@ import { answerQuery } from './answer-query.js';
 import { buildCatalogSnapshot, type CatalogSnapshot, EMPTY_CATALOG_SNAPSHOT } from './catalog-snapshot.js';
 import { DnsRcode } from './dns-rcode.js';
 import { encodeReply } from './encode-reply.js';
+import { ReplyCache } from './reply-cache.js';
 import { Forwarder, formatUpstream, readSystemUpstreams } from './forwarder.js';
 import { replyTo } from './reply-to.js';
 import { frameMessage, TcpFrameReader } from './tcp-frames.js';
@@ -41,6 +42,8 @@ export class DnsServer {
   readonly #options: DnsServerOptions;
   readonly #log: (line: string) => void;
   #snapshot: CatalogSnapshot = EMPTY_CATALOG_SNAPSHOT;
+  /** Replies from the catalog in `#snapshot` (never forwarded ones: upstream answers change). */
+  readonly #replies = new ReplyCache();
   #forwarder = new Forwarder({ upstreams: [] });
   #udp: dgram.Socket | null = null;
   #tcp: net.Server | null = null;
@@ -54,6 +57,7 @@ export class DnsServer {
   /** Replaces the catalog answered from; takes effect for the next query. */
   update(catalog: CatalogResponse): void {
     this.#snapshot = buildCatalogSnapshot(catalog);
+    this.#replies.clear();
   }
 
   /**
@@ -115,6 +119,13 @@ export class DnsServer {
   }
 
   #onDatagram(udp: dgram.Socket, message: Buffer, remote: dgram.RemoteInfo): void {
+    const cached = this.#replies.get(message, 'udp');
+    if (cached !== undefined) {
+      udp.send(cached, remote.port, remote.address, (error) => {
+        if (error) this.#log(`dns: cannot answer ${remote.address}:${remote.port}: ${error.message}`);
+      });
+      return;
+    }
     void this.#respond(message, 'udp').then((reply) => {
       if (reply === null || this.#udp !== udp) return;
       udp.send(reply, remote.port, remote.address, (error) => {
@@ -147,6 +158,8 @@ export class DnsServer {
 
   /** The raw answer to one raw message, or null to send nothing. Never rejects. */
   async #respond(raw: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | null> {
+    const cached = this.#replies.get(raw, transport);
+    if (cached !== undefined) return cached;
     let query: dnsPacket.Packet;
     try {
       query = dnsPacket.decode(raw);
@@ -157,7 +170,9 @@ export class DnsServer {
     try {
       const result = answerQuery(query, this.#snapshot, { zone: this.#options.zone ?? 'bubo.internal', ttl: this.#options.ttl ?? 5 });
       if (result.kind === 'forward') return await this.#forwarder.forward(raw, query, transport);
-      return encodeReply(result.packet, query, transport);
+      const reply = encodeReply(result.packet, query, transport);
+      this.#replies.set(raw, transport, reply);
+      return reply;
     } catch (error) {
       this.#log(`dns: cannot answer a query: ${(error as Error).message}`);
       try {

@@ -126,6 +126,25 @@ describe('DnsServer', () => {
     });
   });
 
+  describe('repeated queries', () => {
+    it('answers a repeated query from its cached reply with the new id, and from the new catalog after update()', async () => {
+      const ask = async (id: number) => dnsPacket.decode((await sendUdp(at, query('shop.default.bubo.internal', id)))!);
+      const first = await ask(21);
+      const second = await ask(22);
+      expect(second.id).toBe(22);
+      expect(second.answers).toEqual(first.answers);
+      server.update({ index: 9, services: [{ ...catalog.services[0]!, instances: [{ id: 'shop-web-77777777', address: '10.88.5.5', host: 'h5' }] }] });
+      try {
+        const third = await ask(23);
+        expect(third.id).toBe(23);
+        expect(third.answers?.map((a) => a.data)).toEqual(['10.88.5.5']);
+      } finally {
+        server.update(catalog);
+      }
+      expect((await ask(24)).answers).toHaveLength(2);
+    });
+  });
+
   describe('bad input', () => {
     it('drops a datagram that is not DNS and keeps answering', async () => {
       expect(await sendUdp(at, Buffer.from('hello, are you a DNS server?'), 300)).toBeNull();
