@@ -16,6 +16,8 @@ const withDnsmasq = await access('/usr/sbin/dnsmasq').then(
   () => true,
   () => false,
 );
+/** Each case runs dig once per query (47 processes): 5 s is too short on a busy 2-core machine. */
+const DIG_TIMEOUT_MS = 60_000;
 const catalog = syntheticCatalog({ apps: 10, instancesPerApp: 3 });
 const queries = benchQueries(catalog, { zone: 'bubo.internal', ttl: 5 });
 
@@ -34,7 +36,7 @@ describe.skipIf(!withDig)('verifyAnswers', () => {
   it('finds bubo giving every bench query the answer the catalog implies', async () => {
     const mismatches = await withBubo(catalog, (port) => verifyAnswers([{ label: 'bubo', address: { address: '127.0.0.1', port } }], queries));
     expect(mismatches).toEqual([]);
-  });
+  }, DIG_TIMEOUT_MS);
 
   it('reports a server whose records differ from the expected ones', async () => {
     const moved = structuredClone(catalog);
@@ -50,7 +52,7 @@ describe.skipIf(!withDig)('verifyAnswers', () => {
       'app-3.default.bubo.internal A: answer',
     ]);
     for (const m of mismatches) expect(m.problem).toContain('10.99.0.1');
-  });
+  }, DIG_TIMEOUT_MS);
 
   it.skipIf(!withDnsmasq)('finds dnsmasq, given dnsmasqConfig, answering the same', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bubo-bench-dns-test-'));
@@ -68,5 +70,5 @@ describe.skipIf(!withDig)('verifyAnswers', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, DIG_TIMEOUT_MS);
 });
