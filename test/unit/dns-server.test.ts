@@ -137,7 +137,7 @@ describe('DnsServer', () => {
       try {
         const third = await ask(23);
         expect(third.id).toBe(23);
-        expect(third.answers?.map((a) => a.data)).toEqual(['10.88.5.5']);
+        expect(third.answers?.map((a) => (a as dnsPacket.StringAnswer).data)).toEqual(['10.88.5.5']);
       } finally {
         server.update(catalog);
       }
