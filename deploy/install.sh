@@ -80,6 +80,24 @@ from=${from:-$here}
 [ -e "$from" ] || die "--from $from: no such file or directory"
 from=$(realpath "$from")
 
+# The settings: the values given now, else those of the last install. Checked before anything is written.
+env_file=$P/etc/bubo/$role.env
+existing() { if [ -f "$env_file" ]; then sed -n "s/^$1=//p" "$env_file" | tail -n 1; fi; }
+if [ "$role" = agent ]; then
+  server_url=${server_url:-$(existing BUBO_SERVER)}
+  join_token=${join_token:-$(existing BUBO_JOIN_TOKEN)}
+  ca_fp=${ca_fp:-$(existing BUBO_CA_FINGERPRINT)}
+  [ -n "$server_url" ] || die "agent: --server URL is required (the server's TLS address, e.g. https://bubo-server.example.net:7443)"
+  [ -n "$join_token" ] || die "agent: --join TOKEN is required (bubo host join-token create --group GROUP on the server)"
+  [ -n "$ca_fp" ] || die "agent: --ca-fingerprint FP is required (printed with the join token)"
+  [ "$extra_args_set" -eq 1 ] || extra_args=$(existing BUBO_AGENT_ARGS)
+  values=(BUBO_SERVER "$server_url" BUBO_JOIN_TOKEN "$join_token" BUBO_CA_FINGERPRINT "$ca_fp" BUBO_AGENT_ARGS "$extra_args")
+else
+  tls_listen=${tls_listen:-$(existing BUBO_TLS_LISTEN)}
+  [ "$extra_args_set" -eq 1 ] || extra_args=$(existing BUBO_SERVER_ARGS)
+  values=(BUBO_TLS_LISTEN "${tls_listen:-0.0.0.0:7443}" BUBO_SERVER_ARGS "$extra_args")
+fi
+
 # run CMD...: runs it, or with --dry-run prints it.
 run() {
   if [ "$dry_run" -eq 1 ]; then say "would run: $*"; else "$@"; fi
@@ -182,6 +200,7 @@ unit=bubo-$role.service
 unit_dir=$P/usr/local/lib/systemd/system
 unit_src=$tree/deploy/systemd/$unit
 [ "$dry_run" -eq 1 ] && [ ! -f "$unit_src" ] && unit_src=$here/deploy/systemd/$unit
+env_example=${unit_src%/*}/$role.env.example
 if [ -f "$unit_dir/$unit" ] && cmp -s "$unit_src" "$unit_dir/$unit"; then
   say "3. /usr/local/lib/systemd/system/$unit is up to date"
 else
@@ -191,24 +210,7 @@ else
   changed=1
 fi
 
-# 4. The environment file: the example, with the values given now or kept from the last install.
-env_file=$P/etc/bubo/$role.env
-env_example=${unit_src%/*}/$role.env.example
-existing() { if [ -f "$env_file" ]; then sed -n "s/^$1=//p" "$env_file" | tail -n 1; fi; }
-if [ "$role" = agent ]; then
-  server_url=${server_url:-$(existing BUBO_SERVER)}
-  join_token=${join_token:-$(existing BUBO_JOIN_TOKEN)}
-  ca_fp=${ca_fp:-$(existing BUBO_CA_FINGERPRINT)}
-  [ -n "$server_url" ] || die "agent: --server URL is required (the server's TLS address, e.g. https://bubo-server.example.net:7443)"
-  [ -n "$join_token" ] || die "agent: --join TOKEN is required (bubo host join-token create --group GROUP on the server)"
-  [ -n "$ca_fp" ] || die "agent: --ca-fingerprint FP is required (printed with the join token)"
-  [ "$extra_args_set" -eq 1 ] || extra_args=$(existing BUBO_AGENT_ARGS)
-  values=(BUBO_SERVER "$server_url" BUBO_JOIN_TOKEN "$join_token" BUBO_CA_FINGERPRINT "$ca_fp" BUBO_AGENT_ARGS "$extra_args")
-else
-  tls_listen=${tls_listen:-$(existing BUBO_TLS_LISTEN)}
-  [ "$extra_args_set" -eq 1 ] || extra_args=$(existing BUBO_SERVER_ARGS)
-  values=(BUBO_TLS_LISTEN "${tls_listen:-0.0.0.0:7443}" BUBO_SERVER_ARGS "$extra_args")
-fi
+# 4. The environment file: the example, with the values worked out at the start.
 assignments=""
 for ((i = 0; i < ${#values[@]}; i += 2)); do assignments+="${values[i]}=${values[i + 1]}"$'\n'; done
 # awk reads the assignments from a file descriptor, not -v (no escape processing, not in `ps`).
