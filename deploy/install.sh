@@ -108,8 +108,17 @@ changed=0
 # 1. Debian packages (not with --prefix: apt installs into the real root only).
 pkg_roles=("$role")
 [ "$lb" -eq 1 ] && pkg_roles+=(lb)
+# A tarball is unpacked into a temporary directory first (with --dry-run too: nothing is installed
+# from there, and it is removed at the end), so that its own package list is used.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if [ -f "$from" ]; then
+  if ! tar -xzf "$from" -C "$work" bubo 2>/dev/null || [ ! -f "$work/bubo/BUILD-INFO" ]; then
+    die "$from is not a bubo release tarball (no bubo/BUILD-INFO; make one with deploy/build-release.sh)"
+  fi
+fi
 ensure_deps=$from/scripts/ensure-deps.sh
-[ -f "$from" ] && ensure_deps=$here/scripts/ensure-deps.sh
+[ -f "$from" ] && ensure_deps=$work/bubo/scripts/ensure-deps.sh
 if [ -n "$P" ]; then
   say "1. Debian packages (${pkg_roles[*]}): skipped with --prefix; the target needs: $(awk -v roles=" ${pkg_roles[*]} " '!/^#/ && NF { for (i = 2; i <= NF; i++) if (index(roles, " " $i " ")) { printf "%s ", $1; break } }' "$(dirname "$ensure_deps")/debian-packages.txt")"
 else
@@ -121,15 +130,8 @@ fi
 
 # 2. The release: a tarball or release directory as it is, a checkout staged by build-release.sh.
 say "2. the release from $from"
-work=/nonexistent
-if [ "$dry_run" -eq 0 ]; then
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-fi
 if [ -f "$from" ]; then
-  info=$(tar -xzOf "$from" bubo/BUILD-INFO 2>/dev/null) || die "$from is not a bubo release tarball (no bubo/BUILD-INFO; make one with deploy/build-release.sh)"
-  if [ "$dry_run" -eq 0 ]; then tar -xzf "$from" -C "$work"; fi
-  tree=$work/bubo
+  info=$(cat "$work/bubo/BUILD-INFO") tree=$work/bubo
 elif [ -f "$from/BUILD-INFO" ]; then
   info=$(cat "$from/BUILD-INFO") tree=$from
 else

@@ -55,6 +55,7 @@ else
   echo "bubo: Debian packages present: ${DEBIAN_PACKAGES[*]}"
 fi
 
+[ "$dry_run" -eq 1 ] && exit 0
 if ! command -v node >/dev/null; then echo "bubo: Node.js 20 or newer is required and was not found" >&2; exit 1; fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then echo "bubo: Node.js 20 or newer is required (found $(node --version); Debian 12's nodejs is 18: see docs/cluster.md)" >&2; exit 1; fi
