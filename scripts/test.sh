@@ -3,7 +3,7 @@
 # type-check, unit tests and e2e tests. `.ci/run` calls exactly this. Ends with one plain line
 # "tests: N passed, N failed, N skipped" summing every vitest run.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ./scripts/ensure-deps.sh || exit 1
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
@@ -13,6 +13,7 @@ step lint npm run --silent lint
 step typecheck npm run --silent typecheck
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 step "e2e tests" npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$reports/e2e.json"
+# shellcheck disable=SC2016 # a JavaScript template literal, not a shell expansion
 node -e '
   const fs = require("node:fs");
   let passed = 0, failed = 0, skipped = 0;
