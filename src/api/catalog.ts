@@ -33,5 +33,20 @@ export const CatalogEntry = z.object({
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
-export const CatalogResponse = z.object({ index: z.number().int(), services: z.array(CatalogEntry) });
-export type CatalogResponse = z.infer<typeof CatalogResponse>;
+/** A host whose instance subnet other hosts route to (every registered host, down ones included). */
+export const CatalogHost = z.object({ name: z.string(), address: z.string(), subnet: z.string() });
+export type CatalogHost = z.infer<typeof CatalogHost>;
+
+/**
+ * `hosts` and `namespaces` are the instance network of the cluster (src/net): routes to each
+ * host's subnet, and the nftables allow-list of every live instance address (serving or not) by
+ * bubo namespace. Both default to empty, so an agent can read the answer of an older server.
+ */
+export const CatalogResponse = z.object({
+  index: z.number().int(),
+  services: z.array(CatalogEntry),
+  hosts: z.array(CatalogHost).default([]),
+  namespaces: z.record(z.string(), z.array(z.string())).default({}),
+});
+/** What a catalog may hold; `hosts` and `namespaces` are absent in an older server's answer (or a saved file). */
+export type CatalogResponse = z.input<typeof CatalogResponse>;

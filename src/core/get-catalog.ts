@@ -1,5 +1,7 @@
 import type { CatalogEntry, CatalogResponse } from '../api/catalog.js';
+import { catalogHosts } from './catalog-hosts.js';
 import { catalogInstances } from './catalog-instances.js';
+import { instanceNamespaces } from './instance-namespaces.js';
 import type { CoreContext } from './core-context.js';
 import { CATALOG_COUNTER } from './mark-catalog-changed.js';
 import { waitForChange } from './wait-for-change.js';
@@ -47,5 +49,5 @@ async function buildCatalog(ctx: CoreContext, index: number): Promise<CatalogRes
       instances: serving.map((i) => ({ id: i.id, address: i.address!, host: hostNames.get(i.hostId) ?? i.hostId })),
     });
   }
-  return { index, services };
+  return { index, services, hosts: catalogHosts(hosts), namespaces: instanceNamespaces(instances) };
 }

@@ -631,6 +631,61 @@ describe('agent protocol', () => {
     expect(after.body.services[0].instances).toEqual([{ id: expect.stringMatching(/^shop-/), address: '10.88.1.10', host: 'h1' }]);
   });
 
+  it('lists every host with its address and subnet, and every live instance address by namespace (serving or not), for routes and isolation', async () => {
+    const h1 = await register('h1');
+    const first = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    expect(first.body.hosts).toEqual([{ name: 'h1', address: '192.0.2.2', subnet: '10.88.1.0/24' }]);
+    expect(first.body.namespaces).toEqual({});
+    // A joining host wakes catalog polls: the others must route to its subnet.
+    const waiting = h.request('GET', `/v1/agent/catalog?index=${first.body.index}&wait_ms=5000`);
+    await register('h22');
+    const joined = await waiting;
+    expect(joined.body.index).toBeGreaterThan(first.body.index);
+    expect(joined.body.hosts).toEqual([
+      { name: 'h1', address: '192.0.2.2', subnet: '10.88.1.0/24' },
+      { name: 'h22', address: '192.0.2.3', subnet: '10.88.2.0/24' },
+    ]);
+    // Re-registering with the same address changes nothing; a new address is a change.
+    const same = (await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.index;
+    await register('h22');
+    expect((await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.index).toBe(same);
+    await h.request('POST', '/v1/agent/register', { ...registerBody('h22', 'web'), address: '192.0.2.99' });
+    const moved = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    expect(moved.body.index).toBeGreaterThan(same);
+    expect(moved.body.hosts[1]).toEqual({ name: 'h22', address: '192.0.2.99', subnet: '10.88.2.0/24' });
+
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }) });
+    await h.request('POST', '/v1/deploy', { task: `namespace = "other"\n${taskFile({ app: 'blog', count: 1 })}` });
+    await h.loop.runOnce();
+    const assigned = [h1, (await h.request('GET', '/v1/hosts')).body.hosts.find((x: { name: string }) => x.name === 'h22').id];
+    const reports = new Map<string, string>();
+    let n = 0;
+    for (const hostId of assigned) {
+      const { instances } = (await h.request('GET', `/v1/agent/assignments?host_id=${hostId}&wait_ms=0`)).body;
+      const body = instances.map((a: { id: string; namespace: string }) => {
+        const address = `10.88.${hostId === h1 ? 1 : 2}.${10 + n++}`;
+        reports.set(a.id, `${a.namespace} ${address}`);
+        // Not healthy yet: out of DNS, but its address must already be allowed to talk.
+        return { id: a.id, state: 'running', address, health: 'unknown' };
+      });
+      await h.request('POST', '/v1/agent/status', { host_id: hostId, instances: body });
+    }
+    const listed = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    expect(listed.body.services.flatMap((s: { instances: unknown[] }) => s.instances)).toEqual([]);
+    const expected: Record<string, string[]> = {};
+    for (const line of [...reports.values()]) {
+      const [ns, address] = line.split(' ') as [string, string];
+      expected[ns] = [...(expected[ns] ?? []), address].sort();
+    }
+    expect(Object.keys(expected).sort()).toEqual(['default', 'other']);
+    expect(listed.body.namespaces).toEqual(expected);
+
+    // A stopped instance leaves the map (a report from another host about it is ignored).
+    const [gone] = [...reports.entries()].find(([, v]) => v.startsWith('other')) ?? [];
+    for (const hostId of assigned) await h.request('POST', '/v1/agent/status', { host_id: hostId, instances: [{ id: gone, state: 'stopped', address: null }] });
+    expect((await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.namespaces.other).toBeUndefined();
+  });
+
   it('pins a release to the image digests its first instance reports, so later instances run the same bytes', async () => {
     const h1 = await register('h1', 'web', { cpus: 16, memory_mib: 16384 });
     await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
