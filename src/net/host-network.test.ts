@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../exec/command.js';
 import type { CommandResult, Executor } from '../exec/run-command.js';
 import { bridgeMac } from './bridge-commands.js';
+import { vtepMac } from './vxlan-commands.js';
 import { HostNetwork } from './host-network.js';
 import { instanceHash } from './instance-hash.js';
 
@@ -13,6 +14,8 @@ function fakeKernel() {
   const links = new Map<string, { up: boolean; master?: string }>();
   const netns = new Set<string>();
   const log: string[] = [];
+  const rulesets: string[] = [];
+  const routes: { dst: string; gateway: string; prefsrc: string | undefined; flags: string[] }[] = [];
   const ok = (stdout = ''): CommandResult => ({ exitCode: 0, stdout, stderr: '' });
   const exec: Executor = async (command: Command) => {
     const a = command.argv;
@@ -20,7 +23,13 @@ function fakeKernel() {
     if (line === 'ip -j link show') return ok(JSON.stringify([...links].map(([ifname, l]) => ({ ifname, flags: l.up ? ['UP'] : [], master: l.master, mtu: 1500 }))));
     if (line === 'ip -j netns list') return ok(netns.size ? JSON.stringify([...netns].map((name) => ({ name }))) : '');
     if (line.startsWith('ip -j -4 addr show')) return ok('[]');
+    if (line === 'ip -j -4 route show proto 176') return ok(JSON.stringify(routes));
+    if (line.startsWith('bridge -j fdb show') || line.startsWith('ip -j -4 neigh show')) return ok('[]');
     log.push(line);
+    if (command.input !== undefined) rulesets.push(String(command.input));
+    if (line.startsWith('ip route replace')) routes.push({ dst: a[3]!, gateway: a[5]!, prefsrc: a[a.indexOf('src') + 1], flags: [] });
+    if (line.startsWith('ip route del')) routes.splice(routes.findIndex((r) => r.dst === a[3]), 1);
+    if (line.startsWith('ip route flush')) routes.length = 0;
     if (line.startsWith('ip link add name')) links.set(a[4]!, { up: false });
     if (line.startsWith('ip tuntap add')) links.set(a[4]!, { up: false });
     if (line.startsWith('ip netns add')) netns.add(a[3]!);
@@ -32,7 +41,7 @@ function fakeKernel() {
     if (line.startsWith('ip link set dev') && a.includes('master')) links.set(a[4]!, { up: true, master: a[a.indexOf('master') + 1]! });
     return ok();
   };
-  return { exec, log, links, netns };
+  return { exec, log, links, netns, rulesets, routes };
 }
 
 describe('HostNetwork (against a fake kernel)', () => {
@@ -164,10 +173,86 @@ describe('HostNetwork (against a fake kernel)', () => {
     await host.detach('web-1');
     kernel.log.length = 0;
     await host.teardownHost();
-    expect(kernel.log).toEqual(['ip link del dev bubo0', 'nft -f -']);
+    expect(kernel.log).toEqual(['ip link del dev bubo0', 'ip route flush proto 176', 'nft -f -']);
     expect(kernel.links.has('bubo0')).toBe(false);
     kernel.log.length = 0;
     await host.teardownHost();
-    expect(kernel.log).toEqual(['nft -f -']);
+    expect(kernel.log).toEqual(['ip route flush proto 176', 'nft -f -']);
+  });
+
+  const view = (hosts: { name: string; address: string; subnet: string }[], namespaces: Record<string, string[]> = {}) => ({ hosts, namespaces });
+  const h1 = { name: 'h1', address: '192.0.2.1', subnet: '10.88.1.0/24' };
+  const h2 = { name: 'h2', address: '192.0.2.2', subnet: '10.88.2.0/24' };
+  const h3 = { name: 'h3', address: '192.0.2.3', subnet: '10.88.3.0/24' };
+
+  it('keeps one route per other host as the cluster changes, and the allow-list with it', async () => {
+    const kernel = fakeKernel();
+    const host = new HostNetwork({ ...options(kernel.exec), address: '192.0.2.1' });
+    await host.setupHost();
+    await host.attach('web-1', 'netns');
+    kernel.log.length = 0;
+    expect(await host.setPeers(view([h1, h2, h3], { default: ['10.88.2.5'] }))).toEqual([]);
+    expect(kernel.log).toEqual(['nft -f -', 'ip route replace 10.88.2.0/24 via 192.0.2.2 src 192.0.2.1 proto 176', 'ip route replace 10.88.3.0/24 via 192.0.2.3 src 192.0.2.1 proto 176']);
+    const ruleset = kernel.rulesets.at(-1)!;
+    expect(ruleset).toContain('ip saddr { 192.0.2.1, 192.0.2.2, 192.0.2.3 } accept comment "hosts"');
+    expect(ruleset).toContain('ip daddr { 10.88.1.2 } ip saddr { 10.88.1.2, 10.88.2.5 } accept comment "namespace default"');
+    // The same view again: nothing runs but the reads.
+    kernel.log.length = 0;
+    await host.setPeers(view([h1, h2, h3], { default: ['10.88.2.5'] }));
+    expect(kernel.log).toEqual([]);
+    // h3 leaves.
+    await host.setPeers(view([h1, h2], { default: ['10.88.2.5'] }));
+    expect(kernel.log).toEqual(['nft -f -', 'ip route del 10.88.3.0/24 proto 176']);
+  });
+
+  it('sets the routes of the last known cluster up with the host (an agent restart without the server)', async () => {
+    const kernel = fakeKernel();
+    await new HostNetwork({ ...options(kernel.exec), address: '192.0.2.1', cluster: view([h1, h2]) }).setupHost();
+    expect(kernel.log.at(-1)).toBe('ip route replace 10.88.2.0/24 via 192.0.2.2 src 192.0.2.1 proto 176');
+    expect(kernel.rulesets.at(-1)).toContain('ip saddr { 192.0.2.1, 192.0.2.2 } accept comment "hosts"');
+  });
+
+  it('reports a route the kernel refuses and applies the others', async () => {
+    const kernel = fakeKernel();
+    const refusing: Executor = async (command) => {
+      if (command.argv.includes('192.0.2.2')) throw new Error('Command failed: ip route replace 10.88.2.0/24 via 192.0.2.2: Nexthop has invalid gateway');
+      return kernel.exec(command);
+    };
+    const host = new HostNetwork({ ...options(refusing), address: '192.0.2.1' });
+    expect(await host.setPeers(view([h2, h3]))).toEqual(['Command failed: ip route replace 10.88.2.0/24 via 192.0.2.2: Nexthop has invalid gateway']);
+    expect(kernel.routes.map((r) => r.dst)).toEqual(['10.88.3.0/24']);
+  });
+
+  it('under VXLAN: a device on the host address, MTU 1450 on the bridge and instances, peers through the device', async () => {
+    const kernel = fakeKernel();
+    const host = new HostNetwork({ ...options(kernel.exec), address: '192.0.2.1', overlay: 'vxlan' });
+    await host.setupHost();
+    expect(kernel.log).toEqual([
+      `ip link add name bubo0 address ${bridgeMac('bubo0')} mtu 1450 type bridge`,
+      'ip link set dev bubo0 up',
+      'ip addr add 10.88.1.1/24 dev bubo0',
+      'sysctl -w net.ipv4.ip_forward=1',
+      `ip link add name bubo0-vx address ${vtepMac('10.88.1.0/24')} mtu 1450 type vxlan id 8842 local 192.0.2.1 dstport 4789 nolearning`,
+      'ip link set dev bubo0-vx up',
+      'nft -f -',
+    ]);
+    expect((await host.attach('web-1', 'netns')).mtu).toBe(1450);
+    kernel.log.length = 0;
+    await host.setPeers(view([h1, h2]));
+    const m2 = vtepMac('10.88.2.0/24');
+    expect(kernel.log).toEqual([
+      'nft -f -',
+      `bridge fdb append ${m2} dev bubo0-vx dst 192.0.2.2`,
+      `ip neigh replace 10.88.2.1 lladdr ${m2} dev bubo0-vx nud permanent`,
+      'ip route replace 10.88.2.0/24 via 10.88.2.1 dev bubo0-vx onlink src 192.0.2.1 proto 176',
+    ]);
+    kernel.log.length = 0;
+    await host.detach('web-1');
+    await host.teardownHost();
+    expect(kernel.log.slice(-4)).toEqual(['ip link del dev bubo0', 'ip link del dev bubo0-vx', 'ip route flush proto 176', 'nft -f -']);
+  });
+
+  it('refuses VXLAN without the host address', () => {
+    expect(() => new HostNetwork({ ...options(fakeKernel().exec), overlay: 'vxlan' })).toThrow(/VXLAN overlay needs the host address/);
   });
 });

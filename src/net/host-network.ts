@@ -3,15 +3,19 @@ import type { Executor } from '../exec/run-command.js';
 import { allocateAddress } from './allocate-address.js';
 import { addBridge, addBridgeAddress, enableIpv4Forwarding, forgetNeighbour, listBridgeAddresses } from './bridge-commands.js';
 import { instanceHash } from './instance-hash.js';
-import { type LinkState, parseAddresses, parseLinks, parseNetnsList } from './ip-json.js';
+import { type ClusterView, EMPTY_CLUSTER_VIEW, type Overlay } from './cluster-view.js';
+import { type LinkState, parseAddresses, parseFdb, parseLinks, parseNeighbours, parseNetnsList, parseRoutes } from './ip-json.js';
 import { type Ipv4Subnet, parseIpv4Subnet } from './ipv4-subnet.js';
-import { deleteLink, enslaveLink, listLinks, setLinkUp } from './link-commands.js';
+import { deleteLink, enslaveLink, listLinks, setLinkMtu, setLinkUp } from './link-commands.js';
 import { addNetns, deleteNetns, listNetns } from './netns-commands.js';
 import type { InstanceNetwork, NetworkProvider } from './network-provider.js';
 import { type AttachmentRecord, loadNetworkState, type NetworkState, saveNetworkState } from './network-state-file.js';
 import { applyRuleset, removeRuleset, renderRuleset } from './nft-ruleset.js';
+import { planPeerSync } from './plan-peer-sync.js';
+import { flushPeerRoutes, listPeerRoutes } from './route-commands.js';
 import { addTap } from './tap-commands.js';
 import { addVethPair, configureInstanceInterface } from './veth-commands.js';
+import { addVxlan, listFdb, listNeighbours, VXLAN_MTU, vtepMac, vxlanDeviceName } from './vxlan-commands.js';
 
 export interface HostNetworkOptions {
   /** Bridge name, e.g. `bubo0` (at most 15 characters). */
@@ -21,8 +25,14 @@ export interface HostNetworkOptions {
   /** Where `network.json` (the address reservations) lives; survives agent restarts. */
   stateDir: string;
   exec: Executor;
-  /** MTU of the bridge and every instance interface. Default 1500; use 1450 under VXLAN. */
+  /** MTU of the bridge and every instance interface. Default 1500, and 1450 under VXLAN. */
   mtu?: number;
+  /** How other hosts' subnets are reached (default `routes`); `vxlan` needs `address`. */
+  overlay?: Overlay;
+  /** This host's registered address: the source of its traffic to other hosts' instances, the VXLAN local end. */
+  address?: string;
+  /** The cluster as last known (e.g. from the saved catalog), until `setPeers` says otherwise. */
+  cluster?: ClusterView;
   /** Prefix of instance namespace names. Default `bubo-`. */
   netnsPrefix?: string;
   /** Destinations reached without masquerade (other hosts' instances). Default: `subnet` only. */
@@ -51,6 +61,11 @@ export class HostNetwork implements NetworkProvider {
   readonly #mtu: number;
   readonly #netnsPrefix: string;
   readonly #clusterCidr: string;
+  readonly #overlay: Overlay;
+  readonly #address: string | undefined;
+  #cluster: ClusterView;
+  /** The ruleset text last applied, so an unchanged cluster view costs no `nft` run. */
+  #applied: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: HostNetworkOptions) {
@@ -59,7 +74,11 @@ export class HostNetwork implements NetworkProvider {
     this.#subnet = parseIpv4Subnet(options.subnet);
     this.#stateDir = options.stateDir;
     this.#exec = options.exec;
-    this.#mtu = options.mtu ?? 1500;
+    this.#overlay = options.overlay ?? 'routes';
+    if (this.#overlay === 'vxlan' && !options.address) throw new ConflictError('The VXLAN overlay needs the host address (its local end)');
+    this.#address = options.address;
+    this.#cluster = options.cluster ?? EMPTY_CLUSTER_VIEW;
+    this.#mtu = options.mtu ?? (this.#overlay === 'vxlan' ? VXLAN_MTU : 1500);
     this.#netnsPrefix = options.netnsPrefix ?? 'bubo-';
     this.#clusterCidr = options.clusterCidr ?? this.#subnet.cidr;
   }
@@ -69,12 +88,31 @@ export class HostNetwork implements NetworkProvider {
       const { links } = await this.#observe();
       const bridge = links.get(this.#bridge);
       if (!bridge) await this.#exec(addBridge(this.#bridge, this.#mtu));
+      // A bridge made for another overlay keeps its MTU otherwise (new instances get this one).
+      else if (bridge.mtu !== this.#mtu) await this.#exec(setLinkMtu(this.#bridge, this.#mtu));
       if (!bridge?.up) await this.#exec(setLinkUp(this.#bridge));
       const gateway = `${this.#subnet.gateway}/${this.#subnet.prefixLength}`;
       const addresses = parseAddresses((await this.#exec(listBridgeAddresses(this.#bridge))).stdout);
       if (!addresses.includes(gateway)) await this.#exec(addBridgeAddress(this.#bridge, this.#subnet.gateway, this.#subnet.prefixLength));
       await this.#exec(enableIpv4Forwarding());
+      await this.#setupVxlan(links);
       await this.#applyRuleset(await this.#load());
+      await this.#syncPeers();
+    });
+  }
+
+  /**
+   * Brings routes (or VXLAN entries) and the nftables allow-list in step with the cluster: one
+   * route per other host's subnet, none for hosts that left, and namespace isolation over every
+   * host's instances. Idempotent: an unchanged view runs only the reads. Returns the commands
+   * that failed (e.g. a host address not reachable on any local network), each with its reason;
+   * the others are applied anyway.
+   */
+  setPeers(view: ClusterView): Promise<string[]> {
+    return this.#serial(async () => {
+      this.#cluster = view;
+      await this.#applyRuleset(await this.#load(), { unlessUnchanged: true });
+      return this.#syncPeers();
     });
   }
 
@@ -87,8 +125,12 @@ export class HostNetwork implements NetworkProvider {
     return this.#serial(async () => {
       const left = Object.keys((await this.#load()).attachments);
       if (left.length > 0) throw new ConflictError(`Cannot remove bridge ${this.#bridge}: instances ${left.join(', ')} are still attached to it`);
-      if ((await this.#observe()).links.has(this.#bridge)) await this.#exec(deleteLink(this.#bridge));
+      const { links } = await this.#observe();
+      if (links.has(this.#bridge)) await this.#exec(deleteLink(this.#bridge));
+      if (links.has(this.#vxlanDevice)) await this.#exec(deleteLink(this.#vxlanDevice));
+      await this.#exec(flushPeerRoutes());
       await this.#exec(removeRuleset());
+      this.#applied = undefined;
     });
   }
 
@@ -221,12 +263,60 @@ export class HostNetwork implements NetworkProvider {
     };
   }
 
-  async #applyRuleset(state: NetworkState): Promise<void> {
+  async #applyRuleset(state: NetworkState, options: { unlessUnchanged?: boolean } = {}): Promise<void> {
     const namespaces = new Map<string, string[]>();
     for (const record of Object.values(state.attachments)) {
       namespaces.set(record.namespace, [...(namespaces.get(record.namespace) ?? []), record.address]);
     }
-    await this.#exec(applyRuleset(renderRuleset({ subnet: this.#subnet.cidr, clusterCidr: this.#clusterCidr, namespaces })));
+    const text = renderRuleset({
+      subnet: this.#subnet.cidr,
+      clusterCidr: this.#clusterCidr,
+      namespaces,
+      bridge: this.#bridge,
+      hostAddresses: this.#cluster.hosts.map((h) => h.address),
+      clusterNamespaces: this.#cluster.namespaces,
+    });
+    if (options.unlessUnchanged && text === this.#applied) return;
+    await this.#exec(applyRuleset(text));
+    this.#applied = text;
+  }
+
+  get #vxlanDevice(): string {
+    return vxlanDeviceName(this.#bridge);
+  }
+
+  /** Under VXLAN: the device exists, up; under routes: a device left from VXLAN is removed. */
+  async #setupVxlan(links: Map<string, LinkState>): Promise<void> {
+    const device = links.get(this.#vxlanDevice);
+    if (this.#overlay !== 'vxlan') {
+      if (device) await this.#exec(deleteLink(this.#vxlanDevice));
+      return;
+    }
+    if (!device) await this.#exec(addVxlan(this.#vxlanDevice, this.#address!, vtepMac(this.#subnet.cidr), VXLAN_MTU));
+    if (!device?.up) await this.#exec(setLinkUp(this.#vxlanDevice));
+  }
+
+  async #syncPeers(): Promise<string[]> {
+    const vxlan = this.#overlay === 'vxlan';
+    const routes = parseRoutes((await this.#exec(listPeerRoutes())).stdout);
+    const fdb = vxlan ? parseFdb((await this.#exec(listFdb(this.#vxlanDevice))).stdout) : [];
+    const neighbours = vxlan ? parseNeighbours((await this.#exec(listNeighbours(this.#vxlanDevice))).stdout) : [];
+    const commands = planPeerSync({
+      self: { subnet: this.#subnet.cidr, address: this.#address ?? '' },
+      hosts: this.#cluster.hosts,
+      overlay: this.#overlay,
+      vxlanDevice: this.#vxlanDevice,
+      actual: { routes, fdb, neighbours },
+    });
+    const failed: string[] = [];
+    for (const command of commands) {
+      try {
+        await this.#exec(command);
+      } catch (error) {
+        failed.push((error as Error).message);
+      }
+    }
+    return failed;
   }
 
   async #observe(): Promise<Observed> {

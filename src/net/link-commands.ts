@@ -9,6 +9,10 @@ export function setLinkUp(link: string): Command {
   return cmd('ip', 'link', 'set', 'dev', link, 'up');
 }
 
+export function setLinkMtu(link: string, mtu: number): Command {
+  return cmd('ip', 'link', 'set', 'dev', link, 'mtu', String(mtu));
+}
+
 /** Puts a host-side device (veth end or tap) on the bridge with the instance MTU, and up. */
 export function enslaveLink(link: string, bridge: string, mtu: number): Command {
   return cmd('ip', 'link', 'set', 'dev', link, 'mtu', String(mtu), 'master', bridge, 'up');

@@ -10,6 +10,12 @@ export interface RulesetInput {
   clusterCidr: string;
   /** Local instance addresses by bubo namespace. */
   namespaces: ReadonlyMap<string, readonly string[]>;
+  /** The bridge: routed traffic from it must come from `subnet` (no spoofed sources). */
+  bridge?: string;
+  /** Every host's address: they may connect to any local instance (load balancers, checks). */
+  hostAddresses?: readonly string[];
+  /** Every live instance address of the cluster by bubo namespace (the catalog's map). */
+  clusterNamespaces?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -17,9 +23,17 @@ export interface RulesetInput {
  * and deleted, then declared, all in one `nft -f` transaction: applying the text twice gives the
  * same ruleset, and a hand-edited or missing table comes back as rendered.
  *
- * Namespace isolation lives in the `bridge` table, because instances of one host share a bridge
- * and their traffic is switched, never routed. Each namespace gets one rule dropping IPv4 from
- * its addresses to the other namespaces' addresses on this host.
+ * Namespace isolation has two halves:
+ * - Switched traffic (instances of this host share the bridge) is filtered in the `bridge`
+ *   table: one rule per namespace drops IPv4 from its addresses to the other namespaces'
+ *   addresses on this host.
+ * - Routed traffic into this host's subnet (from other hosts, the uplink, other bridges) passes
+ *   the `ip` table's `to_instances` chain, an allow-list that fails closed: replies of
+ *   connections instances opened, any host address (a load balancer on another host proxies from
+ *   its host address; health checks), and for a local instance of namespace X the addresses of
+ *   X's instances cluster-wide. Everything else is dropped: an unknown source inside the cluster
+ *   CIDR, and the outside world, which reaches instances only through a load balancer.
+ *   Instances' own traffic out is not filtered (masqueraded beyond the cluster CIDR).
  */
 export function renderRuleset(input: RulesetInput): string {
   const namespaces = [...input.namespaces.entries()].filter(([, a]) => a.length > 0).sort(([a], [b]) => a.localeCompare(b));
@@ -28,6 +42,12 @@ export function renderRuleset(input: RulesetInput): string {
     if (others.length === 0) return [];
     return [`\t\tip saddr ${addressSet(own)} ip daddr ${addressSet(others)} drop comment "namespace ${name}"`];
   });
+  const cluster = input.clusterNamespaces ?? {};
+  const allowed = namespaces.map(([name, own]) => {
+    const peers = [...new Set([...own, ...(cluster[name] ?? [])])];
+    return `\t\tip daddr ${addressSet(own)} ip saddr ${addressSet(peers)} accept comment "namespace ${name}"`;
+  });
+  const hosts = [...new Set(input.hostAddresses ?? [])];
   return [
     `table ip ${NFT_TABLE}`,
     `delete table ip ${NFT_TABLE}`,
@@ -38,11 +58,14 @@ export function renderRuleset(input: RulesetInput): string {
     '\t}',
     '\tchain forward {',
     '\t\ttype filter hook forward priority filter; policy accept;',
-    '\t\tjump namespace_isolation',
+    ...(input.bridge ? [`\t\tiifname "${input.bridge}" ip saddr != ${input.subnet} drop comment "not an address of this bridge"`] : []),
+    '\t\tct state established,related accept',
+    `\t\tip daddr ${input.subnet} jump to_instances`,
     '\t}',
-    // TODO(namespaces across hosts): routed traffic to other hosts' instances needs the cluster's
-    // address→namespace map, which the agent does not pass yet; rules for it belong here.
-    '\tchain namespace_isolation {',
+    '\tchain to_instances {',
+    ...(hosts.length > 0 ? [`\t\tip saddr ${addressSet(hosts)} accept comment "hosts"`] : []),
+    ...allowed,
+    '\t\tdrop comment "instances accept only their namespace and hosts"',
     '\t}',
     '}',
     `table bridge ${NFT_TABLE}`,
