@@ -1,4 +1,5 @@
 import { DomainError } from '../errors/domain-error.js';
+import type { ClusterView } from '../net/cluster-view.js';
 import type { InstanceNetwork, NetworkProvider } from '../net/network-provider.js';
 
 /**
@@ -36,5 +37,9 @@ export class LazyNetwork implements NetworkProvider {
   }
   list(): Promise<string[]> {
     return this.#target ? this.#target.list() : Promise.resolve([]);
+  }
+  /** Before the network is bound there is nothing to route; the host network starts from the last view it is given. */
+  async setPeers(view: ClusterView): Promise<string[]> {
+    return (await this.#target?.setPeers?.(view)) ?? [];
   }
 }

@@ -8,6 +8,9 @@ import { followCatalog } from '../dns/catalog-follower.js';
 import { secureStateDir } from '../fs/secure-state-dir.js';
 import { DnsProcess } from '../dns/dns-process.js';
 import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
+import type { CatalogResponse } from '../api/catalog.js';
+import { loadCatalogFile } from '../dns/catalog-file.js';
+import type { ClusterView, Overlay } from '../net/cluster-view.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
@@ -56,6 +59,13 @@ export interface HostAgentOptions {
   lbListen?: string;
   /** Role `lb`: public port → local port NGINX listens on (e.g. 80 → 8080 when 80 is taken). */
   lbPorts?: Readonly<Record<number, number>>;
+  /** How other hosts' instance subnets are reached: `routes` (default; one L2 segment) or `vxlan`. */
+  overlay?: Overlay;
+}
+
+/** The part of the catalog the instance network follows (absent fields: an older server). */
+function clusterViewOf(catalog: CatalogResponse): ClusterView {
+  return { hosts: catalog.hosts ?? [], namespaces: catalog.namespaces ?? {} };
 }
 
 export { RUNTIME_NAMES, type RuntimeName };
@@ -146,6 +156,23 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     log(`lb: nginx ${adopted ? 'adopted' : 'started'} (pid ${pid})`);
   }
   let following = false;
+  /** The cluster as last heard of; a re-registration's new HostNetwork starts from it. */
+  let cluster: ClusterView | undefined;
+  let peerFailures = '';
+  const catalogFile = join(options.stateDir, 'catalog.json');
+  /** Routes and the allow-list follow the catalog, through the host network's one operation queue. */
+  function followPeers(view: ClusterView): void {
+    cluster = view;
+    void network.setPeers(view).then(
+      (failed) => {
+        const text = failed.join('; ');
+        if (text !== peerFailures && text !== '') log(`network: ${failed.length} route change(s) failed: ${text}`);
+        if (text !== peerFailures && text === '') log('network: routes to every other host are in place');
+        peerFailures = text;
+      },
+      (error: unknown) => log(`network: cannot follow the cluster: ${(error as Error).message}`),
+    );
+  }
   /**
    * One catalog follower for DNS and the load balancer. The catalog file it keeps is what the DNS
    * process answers from (it reloads the file on each change), and what a restart without the server starts from.
@@ -156,10 +183,11 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     void followCatalog(
       client,
       (catalog) => {
+        followPeers(clusterViewOf(catalog));
         if (lb) void lb.apply(catalog);
       },
       dnsAbort.signal,
-      { stateFile: join(options.stateDir, 'catalog.json'), log },
+      { stateFile: catalogFile, log },
     );
   }
   const agent = new Agent({
@@ -189,6 +217,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
         }
       : {}),
     onRegistered: async (registration) => {
+      // Before the first catalog of this process: the saved one, so a restarted agent keeps its
+      // routes and cross-host allow-list from the start rather than cut other hosts off.
+      if (!cluster) {
+        const saved = await loadCatalogFile(catalogFile);
+        if (saved) cluster = clusterViewOf(saved);
+      }
       const host = new HostNetwork({
         bridge: options.bridge ?? 'bubo0',
         subnet: registration.subnet,
@@ -196,10 +230,13 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
         stateDir: join(options.stateDir, 'net'),
         exec: runCommand,
         ...(options.netnsPrefix ? { netnsPrefix: options.netnsPrefix } : {}),
+        overlay: options.overlay ?? 'routes',
+        address: facts.address,
+        ...(cluster ? { cluster } : {}),
       });
       await host.setupHost();
       network.bind(host);
-      log(`network: bridge ${options.bridge ?? 'bubo0'} with ${registration.subnet}`);
+      log(`network: bridge ${options.bridge ?? 'bubo0'} with ${registration.subnet}${options.overlay === 'vxlan' ? ' (VXLAN overlay)' : ''}`);
       // DNS answers on the bridge address, which exists only now; instances' resolv.conf points there.
       await ensureDns(`${parseIpv4Subnet(registration.subnet).gateway}:${options.dnsPort ?? 53}`);
       followCatalogOnce();

@@ -1,3 +1,5 @@
+import type { ClusterView } from './cluster-view.js';
+
 /**
  * Host networking as runtimes see it: a host bridge (`bubo0`, the host's /24, .1 on the bridge)
  * and one network attachment per instance.
@@ -17,6 +19,11 @@ export interface NetworkProvider {
   detach(instanceId: string): Promise<void>;
   /** Instance ids that currently have an attachment (for re-adoption and leak checks). */
   list(): Promise<string[]>;
+  /**
+   * Routes to the other hosts' instance subnets and the cross-host namespace isolation, from the
+   * catalog; resolves with the commands that failed (applied the rest). Optional: fakes skip it.
+   */
+  setPeers?(view: ClusterView): Promise<string[]>;
 }
 
 export interface InstanceNetwork {

@@ -57,10 +57,12 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--runtime <name>', 'a runtime to offer: runc, qemu, firecracker (repeatable; default all, each used where it can work)', collectRole, [])
     .option('--lb-listen <address>', 'role lb: the address NGINX listens on', '0.0.0.0')
     .option('--lb-port <public=local>', 'role lb: listen on LOCAL for the public port PUBLIC, e.g. 80=8080 (repeatable)', collectPort, {})
+    .option('--overlay <kind>', "how instances reach other hosts' instances: routes (hosts on one L2 segment) or vxlan (hosts across routers; MTU 1450)", 'routes')
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number> }>();
+        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string }>();
+        if (o.overlay !== 'routes' && o.overlay !== 'vxlan') throw new UsageError(`--overlay ${o.overlay}: choose routes or vxlan`);
         const { RUNTIME_NAMES } = await import('../../daemons/start-host-agent.js');
         const unknown = o.runtime.filter((r) => !(RUNTIME_NAMES as readonly string[]).includes(r));
         if (unknown.length > 0) throw new UsageError(`--runtime ${unknown[0]}: unknown runtime; choose from ${RUNTIME_NAMES.join(', ')}`);
@@ -94,6 +96,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           ...(o.kernel ? { kernelPath: o.kernel } : {}),
           lbListen: o.lbListen,
           lbPorts: o.lbPort,
+          overlay: o.overlay,
           log: (line) => deps.stderr(`bubo agent: ${line}\n`),
         });
         deps.stdout(`bubo agent registered as ${running.agent.hostId} with ${connection.baseUrl} (group ${o.group}, state in ${o.stateDir})\n`);
