@@ -8,12 +8,14 @@ export class AgentProcess {
   child: ChildProcess | undefined;
   output = '';
 
-  constructor(readonly args: string[], readonly env: Record<string, string>) {}
+  /** `wrap` runs the agent through another program, e.g. `['nsenter', '--net=/run/netns/h1']` (it must exec, keeping the pid). */
+  constructor(readonly args: string[], readonly env: Record<string, string>, readonly wrap: string[] = []) {}
 
   /** Starts the agent and resolves once it says it registered. */
   async start(): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [BUBO, 'agent', ...this.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
+    const [program, ...argv] = [...this.wrap, process.execPath, BUBO, 'agent', ...this.args] as [string, ...string[]];
+    const child = spawn(program, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
     this.child = child;
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));

@@ -10,9 +10,10 @@ const run = promisify(execFile);
  * Removes everything an agent with this state directory may have left on the machine, whether
  * or not the test that ran it passed: runc containers whose bundles live there, mounts under it,
  * its network namespaces and links, its cgroups, its bridge, and its DNS process (which outlives
- * the agent: a SIGTERM'd agent leaves it running).
+ * the agent: a SIGTERM'd agent leaves it running). `bridge` null: the bridge is not in this
+ * network namespace (an agent run inside a namespace of its own, which goes with it).
  */
-export async function cleanupAgentState(stateDir: string, bridge: string, cgroupParent = 'bubo'): Promise<void> {
+export async function cleanupAgentState(stateDir: string, bridge: string | null, cgroupParent = 'bubo'): Promise<void> {
   const quiet = (p: Promise<unknown>) => p.catch(() => {});
   for (const pid of await findDnsProcesses(resolve(stateDir))) {
     try {
@@ -40,7 +41,7 @@ export async function cleanupAgentState(stateDir: string, bridge: string, cgroup
   for (const controller of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) {
     for (const id of ids) await removeTree(join('/sys/fs/cgroup', controller, cgroupParent, id));
   }
-  await quiet(run('ip', ['link', 'del', bridge]));
+  if (bridge !== null) await quiet(run('ip', ['link', 'del', bridge]));
 }
 
 /** cgroup directories can only be removed leaves first (rmdir, never rm). */

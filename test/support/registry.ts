@@ -19,11 +19,11 @@ export interface Registry {
 
 /**
  * A real registry for tests: the same docker-registry `bubo up` runs (src/up/local-registry.ts),
- * on a free loopback port, in a temp dir, never reusing one that is already running.
+ * on a free loopback port (or `address`), in a temp dir, never reusing one that is already running.
  */
-export async function startRegistry(options: { port?: number; auth?: Record<string, unknown> } = {}): Promise<Registry> {
+export async function startRegistry(options: { port?: number; auth?: Record<string, unknown>; address?: string } = {}): Promise<Registry> {
   const dir = await mkdtemp(join(tmpdir(), 'bubo-registry-'));
-  const host = `127.0.0.1:${options.port ?? (await freePort())}`;
+  const host = `${options.address ?? '127.0.0.1'}:${options.port ?? (await freePort())}`;
   const registry = await startLocalRegistry({ dataDir: dir, host, reuse: false, ...(options.auth ? { auth: options.auth } : {}) }).catch(async (error) => {
     await rm(dir, { recursive: true, force: true });
     throw error;

@@ -13,16 +13,18 @@ export class ServerProcess {
     readonly stateDir: string,
     readonly port: number,
     readonly extraArgs: string[] = [],
+    /** The address it listens on (the switch address in the multi-host tests). */
+    readonly host = '127.0.0.1',
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
 
   /** Starts the server and resolves once it answers its health endpoint. */
   async start(): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [BUBO, 'server', '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`, ...this.extraArgs], {
+    const child = spawn(process.execPath, [BUBO, 'server', '--state-dir', this.stateDir, '--listen', `${this.host}:${this.port}`, ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, BUBO_ADDR: '', BUBO_TOKEN: '' },
     });

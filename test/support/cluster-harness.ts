@@ -1,0 +1,217 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ApiClient } from '../../src/client/api-client.js';
+import { AgentProcess } from './agent-process.js';
+import { cleanupAgentState } from './cleanup-agent-state.js';
+import { processesUnder } from './host-processes.js';
+import { type Registry, startRegistry } from './registry.js';
+import { freePort, ServerProcess } from './server-process.js';
+import { type PushedTestImages, pushTestImages } from './test-images.js';
+
+const run = promisify(execFile);
+
+export interface ClusterHarnessOptions {
+  /** How many hosts (network namespaces, each with a real `bubo agent`). */
+  hosts: number;
+  /** Hosts (1-based) that get the role `lb`. */
+  lbHosts?: number[];
+  /** `--overlay` of every agent. */
+  overlay?: 'routes' | 'vxlan';
+  /** The agents' group. */
+  group?: string;
+}
+
+/** One simulated host: a network namespace on the switch, and the agent running in it. */
+export interface ClusterHost {
+  /** 1-based. */
+  n: number;
+  name: string;
+  netns: string;
+  /** Its address on the switch, e.g. 10.251.7.2. */
+  address: string;
+  stateDir: string;
+  agent: AgentProcess;
+}
+
+/**
+ * A cluster on one machine (PLATFORM.md §4): a root-namespace bridge is the switch, each host is
+ * a network namespace `nh<pid>-N` with `eth0` on it, and runs a real `bubo agent` process with
+ * runc (`nsenter --net`: only the network namespace changes, so the instance namespaces the agent
+ * makes with `ip netns add` are visible machine-wide, as on a real host). `bubo server` and the
+ * image registry run in the root namespace on the switch address, which also plays the outside
+ * world. Inside each namespace the bridge is `bubo0` and DNS is on port 53, as on a real host.
+ *
+ * Names come from the pid (`nsw<pid>` switch, `nv<pid>-N` veths, 10.251.<pid % 250>.0/24 on the
+ * switch, cluster CIDR 10.252.0.0/16 inside the namespaces); `destroy()` removes every one of
+ * them, the agents' instances and processes, even after a failed test, and `leftovers()` says
+ * what is still there.
+ *
+ * Agents authenticate with the admin token for now (`agentArgs`, the one place their command line
+ * is built).
+ */
+export class ClusterHarness {
+  readonly tag = String(process.pid % 100_000);
+  readonly switchName = `nsw${this.tag}`;
+  readonly lan = `10.251.${process.pid % 250}`;
+  readonly serverAddress = `${this.lan}.254`;
+  readonly clusterCidr = '10.252.0.0/16';
+  readonly group: string;
+  readonly hosts: ClusterHost[] = [];
+  dir = '';
+  server!: ServerProcess;
+  registry!: Registry;
+  images!: PushedTestImages;
+  client!: ApiClient;
+  token = '';
+  #destroyed = false;
+
+  constructor(readonly options: ClusterHarnessOptions) {
+    this.group = options.group ?? 'cluster';
+  }
+
+  netnsName(n: number): string {
+    return `nh${this.tag}-${n}`;
+  }
+
+  hostAddress(n: number): string {
+    return `${this.lan}.${n}`;
+  }
+
+  /** Switch, namespaces, registry with the test images, server, and every agent registered. */
+  async start(): Promise<void> {
+    this.dir = await mkdtemp(join(tmpdir(), 'bubo-cluster-'));
+    await ip('link', 'add', this.switchName, 'type', 'bridge');
+    await ip('addr', 'add', `${this.serverAddress}/24`, 'dev', this.switchName);
+    await ip('link', 'set', this.switchName, 'up');
+    for (let n = 1; n <= this.options.hosts; n++) {
+      const netns = this.netnsName(n);
+      const veth = `nv${this.tag}-${n}`;
+      await ip('netns', 'add', netns);
+      await ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
+      await ip('link', 'set', veth, 'master', this.switchName, 'up');
+      await ip('-n', netns, 'addr', 'add', `${this.hostAddress(n)}/24`, 'dev', 'eth0');
+      await ip('-n', netns, 'link', 'set', 'eth0', 'up');
+      await ip('-n', netns, 'link', 'set', 'lo', 'up');
+    }
+    this.registry = await startRegistry({ address: this.serverAddress });
+    this.images = await pushTestImages(this.registry);
+    this.server = new ServerProcess(join(this.dir, 'server'), await freePort(), ['--cluster-cidr', this.clusterCidr], this.serverAddress);
+    await this.server.start();
+    this.token = (await readFile(join(this.dir, 'server', 'admin.token'), 'utf8')).trim();
+    this.client = new ApiClient({ baseUrl: this.server.url, token: this.token });
+    for (let n = 1; n <= this.options.hosts; n++) {
+      const netns = this.netnsName(n);
+      const host: ClusterHost = { n, name: `host-${n}`, netns, address: this.hostAddress(n), stateDir: join(this.dir, `host-${n}`), agent: undefined as unknown as AgentProcess };
+      host.agent = new AgentProcess(this.agentArgs(host), { BUBO_TOKEN: this.token }, ['nsenter', `--net=/run/netns/${netns}`, '--']);
+      this.hosts.push(host);
+    }
+    // One after the other: three Node.js start-ups at once on 2 cores only make each slower.
+    for (const host of this.hosts) await host.agent.start();
+  }
+
+  /** The command line of a host's agent (the admin token comes from BUBO_TOKEN). */
+  agentArgs(host: Pick<ClusterHost, 'n' | 'name' | 'address' | 'stateDir'>): string[] {
+    const lb = this.options.lbHosts?.includes(host.n) ? ['--role', 'lb'] : [];
+    return [
+      '--server', this.server.url,
+      '--group', this.group,
+      '--name', host.name,
+      '--address', host.address,
+      '--state-dir', host.stateDir,
+      '--runtime', 'runc',
+      '--insecure-registry', this.registry.host,
+      '--overlay', this.options.overlay ?? 'routes',
+      ...lb,
+    ];
+  }
+
+  /** Runs a command in the root namespace of host `n` (not in an instance). */
+  async inHost(n: number, argv: string[]): Promise<string> {
+    return (await run('nsenter', [`--net=/run/netns/${this.netnsName(n)}`, '--', ...argv])).stdout;
+  }
+
+  /** Stops everything and removes what the cluster made; safe to call twice and after a failed start. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    const quiet = (p: Promise<unknown>) => p.catch(() => {});
+    // Agents first (SIGKILL: nothing of theirs needs to outlive them here), then whatever else
+    // runs in a host's namespace: its DNS process, NGINX master and workers.
+    for (const host of this.hosts) await quiet(host.agent.signal('SIGKILL'));
+    for (let n = 1; n <= this.options.hosts; n++) {
+      for (const pid of await processesInNetns(this.netnsName(n))) killQuietly(pid);
+    }
+    for (const host of this.hosts) await quiet(cleanupAgentState(host.stateDir, null));
+    for (let n = 1; n <= this.options.hosts; n++) await quiet(ip('netns', 'del', this.netnsName(n)));
+    await quiet(ip('link', 'del', this.switchName));
+    await quiet(this.server?.stop() ?? Promise.resolve());
+    await quiet(this.registry?.stop() ?? Promise.resolve());
+    if (this.dir) {
+      for (const p of await processesUnder(this.dir)) killQuietly(p.pid);
+    }
+  }
+
+  /**
+   * What is left on the machine of this cluster: namespaces (the hosts' and their instances'),
+   * links, processes, runc containers. Empty after `destroy()`. Call before the directory goes.
+   */
+  async leftovers(): Promise<string[]> {
+    const found: string[] = [];
+    const netns = (await readdir('/run/netns').catch(() => [] as string[])).filter((name) => name.startsWith(`nh${this.tag}-`));
+    found.push(...netns.map((name) => `netns ${name}`));
+    for (const host of this.hosts) {
+      const state = await readFile(join(host.stateDir, 'net', 'network.json'), 'utf8').then(JSON.parse).catch(() => null) as { attachments?: Record<string, { hash: string }> } | null;
+      for (const a of Object.values(state?.attachments ?? {})) {
+        if (await exists(`/run/netns/bubo-${a.hash}`)) found.push(`netns bubo-${a.hash} (instance on ${host.name})`);
+      }
+    }
+    const links = JSON.parse((await run('ip', ['-j', 'link', 'show'])).stdout) as { ifname: string }[];
+    found.push(...links.filter((l) => l.ifname === this.switchName || l.ifname.startsWith(`nv${this.tag}-`)).map((l) => `link ${l.ifname}`));
+    const routes = JSON.parse((await run('ip', ['-j', '-4', 'route', 'show'])).stdout) as { dst: string; dev?: string }[];
+    found.push(...routes.filter((r) => r.dev === this.switchName || r.dst.startsWith('10.252.')).map((r) => `route ${r.dst}`));
+    if (this.dir) found.push(...(await processesUnder(this.dir)).map((p) => `process ${p.pid} ${p.argv.join(' ')}`));
+    const containers = JSON.parse((await run('runc', ['list', '--format', 'json'])).stdout || 'null') as { id: string; bundle: string }[] | null;
+    found.push(...(containers ?? []).filter((c) => this.dir && c.bundle.startsWith(this.dir)).map((c) => `runc container ${c.id}`));
+    return found;
+  }
+
+  /** Removes the temporary directory (after `leftovers()`). */
+  async removeDir(): Promise<void> {
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+function ip(...argv: string[]): Promise<unknown> {
+  return run('ip', argv);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Pids of the processes whose network namespace is `/run/netns/<name>`. */
+async function processesInNetns(name: string): Promise<number[]> {
+  const target = await stat(`/run/netns/${name}`).catch(() => null);
+  if (!target) return [];
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const link = await readlink(`/proc/${entry}/ns/net`).catch(() => '');
+    if (link === `net:[${target.ino}]`) pids.push(Number(entry));
+  }
+  return pids;
+}
