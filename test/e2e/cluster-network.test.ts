@@ -196,3 +196,59 @@ describe.skipIf(!isRoot)('the instance network across three hosts (routes)', () 
     expect(await cluster.leftovers()).toEqual([]);
   }, 60_000);
 });
+
+describe.skipIf(!isRoot)('the instance network across two hosts (--overlay vxlan)', () => {
+  const cluster = new ClusterHarness({ hosts: 2, overlay: 'vxlan', group: 'vx' });
+  let web: InstanceView[] = [];
+  const webOn = (n: number) => web.find((i) => i.host === `host-${n}`)!;
+
+  beforeAll(async () => {
+    try {
+      await cluster.start();
+    } catch (error) {
+      await cluster.destroy();
+      throw error;
+    }
+    await cluster.client.call('deploy', { body: { task: task({ app: 'web', count: 2, image: cluster.images.httpdV1, web: true, group: cluster.group }) } });
+    web = await waitFor(
+      '2 healthy web instances',
+      async () => {
+        const status = await cluster.client.call('getApp', { params: { namespace: 'default', app: 'web' } });
+        const up = status.instances.filter((i) => i.desired === 'run' && i.state === 'running' && i.health === 'healthy');
+        return up.length === 2 ? up : false;
+      },
+      90_000,
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await cluster.destroy();
+    await cluster.removeDir();
+  }, 60_000);
+
+  it('routes through one VXLAN device with MTU 1450 on the bridge and the instances, source addresses kept, full-size packets carried', async () => {
+    expect(web.map((i) => i.host).sort()).toEqual(['host-1', 'host-2']);
+    const routes = JSON.parse(await cluster.inHost(1, ['ip', '-j', '-4', 'route', 'show', 'proto', '176'])) as { dst: string; gateway: string; dev: string }[];
+    expect(routes.map(({ dst, gateway, dev }) => ({ dst, gateway, dev }))).toEqual([{ dst: '10.252.2.0/24', gateway: '10.252.2.1', dev: 'bubo0-vx' }]);
+    const links = JSON.parse(await cluster.inHost(1, ['ip', '-j', 'link', 'show'])) as { ifname: string; mtu: number }[];
+    expect(links.filter((l) => ['bubo0', 'bubo0-vx'].includes(l.ifname)).map((l) => [l.ifname, l.mtu])).toEqual([
+      ['bubo0', 1450],
+      ['bubo0-vx', 1450],
+    ]);
+    expect((await inInstance(webOn(1), 'web', ['cat', '/sys/class/net/eth0/mtu'])).out.trim()).toBe('1450');
+    const reply = await waitFor('web on host 2 over VXLAN', async () => {
+      const r = await wget(webOn(1), 'web', `http://${webOn(2).address}/cgi-bin/peer`);
+      return r.code === 0 && r.out;
+    });
+    expect(peerLine(reply)).toBe(`${webOn(1).address} ${webOn(2).id}`);
+    const byName = await wget(webOn(2), 'web', `http://${webOn(1).id}.bubo.internal/cgi-bin/peer`);
+    expect(peerLine(byName.out)).toBe(`${webOn(2).address} ${webOn(1).id}`);
+    const big = await wget(webOn(1), 'web', `http://${webOn(2).address}/cgi-bin/big`, 10);
+    expect(big.out.length).toBe(200 * 1024);
+  });
+
+  it('tearing the cluster down leaves no namespace, link, route or process', async () => {
+    await cluster.destroy();
+    expect(await cluster.leftovers()).toEqual([]);
+  }, 60_000);
+});
