@@ -180,7 +180,7 @@ describe.skipIf(!isRoot)('the instance network across three hosts (routes)', () 
       expect(stdout).toContain(webOn(3).address!);
       const targets = [webOn(3), webOn(1)];
       const direct = await Promise.all(targets.map((target) => get(`http://${target.address}/cgi-bin/peer`, undefined, 2_000)));
-      targets.forEach((target, n) => expect(direct[n], `direct to ${target.address} on ${target.host}`).toEqual({ error: 'timeout' }));
+      for (const [n, target] of targets.entries()) expect(direct[n], `direct to ${target.address} on ${target.host}`).toEqual({ error: 'timeout' });
       expect(await get(`http://${cluster.hostAddress(3)}/cgi-bin/peer`, PUBLIC_HOST)).toMatchObject({ status: 200 });
     } finally {
       await run('ip', ['route', 'del', cluster.clusterCidr, 'dev', cluster.switchName]).catch(() => {});
