@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const CatalogQuery = z.strictObject({
   index: z.coerce.number().int().nonnegative().default(0),
   wait_ms: z.coerce.number().int().min(0).max(60_000).default(30_000),
+  /** The `peers_index` of the last host list the agent holds: the answer carries `hosts` only when it differs. */
+  peers: z.coerce.number().int().nonnegative().optional(),
 });
 export type CatalogQuery = z.input<typeof CatalogQuery>;
 
@@ -38,15 +40,24 @@ export const CatalogHost = z.object({ name: z.string(), address: z.string(), sub
 export type CatalogHost = z.infer<typeof CatalogHost>;
 
 /**
- * `hosts` and `namespaces` are the instance network of the cluster (src/net): routes to each
- * host's subnet, and the nftables allow-list of every live instance address (serving or not) by
- * bubo namespace. Both default to empty, so an agent can read the answer of an older server.
+ * `namespaces` is the nftables allow-list of the instance network (src/net): every live instance
+ * address (serving or not) by bubo namespace. `hosts` is every host's address and instance
+ * subnet, the routes between hosts, numbered by `peers_index`; it is sent only to a poller whose
+ * `peers` query differs, because hosts change rarely and 10,000 of them in every answer would
+ * send each poller hundreds of kilobytes on every deploy. A change of hosts also changes the
+ * catalog's index, so every poller is woken and gets the new list once. Both default to empty,
+ * so an agent can read the answer of an older server.
  */
 export const CatalogResponse = z.object({
   index: z.number().int(),
   services: z.array(CatalogEntry),
-  hosts: z.array(CatalogHost).default([]),
   namespaces: z.record(z.string(), z.array(z.string())).default({}),
+  peers_index: z.number().int().default(0),
+  hosts: z.array(CatalogHost).optional(),
 });
-/** What a catalog may hold; `hosts` and `namespaces` are absent in an older server's answer (or a saved file). */
+/** What a catalog may hold; the later fields are absent in an older server's answer (or a saved file). */
 export type CatalogResponse = z.input<typeof CatalogResponse>;
+
+/** The host list as an agent keeps it between restarts (`peers.json`). */
+export const PeersFile = z.object({ peers_index: z.number().int(), hosts: z.array(CatalogHost) });
+export type PeersFile = z.infer<typeof PeersFile>;

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { CatalogResponse } from '../api/catalog.js';
+import type { CatalogAnswers } from './get-catalog.js';
 import type { AnswerCache } from './answer-cache.js';
 import type { AssignmentNotifier } from './assignment-notifier.js';
 import type { HeartbeatBuffer } from './heartbeat-buffer.js';
@@ -14,7 +14,7 @@ export interface CoreContext {
   now: () => number;
   notifier: AssignmentNotifier;
   /** The catalog answer of the current catalog index, shared by every catalog poll. */
-  catalog: AnswerCache<CatalogResponse>;
+  catalog: AnswerCache<CatalogAnswers>;
   /** Heartbeats of hosts that are up, written once per control-loop pass. */
   heartbeats: HeartbeatBuffer;
   releases: ReleaseCache;

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import type { CatalogResponse } from '../api/catalog.js';
+import type { CatalogAnswers } from './get-catalog.js';
 import { AnswerCache } from './answer-cache.js';
 import { AssignmentNotifier } from './assignment-notifier.js';
 import { HeartbeatBuffer } from './heartbeat-buffer.js';
@@ -25,7 +25,7 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     now,
     startedAt: now(),
     notifier: new AssignmentNotifier(),
-    catalog: new AnswerCache<CatalogResponse>(),
+    catalog: new AnswerCache<CatalogAnswers>(),
     heartbeats: new HeartbeatBuffer(),
     releases: new ReleaseCache(),
     wake: () => loop?.wake(),

@@ -1,30 +1,40 @@
 import type { CatalogEntry, CatalogResponse } from '../api/catalog.js';
 import { catalogHosts } from './catalog-hosts.js';
 import { catalogInstances } from './catalog-instances.js';
+import { PEERS_COUNTER } from './mark-peers-changed.js';
 import { instanceNamespaces } from './instance-namespaces.js';
 import type { CoreContext } from './core-context.js';
 import { CATALOG_COUNTER } from './mark-catalog-changed.js';
 import { waitForChange } from './wait-for-change.js';
 
+/** The two answers of one catalog index: with the host list, and without it for pollers that hold it. */
+export interface CatalogAnswers {
+  full: CatalogResponse;
+  slim: CatalogResponse;
+}
+
 /**
  * Long-poll of the service catalog: answers at once when the caller's index differs from the
- * current one, otherwise when the catalog changes or `waitMs` passes. The answer for an index is
- * built once and shared (the same object) by every poll that gets that index: callers must not
- * modify it.
+ * current one, otherwise when the catalog changes or `waitMs` passes. The answers for an index
+ * are built once and shared (the same objects) by every poll that gets that index: callers must
+ * not modify them. `peers` is the caller's host-list index: the host list is left out when the
+ * caller holds the current one.
  */
 export async function getCatalog(
   ctx: CoreContext,
-  input: { index: number; waitMs: number; signal?: AbortSignal | undefined },
+  input: { index: number; waitMs: number; peers?: number | undefined; signal?: AbortSignal | undefined },
 ): Promise<CatalogResponse> {
   const index = await waitForChange(ctx, CATALOG_COUNTER, input);
-  return ctx.catalog.get(index, () => buildCatalog(ctx, index));
+  const answers = await ctx.catalog.get(index, () => buildCatalog(ctx, index));
+  return input.peers === answers.full.peers_index ? answers.slim : answers.full;
 }
 
-async function buildCatalog(ctx: CoreContext, index: number): Promise<CatalogResponse> {
-  const [apps, instances, hosts] = await Promise.all([
+async function buildCatalog(ctx: CoreContext, index: number): Promise<CatalogAnswers> {
+  const [apps, instances, hosts, peersIndex] = await Promise.all([
     ctx.store.listApps(),
     ctx.store.listInstances({ live: true }),
     ctx.store.listHosts(),
+    ctx.store.getCounter(PEERS_COUNTER),
   ]);
   const hostNames = new Map(hosts.map((h) => [h.id, h.name]));
   const services: CatalogEntry[] = [];
@@ -49,5 +59,6 @@ async function buildCatalog(ctx: CoreContext, index: number): Promise<CatalogRes
       instances: serving.map((i) => ({ id: i.id, address: i.address!, host: hostNames.get(i.hostId) ?? i.hostId })),
     });
   }
-  return { index, services, hosts: catalogHosts(hosts), namespaces: instanceNamespaces(instances) };
+  const slim = { index, services, namespaces: instanceNamespaces(instances), peers_index: peersIndex };
+  return { slim, full: { ...slim, hosts: catalogHosts(hosts) } };
 }

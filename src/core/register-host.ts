@@ -5,7 +5,7 @@ import type { HostRuntime } from '../domain/runtime-kind.js';
 import { pickHostSubnet } from './pick-host-subnet.js';
 import type { CoreContext } from './core-context.js';
 import { newId } from './new-id.js';
-import { markCatalogChanged } from './mark-catalog-changed.js';
+import { markPeersChanged } from './mark-peers-changed.js';
 import { event } from './record-event.js';
 
 export interface RegisterInput {
@@ -24,8 +24,8 @@ export interface RegisterInput {
  * (an agent restart keeps the host's id and subnet, so its instances stay where they are).
  */
 export async function registerHost(ctx: CoreContext, input: RegisterInput): Promise<RegisterResponse> {
-  // The catalog lists every host's address and subnet (the routes between hosts): a new host or a
-  // moved address is a catalog change.
+  // Agents route by every host's address and subnet (`agentPeers`): a new host or a moved address
+  // changes that list.
   const changed = new Set<string>();
   const host = await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
@@ -49,7 +49,7 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
         // An agent that no longer announces a listener must not keep a stale one.
         agentUrl: input.agent_url ?? '',
       });
-      if (existing.address !== input.address) await markCatalogChanged(tx, changed);
+      if (existing.address !== input.address) await markPeersChanged(tx, changed);
       const moved = existing.group !== input.group ? ` (moved from group ${existing.group})` : '';
       await tx.appendEvents([
         event(now, `host:${input.name}`, 'host.reregistered', `host ${input.name} registered again${moved}`, {
@@ -75,7 +75,7 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
       ...(input.agent_url ? { agentUrl: input.agent_url } : {}),
     };
     await tx.upsertHost(created);
-    await markCatalogChanged(tx, changed);
+    await markPeersChanged(tx, changed);
     const runtimes = input.runtimes.filter((r) => r.available).map((r) => r.name).join(', ') || 'none';
     await tx.appendEvents([
       event(now, `host:${input.name}`, 'host.registered', `host ${input.name} joined group ${input.group} (runtimes: ${runtimes})`, {

@@ -8,7 +8,8 @@ import { followCatalog } from '../dns/catalog-follower.js';
 import { secureStateDir } from '../fs/secure-state-dir.js';
 import { DnsProcess } from '../dns/dns-process.js';
 import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
-import type { CatalogResponse } from '../api/catalog.js';
+import { PeersFile } from '../api/catalog.js';
+import { loadStateFile, saveStateFile } from '../client/follow-long-poll.js';
 import { loadCatalogFile } from '../dns/catalog-file.js';
 import type { ClusterView, Overlay } from '../net/cluster-view.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
@@ -63,10 +64,6 @@ export interface HostAgentOptions {
   overlay?: Overlay;
 }
 
-/** The part of the catalog the instance network follows (absent fields: an older server). */
-function clusterViewOf(catalog: CatalogResponse): ClusterView {
-  return { hosts: catalog.hosts ?? [], namespaces: catalog.namespaces ?? {} };
-}
 
 export { RUNTIME_NAMES, type RuntimeName };
 
@@ -156,12 +153,16 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     log(`lb: nginx ${adopted ? 'adopted' : 'started'} (pid ${pid})`);
   }
   let following = false;
-  /** The cluster as last heard of; a re-registration's new HostNetwork starts from it. */
+  /** The cluster as last heard of (hosts from the peers poll, namespaces from the catalog); a re-registration's new HostNetwork starts from it. */
   let cluster: ClusterView | undefined;
   let peerFailures = '';
   const catalogFile = join(options.stateDir, 'catalog.json');
+  const peersFile = join(options.stateDir, 'peers.json');
+  /** The `peers_index` of the host list this process got from the server. */
+  let peersIndex: number | undefined;
   /** Routes and the allow-list follow the catalog, through the host network's one operation queue. */
-  function followPeers(view: ClusterView): void {
+  function followPeers(change: Partial<ClusterView>): void {
+    const view: ClusterView = { hosts: change.hosts ?? cluster?.hosts ?? [], namespaces: change.namespaces ?? cluster?.namespaces ?? {} };
     cluster = view;
     void network.setPeers(view).then(
       (failed) => {
@@ -182,12 +183,20 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     following = true;
     void followCatalog(
       client,
-      (catalog) => {
-        followPeers(clusterViewOf(catalog));
+      (catalog, { saved }) => {
+        // The host list comes only when it changed (or on this process's first answer): kept in
+        // peers.json, since the saved catalog may not hold it.
+        if (catalog.hosts && !saved) {
+          peersIndex = catalog.peers_index ?? 0;
+          void saveStateFile(peersFile, { peers_index: peersIndex, hosts: catalog.hosts }).catch((error: Error) => log(`peers: cannot save ${peersFile}: ${error.message}`));
+        }
+        followPeers({ namespaces: catalog.namespaces ?? {}, ...(catalog.hosts ? { hosts: catalog.hosts } : {}) });
         if (lb) void lb.apply(catalog);
       },
       dnsAbort.signal,
-      { stateFile: catalogFile, log },
+      // No `peers` until this process has a list from the server: a saved one may be from a server
+      // whose counters started over.
+      { stateFile: catalogFile, peersIndex: () => peersIndex, log },
     );
   }
   const agent = new Agent({
@@ -220,8 +229,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       // Before the first catalog of this process: the saved one, so a restarted agent keeps its
       // routes and cross-host allow-list from the start rather than cut other hosts off.
       if (!cluster) {
-        const saved = await loadCatalogFile(catalogFile);
-        if (saved) cluster = clusterViewOf(saved);
+        const [saved, peers] = await Promise.all([loadCatalogFile(catalogFile), loadStateFile(peersFile, PeersFile)]);
+        if (saved || peers) cluster = { hosts: peers?.hosts ?? [], namespaces: saved?.namespaces ?? {} };
       }
       const host = new HostNetwork({
         bridge: options.bridge ?? 'bubo0',

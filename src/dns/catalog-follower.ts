@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { CatalogResponse } from '../api/catalog.js';
+import { CatalogResponse } from '../api/catalog.js';
 import type { ApiClient } from '../client/api-client.js';
-import { loadCatalogFile, saveCatalogFile } from './catalog-file.js';
+import { followLongPoll } from '../client/follow-long-poll.js';
 
 export interface FollowCatalogOptions {
   /** How long the server may hold one long-poll, in milliseconds; default 30 000. */
@@ -13,65 +12,42 @@ export interface FollowCatalogOptions {
    * poll, so an agent restarted while the server is away still answers DNS.
    */
   stateFile?: string;
+  /** The `peers_index` of the host list the caller holds, sent as `peers` (see `CatalogQuery`). */
+  peersIndex?: () => number | undefined;
   log?: (line: string) => void;
 }
-
-const DEFAULT_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000] as const;
 
 /**
  * Long-polls `agentCatalog` until `signal` aborts (then resolves) and calls `onCatalog` with
  * each new catalog (a new index), the first answer always. Errors are retried with backoff and
  * never reach the caller: while the server is unreachable nothing is called, so the consumer
- * keeps answering from the last catalog. An `onCatalog` that throws is logged and ignored.
+ * keeps answering from the last catalog (see `followLongPoll`).
  */
-export async function followCatalog(
+export function followCatalog(
   client: Pick<ApiClient, 'call'>,
-  onCatalog: (catalog: CatalogResponse) => void,
+  onCatalog: (catalog: CatalogResponse, from: { saved: boolean }) => void,
   signal: AbortSignal,
   options: FollowCatalogOptions = {},
 ): Promise<void> {
-  const waitMs = options.waitMs ?? 30_000;
-  const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const log = options.log ?? (() => {});
-  const deliver = (catalog: CatalogResponse) => {
-    try {
-      onCatalog(catalog);
-    } catch (error) {
-      log(`catalog: cannot apply catalog ${catalog.index}: ${(error as Error).message}`);
-    }
-  };
-
-  if (options.stateFile) {
-    const saved = await loadCatalogFile(options.stateFile);
-    if (saved && !signal.aborted) deliver(saved);
-  }
-
-  // Index 0 is never current, so the first poll answers at once with the server's catalog.
-  let index: number | null = null;
-  let failures = 0;
-  while (!signal.aborted) {
-    try {
-      const catalog: CatalogResponse = await client.call('agentCatalog', {
-        query: { index: index ?? 0, wait_ms: waitMs },
-        signal,
+  return followLongPoll(
+    (index, waitMs, s): Promise<CatalogResponse> =>
+      client.call('agentCatalog', {
+        query: { index, wait_ms: waitMs, ...withPeers(options.peersIndex?.()) },
+        signal: s,
         timeoutMs: waitMs + 10_000,
-      });
-      if (failures > 0) log(`catalog: server answers again (index ${catalog.index})`);
-      failures = 0;
-      if (catalog.index === index) continue;
-      index = catalog.index;
-      deliver(catalog);
-      if (options.stateFile) {
-        await saveCatalogFile(options.stateFile, catalog).catch((error: Error) =>
-          log(`catalog: cannot save ${options.stateFile}: ${error.message}`),
-        );
-      }
-    } catch (error) {
-      if (signal.aborted) return;
-      const delay = backoffMs[Math.min(failures, backoffMs.length - 1)] ?? 1_000;
-      failures++;
-      log(`catalog: ${(error as Error).message}; keeping the last catalog, retrying in ${delay} ms`);
-      await sleep(delay, undefined, { signal }).catch(() => {});
-    }
-  }
+      }),
+    onCatalog,
+    signal,
+    {
+      what: 'catalog',
+      ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
+      ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+      ...(options.stateFile ? { stateFile: { path: options.stateFile, schema: CatalogResponse } } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    },
+  );
+}
+
+function withPeers(peers: number | undefined): { peers?: number } {
+  return peers === undefined ? {} : { peers };
 }

@@ -65,7 +65,7 @@ export const handlers: Handlers = {
   agentHeartbeat: (ctx, { body }) => recordHeartbeat(ctx, body.host_id),
   agentAssignments: (ctx, { query, signal }) =>
     getAssignments(ctx, { hostId: query.host_id, index: query.index, waitMs: query.wait_ms, signal }),
-  agentCatalog: (ctx, { query, signal }) => getCatalog(ctx, { index: query.index, waitMs: query.wait_ms, signal }),
+  agentCatalog: (ctx, { query, signal }) => getCatalog(ctx, { index: query.index, waitMs: query.wait_ms, peers: query.peers, signal }),
   agentStatus: (ctx, { body }) => reportInstanceStatus(ctx, body),
   agentEvent: (ctx, { body }) => recordAgentEvent(ctx, body),
 };

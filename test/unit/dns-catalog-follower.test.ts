@@ -158,8 +158,8 @@ describe('followCatalog', () => {
     const api = await startCatalogServer(catalogAt(4, '10.88.4.4'));
     const first = new AbortController();
     const firstRun = followCatalog(new ApiClient({ baseUrl: api.url }), () => {}, first.signal, { waitMs: 5_000, stateFile });
-    // Saved as parsed: an older server's answer gets the empty host list and namespace map.
-    await vi.waitFor(async () => expect(JSON.parse(await readFile(stateFile, 'utf8'))).toEqual({ ...catalogAt(4, '10.88.4.4'), hosts: [], namespaces: {} }));
+    // Saved as parsed: an older server's answer gets the empty namespace map and host-list index 0.
+    await vi.waitFor(async () => expect(JSON.parse(await readFile(stateFile, 'utf8'))).toEqual({ ...catalogAt(4, '10.88.4.4'), namespaces: {}, peers_index: 0 }));
     first.abort();
     await firstRun;
     await api.close();

@@ -1,0 +1,96 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { z } from 'zod';
+
+export interface FollowLongPollOptions<T> {
+  /** What is followed, for log lines (`catalog`, `peers`). */
+  what: string;
+  /** How long the server may hold one long-poll, in milliseconds; default 30 000. */
+  waitMs?: number;
+  /** Waits between failed polls; the last one repeats. Default 250, 500, 1 000, 2 000, 5 000 ms. */
+  backoffMs?: readonly number[];
+  /**
+   * Where to keep the last answer (`schema` reads it back). When set, a saved answer is delivered
+   * before the first poll, so an agent restarted while the server is away starts from it.
+   */
+  stateFile?: { path: string; schema: z.ZodType<T> };
+  log?: (line: string) => void;
+}
+
+const DEFAULT_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000] as const;
+
+/**
+ * Long-polls with `poll(index, waitMs, signal)` until `signal` aborts (then resolves) and calls
+ * `onAnswer` with each answer of a new index, the first one always (`saved` for the one read
+ * back from `stateFile`). Errors are retried with
+ * backoff and never reach the caller: while the server is unreachable nothing is called, so the
+ * consumer keeps the last answer. An `onAnswer` that throws is logged and ignored.
+ */
+export async function followLongPoll<T extends { index: number }>(
+  poll: (index: number, waitMs: number, signal: AbortSignal) => Promise<T>,
+  onAnswer: (answer: T, from: { saved: boolean }) => void,
+  signal: AbortSignal,
+  options: FollowLongPollOptions<T>,
+): Promise<void> {
+  const waitMs = options.waitMs ?? 30_000;
+  const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const log = options.log ?? (() => {});
+  const { what, stateFile } = options;
+  const deliver = (answer: T, saved = false) => {
+    try {
+      onAnswer(answer, { saved });
+    } catch (error) {
+      log(`${what}: cannot apply ${what} ${answer.index}: ${(error as Error).message}`);
+    }
+  };
+
+  if (stateFile) {
+    const saved = await loadStateFile(stateFile.path, stateFile.schema);
+    if (saved && !signal.aborted) deliver(saved, true);
+  }
+
+  // Index 0 is never current, so the first poll answers at once with the server's answer.
+  let index: number | null = null;
+  let failures = 0;
+  while (!signal.aborted) {
+    try {
+      const answer = await poll(index ?? 0, waitMs, signal);
+      if (failures > 0) log(`${what}: server answers again (index ${answer.index})`);
+      failures = 0;
+      if (answer.index === index) continue;
+      index = answer.index;
+      deliver(answer);
+      if (stateFile) {
+        await saveStateFile(stateFile.path, answer).catch((error: Error) => log(`${what}: cannot save ${stateFile.path}: ${error.message}`));
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      const delay = backoffMs[Math.min(failures, backoffMs.length - 1)] ?? 1_000;
+      failures++;
+      log(`${what}: ${(error as Error).message}; keeping the last ${what}, retrying in ${delay} ms`);
+      await sleep(delay, undefined, { signal }).catch(() => {});
+    }
+  }
+}
+
+/**
+ * Reads an answer saved by `saveStateFile`; null when the file is missing or unreadable (an old
+ * or damaged file must not stop an agent from starting: the server's answer replaces it).
+ */
+export async function loadStateFile<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
+  try {
+    const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes atomically (temporary file + rename), so a crash leaves the old file or the new one. */
+export async function saveStateFile(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.tmp-${process.pid}`;
+  await writeFile(temporary, `${JSON.stringify(value)}\n`);
+  await rename(temporary, path);
+}
