@@ -1,12 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CatalogResponse } from '../api/catalog.js';
 import type { ApiClient } from '../client/api-client.js';
+import { RECONNECT_STEPS_MS, reconnectDelayMs } from '../client/reconnect-delay.js';
 import { loadCatalogFile, saveCatalogFile } from './catalog-file.js';
 
 export interface FollowCatalogOptions {
   /** How long the server may hold one long-poll, in milliseconds; default 30 000. */
   waitMs?: number;
-  /** Waits between failed polls; the last one repeats. Default 250, 500, 1 000, 2 000, 5 000 ms. */
+  /**
+   * Steps of the wait between failed polls, the last one repeating, each jittered down to half
+   * (`reconnectDelayMs`). Default 250, 500, 1 000, 2 000, 5 000 ms.
+   */
   backoffMs?: readonly number[];
   /**
    * Where to keep the last catalog. When set, a saved catalog is delivered before the first
@@ -15,8 +19,6 @@ export interface FollowCatalogOptions {
   stateFile?: string;
   log?: (line: string) => void;
 }
-
-const DEFAULT_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000] as const;
 
 /**
  * Long-polls `agentCatalog` until `signal` aborts (then resolves) and calls `onCatalog` with
@@ -31,7 +33,7 @@ export async function followCatalog(
   options: FollowCatalogOptions = {},
 ): Promise<void> {
   const waitMs = options.waitMs ?? 30_000;
-  const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const backoffMs = options.backoffMs ?? RECONNECT_STEPS_MS;
   const log = options.log ?? (() => {});
   const deliver = (catalog: CatalogResponse) => {
     try {
@@ -68,8 +70,7 @@ export async function followCatalog(
       }
     } catch (error) {
       if (signal.aborted) return;
-      const delay = backoffMs[Math.min(failures, backoffMs.length - 1)] ?? 1_000;
-      failures++;
+      const delay = reconnectDelayMs(failures++, Math.random(), backoffMs);
       log(`catalog: ${(error as Error).message}; keeping the last catalog, retrying in ${delay} ms`);
       await sleep(delay, undefined, { signal }).catch(() => {});
     }
