@@ -1,5 +1,6 @@
 import type { Assignment, RegisterResponse } from '../api/agent-protocol.js';
 import type { ApiClient } from '../client/api-client.js';
+import { reconnectDelayMs } from '../client/reconnect-delay.js';
 import { RUNTIME_PREFERENCE } from '../domain/runtime-kind.js';
 import { DomainError } from '../errors/domain-error.js';
 import { HealthMonitor, type HealthReport } from '../health/health-monitor.js';
@@ -257,7 +258,7 @@ export class Agent {
 
   async #pollLoop(signal: AbortSignal): Promise<void> {
     let index = 0;
-    let backoff = 250;
+    let failures = 0;
     while (!signal.aborted) {
       try {
         const answer = await this.#o.client.call('agentAssignments', {
@@ -268,16 +269,16 @@ export class Agent {
         // An index that went backwards means the server restarted: report everything again.
         if (answer.index < index) this.#forgetReports();
         index = answer.index;
-        backoff = 250;
+        failures = 0;
         this.#assignments = new Map(answer.instances.map((a) => [a.id, a]));
         await this.#converge();
       } catch (error) {
         if (signal.aborted) return;
         if (error instanceof DomainError && error.code === 'not_found') await this.#register().catch(() => {});
-        this.#o.log(`assignments: ${(error as Error).message}; retrying in ${backoff} ms`);
+        const delay = reconnectDelayMs(failures++, Math.random());
+        this.#o.log(`assignments: ${(error as Error).message}; retrying in ${delay} ms`);
         this.#forgetReports();
-        await sleep(backoff, signal);
-        backoff = Math.min(backoff * 2, 5_000);
+        await sleep(delay, signal);
       }
     }
   }

@@ -2,13 +2,14 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
+import { RECONNECT_STEPS_MS, reconnectDelayMs } from './reconnect-delay.js';
 
 export interface FollowLongPollOptions<T> {
   /** What is followed, for log lines (`catalog`, `peers`). */
   what: string;
   /** How long the server may hold one long-poll, in milliseconds; default 30 000. */
   waitMs?: number;
-  /** Waits between failed polls; the last one repeats. Default 250, 500, 1 000, 2 000, 5 000 ms. */
+  /** Steps of the jittered wait between failed polls (`reconnectDelayMs`); default `RECONNECT_STEPS_MS`. */
   backoffMs?: readonly number[];
   /**
    * Where to keep the last answer (`schema` reads it back). When set, a saved answer is delivered
@@ -17,8 +18,6 @@ export interface FollowLongPollOptions<T> {
   stateFile?: { path: string; schema: z.ZodType<T> };
   log?: (line: string) => void;
 }
-
-const DEFAULT_BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000] as const;
 
 /**
  * Long-polls with `poll(index, waitMs, signal)` until `signal` aborts (then resolves) and calls
@@ -34,7 +33,7 @@ export async function followLongPoll<T extends { index: number }>(
   options: FollowLongPollOptions<T>,
 ): Promise<void> {
   const waitMs = options.waitMs ?? 30_000;
-  const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const backoffMs = options.backoffMs ?? RECONNECT_STEPS_MS;
   const log = options.log ?? (() => {});
   const { what, stateFile } = options;
   const deliver = (answer: T, saved = false) => {
@@ -66,8 +65,7 @@ export async function followLongPoll<T extends { index: number }>(
       }
     } catch (error) {
       if (signal.aborted) return;
-      const delay = backoffMs[Math.min(failures, backoffMs.length - 1)] ?? 1_000;
-      failures++;
+      const delay = reconnectDelayMs(failures++, Math.random(), backoffMs);
       log(`${what}: ${(error as Error).message}; keeping the last ${what}, retrying in ${delay} ms`);
       await sleep(delay, undefined, { signal }).catch(() => {});
     }

@@ -17,6 +17,9 @@ describe('catalogInstances', () => {
     ['lists running instances without a check', [inst('a', 1), inst('b', 1)], undefined, rolling, ['a', 'b']],
     ['lists only healthy instances when there is a check', [inst('a', 1, { health: 'healthy' }), inst('b', 1, { health: 'unknown' }), inst('c', 1, { health: 'unhealthy' })], undefined, rolling, ['a']],
     ['leaves out instances that are stopping, starting or have no address', [inst('a', 1, { desired: 'stop' }), inst('b', 1, { state: 'starting' }), testInstance('c')], undefined, rolling, []],
+    // A host marked down makes its instances unknown in the same pass (and the catalog changes):
+    // they leave DNS and the load balancer then, whatever their last health report said.
+    ['leaves out the unknown instances of a silent host, healthy as they last were', [inst('a', 1, { state: 'unknown', health: 'healthy' }), inst('b', 1, { health: 'healthy' })], undefined, rolling, ['b']],
     ['mixes old and new during a rolling deploy', [inst('a', 1), inst('n', 2)], deployment(), rolling, ['a', 'n']],
     ['lists only the old set during blue-green before the switch', [inst('a', 1), inst('n', 2)], deployment(), blueGreen, ['a']],
     ['lists only the new set from the switch on', [inst('a', 1), inst('n', 2)], deployment({ switchedAt: 5 }), blueGreen, ['n']],

@@ -5,7 +5,10 @@ import { followLongPoll } from '../client/follow-long-poll.js';
 export interface FollowCatalogOptions {
   /** How long the server may hold one long-poll, in milliseconds; default 30 000. */
   waitMs?: number;
-  /** Waits between failed polls; the last one repeats. Default 250, 500, 1 000, 2 000, 5 000 ms. */
+  /**
+   * Steps of the wait between failed polls, the last one repeating, each jittered down to half
+   * (`reconnectDelayMs`). Default 250, 500, 1 000, 2 000, 5 000 ms.
+   */
   backoffMs?: readonly number[];
   /**
    * Where to keep the last catalog. When set, a saved catalog is delivered before the first

@@ -22,6 +22,8 @@ export interface ClusterHarnessOptions {
   overlay?: 'routes' | 'vxlan';
   /** The agents' group. */
   group?: string;
+  /** More arguments of `bubo server`, e.g. `['--host-ttl', '3s']`. */
+  serverArgs?: string[];
 }
 
 /** One simulated host: a network namespace on the switch, and the agent running in it. */
@@ -88,7 +90,7 @@ export class ClusterHarness {
     await ip('link', 'set', this.switchName, 'up');
     for (let n = 1; n <= this.options.hosts; n++) {
       const netns = this.netnsName(n);
-      const veth = `nv${this.tag}-${n}`;
+      const veth = this.vethName(n);
       await ip('netns', 'add', netns);
       await ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns);
       await ip('link', 'set', veth, 'master', this.switchName, 'up');
@@ -98,7 +100,7 @@ export class ClusterHarness {
     }
     this.registry = await startRegistry({ address: this.serverAddress });
     this.images = await pushTestImages(this.registry);
-    this.server = new ServerProcess(join(this.dir, 'server'), await freePort(), ['--cluster-cidr', this.clusterCidr], this.serverAddress);
+    this.server = new ServerProcess(join(this.dir, 'server'), await freePort(), ['--cluster-cidr', this.clusterCidr, ...(this.options.serverArgs ?? [])], this.serverAddress);
     await this.server.start();
     this.token = (await readFile(join(this.dir, 'server', 'admin.token'), 'utf8')).trim();
     this.client = new ApiClient({ baseUrl: this.server.url, token: this.token });
@@ -126,6 +128,19 @@ export class ClusterHarness {
       '--overlay', this.options.overlay ?? 'routes',
       ...lb,
     ];
+  }
+
+  /** The switch side of host `n`'s cable. */
+  vethName(n: number): string {
+    return `nv${this.tag}-${n}`;
+  }
+
+  /**
+   * Pulls host `n`'s cable (`up = false`) or plugs it back: the host, its agent and its
+   * instances keep running but nothing reaches it (a dead switch port or a partition).
+   */
+  async setLink(n: number, up: boolean): Promise<void> {
+    await ip('link', 'set', this.vethName(n), up ? 'up' : 'down');
   }
 
   /** Runs a command in the root namespace of host `n` (not in an instance). */

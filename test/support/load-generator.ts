@@ -24,6 +24,8 @@ export interface LoadReport {
   /** Non-2xx answers and errors that were not retried (or failed again), with a sample of reasons. */
   failed: number;
   reasons: Record<string, number>;
+  /** Every failed request: when it was sent (`Date.now()`) and why it failed, in order of failure. */
+  failures: { sentAt: number; reason: string }[];
   keepAliveResets: number;
   /** Count of answers per version seen in bodies (`v1`, `v2`...). */
   versions: Record<string, number>;
@@ -45,15 +47,17 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const workers = options.workers ?? 8;
   const intervalMs = (1000 * workers) / options.rps;
   const agent = options.mode === 'keepalive' ? new http.Agent({ keepAlive: true, maxSockets: workers }) : undefined;
-  const report: LoadReport = { requests: 0, ok: 0, failed: 0, reasons: {}, keepAliveResets: 0, versions: {}, versionChanges: [] };
+  const report: LoadReport = { requests: 0, ok: 0, failed: 0, reasons: {}, failures: [], keepAliveResets: 0, versions: {}, versionChanges: [] };
   let stopped = false;
-  const fail = (reason: string) => {
+  const fail = (sentAt: number, reason: string) => {
     report.failed++;
+    report.failures.push({ sentAt, reason });
     report.reasons[reason] = (report.reasons[reason] ?? 0) + 1;
   };
 
   async function one(): Promise<void> {
     report.requests++;
+    const sentAt = Date.now();
     let answer = await get(options, agent);
     if (answer.kind === 'reset-on-reused') {
       // Like a browser: the server closed a reused connection under us (NGINX does on reload);
@@ -67,7 +71,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       const version = /\bv(\d+)\b/.exec(answer.body)?.[0] ?? 'unknown';
       report.versions[version] = (report.versions[version] ?? 0) + 1;
       if (report.versionChanges.at(-1) !== version) report.versionChanges.push(version);
-    } else fail(answer.kind === 'status' ? `HTTP ${answer.status}` : answer.kind === 'error' ? answer.reason : 'reset after retry');
+    } else fail(sentAt, answer.kind === 'status' ? `HTTP ${answer.status}` : answer.kind === 'error' ? answer.reason : 'reset after retry');
   }
 
   const loops = Array.from({ length: workers }, async (_, n) => {

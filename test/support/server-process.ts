@@ -21,8 +21,8 @@ export class ServerProcess {
     return `http://${this.host}:${this.port}`;
   }
 
-  /** Starts the server and resolves once it answers its health endpoint. */
-  async start(): Promise<void> {
+  /** Starts the server and resolves once it answers its health endpoint (within `timeoutMs`). */
+  async start(timeoutMs = 20_000): Promise<void> {
     this.output = '';
     const child = spawn(process.execPath, [BUBO, 'server', '--state-dir', this.stateDir, '--listen', `${this.host}:${this.port}`, ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,7 +31,7 @@ export class ServerProcess {
     this.child = child;
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`bubo server exited with ${child.exitCode}:\n${this.output}`);
       try {
@@ -40,7 +40,7 @@ export class ServerProcess {
       } catch {}
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`bubo server did not answer within 20 s:\n${this.output}`);
+    throw new Error(`bubo server did not answer within ${timeoutMs / 1000} s:\n${this.output}`);
   }
 
   /** SIGKILL: no chance to flush or close anything. */

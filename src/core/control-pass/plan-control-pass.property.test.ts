@@ -106,6 +106,22 @@ describe('planControlPass (properties)', () => {
     );
   });
 
+  it('takes the instances of a host it marks down out of the catalog in the same pass', () => {
+    fc.assert(
+      fc.property(snapshotArb, (snapshot) => {
+        const plan = planControlPass(snapshot, NOW, counterIds());
+        const down = new Set(plan.hostsDown);
+        const onDownHost = snapshot.instances.filter((i) => down.has(i.hostId) && i.desired === 'run' && !isTerminal(i.state));
+        for (const i of onDownHost) expect(plan.unknown.map((u) => u.instanceId).concat(plan.lost.map((l) => l.instanceId))).toContain(i.id);
+        // Not serving once unknown, and the catalog is rebuilt now, not at the next report.
+        const unknown = new Set(plan.unknown.map((u) => u.instanceId));
+        const after = afterPlan(snapshot, plan).map((i): Instance => (unknown.has(i.id) ? { ...i, state: 'unknown' } : i));
+        for (const i of after.filter((i) => down.has(i.hostId))) expect(isServing(i)).toBe(false);
+        if (onDownHost.some(isServing)) expect(plan.catalogChanged).toBe(true);
+      }),
+    );
+  });
+
   it('never leaves two live instances in one slot of one release', () => {
     fc.assert(
       fc.property(snapshotArb, (snapshot) => {
