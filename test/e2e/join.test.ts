@@ -104,6 +104,10 @@ describe.skipIf(!isRoot)('joining a host with a join token', () => {
     const own = (await admin.call('listHosts')).hosts.find((h) => h.name === 'pk1')!;
     expect((await asHost.call('agentAssignments', { query: { host_id: own.id, wait_ms: 0 } })).instances).toEqual([]);
 
+    // An admin over the TLS listener, trusting the cluster CA file.
+    const overTls = await runBubo(['hosts', '--json', '--addr', `https://127.0.0.1:${tlsPort}`, '--ca-file', join(dir, 'server', 'pki', 'ca.crt')], { BUBO_TOKEN: env.BUBO_TOKEN! });
+    expect(JSON.parse(overTls.stdout).hosts.map((h: { name: string }) => h.name)).toEqual(['other', 'pk1']);
+
     const removed = await cli('host', 'remove', 'pk1', '--force');
     expect(removed).toMatchObject({ host: 'pk1', removed: true });
     await expect(asHost.call('agentHeartbeat', { body: { host_id: own.id } })).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/belongs to no host/) });
