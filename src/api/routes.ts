@@ -75,6 +75,7 @@ export const routes = {
   listHosts: { method: 'GET', path: '/v1/hosts', summary: 'Every host with its capacity and allocations', auth: true, status: 200, response: HostList },
   cordonHost: { method: 'POST', path: '/v1/hosts/:host/cordon', summary: 'Place nothing new on a host', auth: true, params: HostParams, status: 200, response: HostView },
   uncordonHost: { method: 'POST', path: '/v1/hosts/:host/uncordon', summary: 'Let the scheduler use a host again', auth: true, params: HostParams, status: 200, response: HostView },
+  drainHost: { method: 'POST', path: '/v1/hosts/:host/drain', summary: 'Cordon a host and replace its instances on other hosts of its group', auth: true, params: HostParams, status: 200, response: HostView },
   removeHost: { method: 'DELETE', path: '/v1/hosts/:host', summary: 'Remove a host and end its certificates (refused while it holds instances, unless force=true)', auth: true, params: HostParams, query: RemoveHostQuery, status: 200, response: HostRemoved },
   createJoinToken: { method: 'POST', path: '/v1/join-tokens', summary: 'Create a token that lets machines join a group', auth: true, body: JoinTokenCreateRequest, status: 201, response: JoinTokenCreated },
   listJoinTokens: { method: 'GET', path: '/v1/join-tokens', summary: 'Every join token (never the secret)', auth: true, status: 200, response: JoinTokenList },

@@ -71,6 +71,7 @@ export const handlers: Handlers = {
   uncordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: false, actor }),
   listGroups: (ctx) => listGroupViews(ctx),
   listEvents: (ctx, { query }) => listEvents(ctx, query),
+  drainHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, drain: true, actor }),
   removeHost: (ctx, { params, query, actor }) => removeHost(ctx, { host: params.host, force: query.force === 'true', actor }),
   createJoinToken: (ctx, { body, actor }) => createJoinToken(ctx, { ...body, actor }),
   listJoinTokens: (ctx) => listJoinTokens(ctx),

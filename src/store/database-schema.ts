@@ -44,6 +44,8 @@ export interface HostTable {
   /** JSON array of strings. */
   roles: string;
   cordoned: number;
+  /** Added by migration 0007. */
+  draining: number;
   status: string;
   registered_at: number;
   last_heartbeat_at: number;

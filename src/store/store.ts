@@ -22,7 +22,7 @@ export interface InstanceFilter {
 
 export type InstancePatch = Partial<Pick<Instance, 'desired' | 'state' | 'address' | 'message' | 'health' | 'healthMessage' | 'updatedAt'>>;
 export type HostPatch = Partial<
-  Pick<Host, 'cordoned' | 'status' | 'lastHeartbeatAt' | 'address' | 'capacity' | 'runtimes' | 'labels' | 'roles' | 'group' | 'agentUrl'>
+  Pick<Host, 'cordoned' | 'draining' | 'status' | 'lastHeartbeatAt' | 'address' | 'capacity' | 'runtimes' | 'labels' | 'roles' | 'group' | 'agentUrl'>
 >;
 export type AppPatch = Partial<Pick<App, 'group' | 'count' | 'stopped' | 'destroying' | 'release' | 'overProvision' | 'updatedAt'>>;
 export type DeploymentPatch = Partial<Pick<Deployment, 'status' | 'message' | 'switchedAt' | 'updatedAt'>>;

@@ -802,11 +802,29 @@ describe('joining hosts', () => {
     expect(renew).toMatchObject({ status: 403, body: { code: 'forbidden' } });
   });
 
+  it('drains a host: its instance is replaced on another host of the group', async () => {
+    const one = await register('web-1');
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    const [first] = await reportAll(one);
+    const two = await register('web-2');
+    expect((await h.request('POST', '/v1/hosts/web-1/drain')).status).toBe(200);
+    await h.loop.runOnce();
+    const moved = (await h.request('GET', `/v1/agent/assignments?host_id=${two}&wait_ms=0`)).body.instances;
+    expect(moved).toHaveLength(1);
+    expect((await h.request('GET', `/v1/agent/assignments?host_id=${one}&wait_ms=0`)).body.instances).toMatchObject([{ id: first!.id, desired: 'stop' }]);
+    // Uncordoning ends the drain.
+    expect((await h.request('POST', '/v1/hosts/web-1/uncordon')).body).toMatchObject({ cordoned: false });
+    expect((await h.request('POST', '/v1/hosts/web-1/uncordon')).body.draining).toBeUndefined();
+  });
+
   it('removes a host only with force while it holds instances, and then its instances are lost', async () => {
     const hostId = await register('web-1');
     expect((await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) })).status).toBe(201);
     await h.loop.runOnce();
     expect((await h.request('GET', '/v1/agent/assignments?host_id=' + hostId + '&wait_ms=0')).body.instances).toHaveLength(1);
+    const drained = await h.request('POST', '/v1/hosts/web-1/drain');
+    expect(drained).toMatchObject({ status: 200, body: { name: 'web-1', cordoned: true, draining: true } });
     const refused = await h.request('DELETE', '/v1/hosts/web-1');
     expect(refused).toMatchObject({ status: 409, body: { details: { host: 'web-1', instances: 1 } } });
     const removed = await h.request('DELETE', '/v1/hosts/web-1?force=true');

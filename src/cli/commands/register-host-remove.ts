@@ -9,8 +9,8 @@ import { runCommand } from '../run-command.js';
 const POLL_MS = 2_000;
 
 /**
- * `bubo host remove HOST [--force]`: cordon, wait (with progress) until no instance is on the
- * host, then remove it; its certificate stops working at once. `--force` removes it now: its
+ * `bubo host remove HOST [--force]`: drain (cordon; the control loop replaces its instances on
+ * other hosts), wait with progress until none is left on the host, then remove it; its certificate stops working at once. `--force` removes it now: its
  * instances are lost and replaced on other hosts of the group.
  */
 export function registerHostRemove(host: Command, deps: CliDeps): void {
@@ -26,7 +26,7 @@ export function registerHostRemove(host: Command, deps: CliDeps): void {
         const client = await openClient(command, deps);
         const json = globalOptions(command).json;
         if (!o.force) {
-          await client.call('cordonHost', { params: { host: name } }).catch((error: unknown) => {
+          await client.call('drainHost', { params: { host: name } }).catch((error: unknown) => {
             // A machine that joined but never registered has no host row to cordon: nothing to drain.
             if (!(error instanceof ApiError && error.status === 404)) throw error;
           });
@@ -36,10 +36,10 @@ export function registerHostRemove(host: Command, deps: CliDeps): void {
             const view = (await client.call('listHosts')).hosts.find((h) => h.name === name);
             const count = view?.instances ?? 0;
             if (count === 0) break;
-            if (count !== last && !json) deps.stderr(`host ${name} cordoned; waiting for its ${count} instance(s) to move (stop, scale or redeploy them, or pass --force)\n`);
+            if (count !== last && !json) deps.stderr(`host ${name} draining: ${count} instance(s) left, replaced on other hosts of group ${view!.group} one per app at a time\n`);
             last = count;
             if (deps.now() > deadline) {
-              throw new ApiError(409, 'conflict', `host ${name} still holds ${count} instance(s) after ${o.timeout} s; pass --force to remove it with them`);
+              throw new ApiError(409, 'conflict', `host ${name} still holds ${count} instance(s) after ${o.timeout} s (is there room for them elsewhere in the group? see "bubo events --host ${name}"); pass --force to remove it with them`);
             }
             await deps.sleep(POLL_MS);
           }

@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Join tokens (only a hash of the secret) and the certificates issued to hosts, keyed by
+ * Hosts can be draining. Join tokens (only a hash of the secret) and the certificates issued to hosts, keyed by
  * fingerprint: the server looks a client certificate up here on every request.
  */
 export const joinTokensHostCerts: Migration = {
@@ -31,5 +31,7 @@ export const joinTokensHostCerts: Migration = {
       .addColumn('join_token_id', 'text')
       .execute();
     await db.schema.createIndex('host_certs_host_name').on('host_certs').column('host_name').execute();
+    // A draining host (cordoned on its way out): its instances are replaced elsewhere.
+    await db.schema.alterTable('hosts').addColumn('draining', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   },
 };
