@@ -73,13 +73,14 @@ describe.skipIf(!isRoot)('joining a host with a join token', () => {
     const host = (await cli('hosts')).hosts.find((h: { name: string }) => h.name === 'pk1');
     expect(host).toMatchObject({ group: 'web', labels: { rack: 'r7' } });
 
-    // Second use of a one-use token, by another machine.
-    const used = await failingAgent([...server_, '--join', created.token, '--ca-fingerprint', created.ca_fingerprint, '--state-dir', join(dir, 'agent2'), '--name', 'pk2', '--address', '127.0.0.1']);
-    expect(used).toMatch(/join token .* has been used already/);
-
+    // Second use of a one-use token, by another machine; and a revoked token (both at once).
     const revoked = await cli('host', 'join-token', 'create', '--group', 'web', '--uses', '3');
     await cli('host', 'join-token', 'revoke', revoked.id);
-    const refused = await failingAgent([...server_, '--join', revoked.token, '--ca-fingerprint', revoked.ca_fingerprint, '--state-dir', join(dir, 'agent3'), '--name', 'pk3', '--address', '127.0.0.1']);
+    const [used, refused] = await Promise.all([
+      failingAgent([...server_, '--join', created.token, '--ca-fingerprint', created.ca_fingerprint, '--state-dir', join(dir, 'agent2'), '--name', 'pk2', '--address', '127.0.0.1']),
+      failingAgent([...server_, '--join', revoked.token, '--ca-fingerprint', revoked.ca_fingerprint, '--state-dir', join(dir, 'agent3'), '--name', 'pk3', '--address', '127.0.0.1']),
+    ]);
+    expect(used).toMatch(/join token .* has been used already/);
     expect(refused).toMatch(/join token .* was revoked/);
     expect((await cli('hosts')).hosts.map((h: { name: string }) => h.name)).toEqual(['pk1']);
   }, 60_000);
