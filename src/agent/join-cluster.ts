@@ -12,6 +12,8 @@ export interface JoinClusterInput {
   name: string;
   /** `--group`, which must then be the token's. */
   group?: string | undefined;
+  /** `--role`s, which must be among the token's. */
+  roles?: string[] | undefined;
   address: string;
   stateDir: string;
 }
@@ -26,7 +28,7 @@ export async function joinCluster(input: JoinClusterInput): Promise<HostCredenti
   const { keyPem, csrPem } = await createCsr(input.name);
   const client = new ApiClient({ baseUrl: input.server, fetch: tlsFetch({ ca }) });
   const answer = await client.call('agentJoin', {
-    body: { token: input.token, name: input.name, csr: csrPem, address: input.address, ...(input.group ? { group: input.group } : {}) },
+    body: { token: input.token, name: input.name, csr: csrPem, address: input.address, ...(input.group ? { group: input.group } : {}), ...(input.roles?.length ? { roles: input.roles } : {}) },
   });
   await writeHostCredential(input.stateDir, {
     hostName: answer.host_name,

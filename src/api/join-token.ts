@@ -48,6 +48,8 @@ export const JoinRequest = z.strictObject({
   csr: pem,
   /** When given (`bubo agent --group`), must be the token's group. */
   group: hostName.optional(),
+  /** `bubo agent --role`: each must be one of the token's (checked before the token's use is taken). */
+  roles: z.array(role).max(HOST_LIMITS.roles).optional(),
   address: hostAddress.optional(),
 });
 

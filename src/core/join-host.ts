@@ -1,6 +1,7 @@
 import type { HostCredential } from '../api/join-token.js';
 import type { HostCert } from '../domain/host-cert.js';
 import { ConflictError } from '../errors/conflict-error.js';
+import { ForbiddenError } from '../errors/forbidden-error.js';
 import { JoinTokenError } from '../errors/join-token-error.js';
 import { checkJoinToken } from './check-join-token.js';
 import type { CoreContext } from './core-context.js';
@@ -13,6 +14,7 @@ export interface JoinInput {
   name: string;
   csr: string;
   group?: string | undefined;
+  roles?: string[] | undefined;
   address?: string | undefined;
 }
 
@@ -26,8 +28,13 @@ export interface JoinInput {
 export async function joinHost(ctx: CoreContext, input: JoinInput): Promise<HostCredential> {
   const pki = requirePki(ctx);
   const hash = hashJoinToken(input.token);
-  const early = checkJoinToken(await ctx.store.findJoinTokenByHash(hash), ctx.now(), input.group);
+  const found = await ctx.store.findJoinTokenByHash(hash);
+  const early = checkJoinToken(found, ctx.now(), input.group);
   if (early) throw early;
+  const extra = (input.roles ?? []).filter((r) => !found!.roles.includes(r));
+  if (extra.length > 0) {
+    throw new ForbiddenError(`--role ${extra.join(', ')}: join token ${found!.id} gives roles [${found!.roles.join(', ')}]; drop --role (the token decides) or create a token with --role`, { roles: found!.roles, requested: extra });
+  }
   const issued = await pki.signHost({ name: input.name, csrPem: input.csr, now: ctx.now() });
   const cert = await ctx.store.transaction(async (tx) => {
     const now = ctx.now();

@@ -125,6 +125,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       caFingerprint: parseFingerprint(options.join.caFingerprint),
       name: facts.name,
       group: options.group,
+      roles: options.roles,
       address: facts.address,
       stateDir: options.stateDir,
     });

@@ -787,6 +787,8 @@ describe('joining hosts', () => {
     const token = (await h.request('POST', '/v1/join-tokens', { group: 'web', labels: { rack: 'r1' } })).body;
     const wrongGroup = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-1', csr: csrPem, group: 'db' }, null);
     expect(wrongGroup).toMatchObject({ status: 401, body: { code: 'join_token_invalid', details: { problem: 'wrong_group' } } });
+    const wrongRole = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-1', csr: csrPem, roles: ['lb'] }, null);
+    expect(wrongRole).toMatchObject({ status: 403, body: { code: 'forbidden', details: { requested: ['lb'] } } });
     const joined = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-1', csr: csrPem }, null);
     expect(joined).toMatchObject({ status: 200, body: { host_name: 'web-1', group: 'web', labels: { rack: 'r1' }, ca_certificate: h.ca.certPem } });
     const again = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-2', csr: csrPem }, null);
