@@ -1,4 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { identityUris, SERVER_IDENTITY_URI } from '../pki/identity-uri.js';
 import type { AddressInfo } from 'node:net';
 import { checkToken } from '../auth/check-token.js';
 import { hasLogs, type Runtime } from '../runtimes/runtime.js';
@@ -7,8 +10,13 @@ import type { LogOptions } from '../logs/log-line.js';
 export interface AgentHttpOptions {
   /** `host:port`; port 0 picks a free port. */
   listen: string;
-  /** The bearer token callers (the server) must present: the agent's own token. */
-  token: string;
+  /** Without `tls`: the bearer token callers (the server) must present, the agent's own (admin) token. */
+  token?: string;
+  /**
+   * With a host certificate: HTTPS with it, and only clients with a certificate of the cluster CA
+   * that names the server (`urn:bubo:server`) are answered; no token is involved.
+   */
+  tls?: { cert: string; key: string; ca: string };
   runtimes: readonly Runtime[];
   log?: (line: string) => void;
 }
@@ -16,6 +24,8 @@ export interface AgentHttpOptions {
 export interface RunningAgentHttp {
   /** e.g. `http://192.0.2.10:7071`: what the agent registers as its `agent_url`. */
   url: string;
+  /** A renewed host certificate: new connections use it. */
+  updateTls(tls: { cert: string; key: string; ca: string }): void;
   close(): Promise<void>;
 }
 
@@ -30,13 +40,16 @@ const LOGS = /^\/v1\/local\/instances\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/logs$
  */
 export async function startAgentHttp(options: AgentHttpOptions): Promise<RunningAgentHttp> {
   const log = options.log ?? (() => {});
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, options).catch((error: unknown) => {
       log(`agent http: ${req.method} ${req.url}: ${(error as Error).message}`);
       if (!res.headersSent) sendError(res, 500, 'internal', 'internal error; see the agent log');
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, ca: [options.tls.ca], requestCert: true, rejectUnauthorized: true }, listener)
+    : createServer(listener);
   const { host, port } = splitListen(options.listen);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -48,7 +61,10 @@ export async function startAgentHttp(options: AgentHttpOptions): Promise<Running
   const bound = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   return {
-    url: `http://${urlHost}:${bound}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${bound}`,
+    updateTls: (tls) => {
+      if ('setSecureContext' in server) server.setSecureContext({ cert: tls.cert, key: tls.key, ca: [tls.ca] });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -61,7 +77,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AgentH
   const url = new URL(req.url ?? '/', 'http://agent');
   const match = LOGS.exec(url.pathname);
   if (req.method !== 'GET' || !match) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
-  if (!checkToken(req.headers.authorization, options.token)) return sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
+  if (options.tls) {
+    // The TLS layer already refused clients without a certificate of the cluster CA; of those,
+    // only the server may read logs (a host's certificate is of the same CA).
+    const peer = (req.socket as TLSSocket).getPeerCertificate();
+    if (!identityUris(peer?.subjectaltname).includes(SERVER_IDENTITY_URI)) return sendError(res, 403, 'forbidden', 'only the bubo server may call this listener');
+  } else if (!options.token || !checkToken(req.headers.authorization, options.token)) {
+    return sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
+  }
   const id = match[1]!;
   const query = parseLogQuery(url.searchParams);
   if (typeof query === 'string') return sendError(res, 400, 'invalid_request', query);

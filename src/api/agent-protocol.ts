@@ -6,33 +6,33 @@ import { TaskSpecWire } from './task-spec-wire.js';
  * instance states. An agent is declarative: each assignments answer is the complete set of
  * instances its host should hold, stamped with a change index it sends back to wait for the next.
  */
-const name = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits, "." and "-"');
+export const hostName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits, "." and "-"');
 
 /** Limits on what an agent reports about its host; docs/task-file.md's limits table lists them too. */
 export const HOST_LIMITS = { labels: 64, roles: 16 };
 
 // Host-supplied text that the CLI, NGINX and DNS use as names: no whitespace or control characters.
-const address = z
+export const hostAddress = z
   .string()
   .min(1)
   .max(255)
   .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be an IP address or a host name: letters, digits, ".", ":", "-", "[" and "]"');
-const labelKey = z
+export const labelKey = z
   .string()
   .regex(
     /^[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$/,
     'a label name is 1-63 letters, digits, ".", "_", "/" and "-", starting and ending with a letter or digit',
   );
-const labelValue = z
+export const labelValue = z
   .string()
   .max(255)
   .regex(/^[^\p{Cc}]*$/u, 'a label value cannot contain control characters (NUL, CR, LF, ESC, ...)');
-const role = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a role is 1-32 lower-case letters, digits and "-", starting with a letter');
+export const role = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a role is 1-32 lower-case letters, digits and "-", starting with a letter');
 
 export const RegisterRequest = z.strictObject({
-  name,
-  group: name,
-  address,
+  name: hostName,
+  group: hostName,
+  address: hostAddress,
   capacity: z.strictObject({
     cpus: z.number().positive().max(4096),
     memory_mib: z.number().int().positive().max(64 * 1024 * 1024),
@@ -104,7 +104,7 @@ export const StatusReport = z.strictObject({
       z.strictObject({
         id: z.string().min(1).max(128),
         state: z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']),
-        address: address.max(64).nullable().optional(),
+        address: hostAddress.max(64).nullable().optional(),
         message: z.string().max(4000).optional(),
         /** Container name → digest of the image it runs (reported once running). */
         images: z.record(z.string().max(63), z.string().regex(/^sha256:[a-f0-9]{64}$/, 'a sha256 digest')).optional(),

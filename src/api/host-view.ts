@@ -18,6 +18,8 @@ export const HostView = z.object({
   subnet: z.string(),
   status: z.enum(['ready', 'down']),
   cordoned: z.boolean(),
+  /** Present (true) while `bubo host remove` drains it: its instances move to other hosts. */
+  draining: z.boolean().optional(),
   runtimes: z.array(RuntimeView),
   labels: z.record(z.string(), z.string()),
   roles: z.array(z.string()),

@@ -17,6 +17,7 @@ import { DeploymentView } from './deployment-view.js';
 import { EventList } from './event-view.js';
 import { GroupList } from './group-view.js';
 import { HostList, HostView } from './host-view.js';
+import { HostCredential, JoinRequest, JoinTokenCreated, JoinTokenCreateRequest, JoinTokenList, JoinTokenView, RenewRequest } from './join-token.js';
 import { ReleaseList } from './release-view.js';
 import { RollbackRequest } from './rollback-request.js';
 import { ScaleRequest } from './scale-request.js';
@@ -31,6 +32,8 @@ export interface RouteDef {
   path: string;
   summary: string;
   auth: boolean;
+  /** A host's client certificate may call this route, as that host only (agent routes); otherwise admin only. */
+  hosts?: true;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -52,6 +55,9 @@ const EventsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const Health = z.object({ status: z.literal('ok'), version: z.string() });
+const TokenParams = z.strictObject({ id: z.string().max(64) });
+const RemoveHostQuery = z.strictObject({ force: z.enum(['true', 'false']).optional() });
+const HostRemoved = z.object({ host: z.string(), removed: z.literal(true), instances: z.number().int() });
 const Destroyed = z.object({ app: z.string(), namespace: z.string(), destroying: z.literal(true) });
 
 export const routes = {
@@ -69,14 +75,21 @@ export const routes = {
   listHosts: { method: 'GET', path: '/v1/hosts', summary: 'Every host with its capacity and allocations', auth: true, status: 200, response: HostList },
   cordonHost: { method: 'POST', path: '/v1/hosts/:host/cordon', summary: 'Place nothing new on a host', auth: true, params: HostParams, status: 200, response: HostView },
   uncordonHost: { method: 'POST', path: '/v1/hosts/:host/uncordon', summary: 'Let the scheduler use a host again', auth: true, params: HostParams, status: 200, response: HostView },
+  drainHost: { method: 'POST', path: '/v1/hosts/:host/drain', summary: 'Cordon a host and replace its instances on other hosts of its group', auth: true, params: HostParams, status: 200, response: HostView },
+  removeHost: { method: 'DELETE', path: '/v1/hosts/:host', summary: 'Remove a host and end its certificates (refused while it holds instances, unless force=true)', auth: true, params: HostParams, query: RemoveHostQuery, status: 200, response: HostRemoved },
+  createJoinToken: { method: 'POST', path: '/v1/join-tokens', summary: 'Create a token that lets machines join a group', auth: true, body: JoinTokenCreateRequest, status: 201, response: JoinTokenCreated },
+  listJoinTokens: { method: 'GET', path: '/v1/join-tokens', summary: 'Every join token (never the secret)', auth: true, status: 200, response: JoinTokenList },
+  revokeJoinToken: { method: 'DELETE', path: '/v1/join-tokens/:id', summary: 'Revoke a join token', auth: true, params: TokenParams, status: 200, response: JoinTokenView },
   listGroups: { method: 'GET', path: '/v1/groups', summary: 'Capacity of every host group', auth: true, status: 200, response: GroupList },
   listEvents: { method: 'GET', path: '/v1/events', summary: 'The event log, oldest first', auth: true, query: EventsQuery, status: 200, response: EventList },
-  agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, body: RegisterRequest, status: 200, response: RegisterResponse },
-  agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, body: HeartbeatRequest, status: 200, response: Ok },
-  agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
-  agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (serving instances per app) for DNS and load balancers', auth: true, query: CatalogQuery, status: 200, response: CatalogResponse },
-  agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, body: StatusReport, status: 200, response: Ok },
-  agentEvent: { method: 'POST', path: '/v1/agent/events', summary: 'Record something a host did on its own in the event log', auth: true, body: AgentEvent, status: 200, response: Ok },
+  agentJoin: { method: 'POST', path: '/v1/agent/join', summary: 'Join with a join token: get a host certificate for a certificate request', auth: false, body: JoinRequest, status: 200, response: HostCredential },
+  agentRenew: { method: 'POST', path: '/v1/agent/renew', summary: 'Renew the calling host\'s certificate', auth: true, hosts: true, body: RenewRequest, status: 200, response: HostCredential },
+  agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, hosts: true, body: RegisterRequest, status: 200, response: RegisterResponse },
+  agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, hosts: true, body: HeartbeatRequest, status: 200, response: Ok },
+  agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, hosts: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
+  agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (serving instances per app) for DNS and load balancers', auth: true, hosts: true, query: CatalogQuery, status: 200, response: CatalogResponse },
+  agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, hosts: true, body: StatusReport, status: 200, response: Ok },
+  agentEvent: { method: 'POST', path: '/v1/agent/events', summary: 'Record something a host did on its own in the event log', auth: true, hosts: true, body: AgentEvent, status: 200, response: Ok },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof routes;

@@ -31,6 +31,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     .version(deps.version, '-V, --version', 'print the bubo version')
     .option('--addr <addr>', 'server address, host:port or URL (env BUBO_ADDR; default 127.0.0.1:7070)')
     .option('--token <token>', 'API token (env BUBO_TOKEN or BUBO_TOKEN_FILE; default: the local admin token)')
+    .option('--ca-file <path>', 'the cluster CA certificate (STATE_DIR/pki/ca.crt) for an https:// --addr (env BUBO_CA_FILE)')
     .option('--json', 'print the API answer as JSON')
     .option('-n, --namespace <namespace>', 'namespace of APP arguments (default "default")')
     .option('--dir <dir>', 'talk to the bubo up running from this directory (default ./.bubo when present)')

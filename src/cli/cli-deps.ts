@@ -29,7 +29,7 @@ export interface CliDeps {
   /** Tests pass a fake; defaults to the global fetch. */
   fetch?: typeof fetch;
   /** Defaults to a lazy import of `http/start-server.js`. */
-  startServer?: (options: ServerOptions) => Promise<Pick<RunningServer, 'url' | 'adminTokenPath' | 'close'>>;
+  startServer?: (options: ServerOptions) => Promise<Pick<RunningServer, 'url' | 'adminTokenPath' | 'close'> & Partial<Pick<RunningServer, 'tlsUrl' | 'caFingerprint'>>>;
   /** Defaults to a lazy import of `taskfile/validate-task-files.js`. */
   validateTaskFiles?: (paths: string[]) => Promise<ValidationResult[]>;
 }

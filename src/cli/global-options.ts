@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 export interface GlobalOptions {
   addr?: string;
   token?: string;
+  /** `--ca-file`: the cluster CA certificate for an `https://` address. */
+  caFile?: string;
   json: boolean;
   /** Unset when the user did not pass `-n`; commands about one app default to `default`. */
   namespace?: string;
@@ -17,6 +19,7 @@ export function globalOptions(command: Command): GlobalOptions {
     json: Boolean(o.json),
     ...(o.addr === undefined ? {} : { addr: o.addr }),
     ...(o.token === undefined ? {} : { token: o.token }),
+    ...(o.caFile === undefined ? {} : { caFile: o.caFile }),
     ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
     ...(o.dir === undefined ? {} : { dir: o.dir }),
   };

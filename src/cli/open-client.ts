@@ -17,5 +17,7 @@ export async function openClient(command: Command, deps: CliDeps): Promise<ApiCl
     upDir: options.dir,
     ...(deps.uid === undefined ? {} : { uid: deps.uid }),
   });
-  return new ApiClient({ baseUrl: connection.baseUrl, token: connection.token, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const caFile = options.caFile ?? deps.env['BUBO_CA_FILE'];
+  const ca = caFile && connection.baseUrl.startsWith('https:') ? await deps.readFile(caFile) : undefined;
+  return new ApiClient({ baseUrl: connection.baseUrl, token: connection.token, ...(deps.fetch ? { fetch: deps.fetch } : ca ? { tls: { ca } } : {}) });
 }

@@ -5,6 +5,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { ApiError } from './api-error.js';
 import { describeNetworkError } from './describe-network-error.js';
 import { streamNdjson } from './stream-ndjson.js';
+import { type TlsOptions, tlsFetch } from './tls-fetch.js';
 
 type Routes = typeof routes;
 type Part = 'params' | 'query' | 'body';
@@ -36,6 +37,11 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Per-call timeout in milliseconds; default 30 000. */
   timeoutMs?: number;
+  /**
+   * For an `https://` server with the cluster CA: the CA to trust (instead of the system's) and,
+   * for a host, its client certificate and key. Ignored when `fetch` is given.
+   */
+  tls?: TlsOptions;
 }
 
 /**
@@ -53,7 +59,7 @@ export class ApiClient {
   constructor(options: ApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#token = options.token ? options.token : null;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch ?? (options.tls ? tlsFetch(options.tls) : globalThis.fetch);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 

@@ -3,6 +3,7 @@ import type { CatalogAnswers } from './get-catalog.js';
 import type { AnswerCache } from './answer-cache.js';
 import type { AssignmentNotifier } from './assignment-notifier.js';
 import type { HeartbeatBuffer } from './heartbeat-buffer.js';
+import type { HostCertAuthority } from './host-cert-authority.js';
 import type { ReleaseCache } from './release-cache.js';
 
 /**
@@ -25,6 +26,8 @@ export interface CoreContext {
   /** When this control plane started (its clock): host silence counts from here at the earliest. */
   startedAt: number;
   options: CoreOptions;
+  /** The cluster CA (joining hosts, renewals); absent in cores built without one (tests). */
+  pki?: HostCertAuthority;
 }
 
 export interface CoreOptions {

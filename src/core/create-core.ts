@@ -7,6 +7,7 @@ import { HeartbeatBuffer } from './heartbeat-buffer.js';
 import { ControlLoop, type ControlLoopOptions } from './control-loop.js';
 import { type CoreContext, type CoreOptions, DEFAULT_CORE_OPTIONS } from './core-context.js';
 import { ReleaseCache } from './release-cache.js';
+import type { HostCertAuthority } from './host-cert-authority.js';
 
 export interface CoreSetup {
   store: Store;
@@ -14,6 +15,7 @@ export interface CoreSetup {
   loop?: Partial<ControlLoopOptions>;
   now?: () => number;
   seed?: () => number;
+  pki?: HostCertAuthority;
 }
 
 /** Wires a context and its control loop together (the loop is not started). */
@@ -31,6 +33,7 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     wake: () => loop?.wake(),
     seed: setup.seed ?? (() => randomInt(2 ** 31)),
     options: { ...DEFAULT_CORE_OPTIONS, ...setup.options },
+    ...(setup.pki ? { pki: setup.pki } : {}),
   };
   loop = new ControlLoop(ctx, {
     intervalMs: 1_000,

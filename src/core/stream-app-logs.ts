@@ -68,7 +68,7 @@ async function* instanceLines(
     return;
   }
   try {
-    const lines = await open({ agentUrl: host.agentUrl, instanceId: instance.id, ...request });
+    const lines = await open({ agentUrl: host.agentUrl, hostName: host.name, hostAddress: host.address, instanceId: instance.id, ...request });
     for await (const { container, line, at } of lines) yield { instance: instance.id, container, line, at };
   } catch (error) {
     if (request.signal.aborted) return;

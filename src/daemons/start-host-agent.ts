@@ -21,11 +21,22 @@ import { startAgentHttp } from '../agent/agent-http.js';
 import { BUBO_VERSION } from '../agent/bubo-version.js';
 import { hostFacts } from '../agent/host-facts.js';
 import { LazyNetwork } from '../agent/lazy-network.js';
+import { type HostCredentialFiles, readHostCredential } from '../agent/host-credential-files.js';
+import { joinCluster, renewCredential } from '../agent/join-cluster.js';
+import { tlsFetch } from '../client/tls-fetch.js';
+import { DomainError } from '../errors/domain-error.js';
+import { parseFingerprint } from '../pki/fingerprint.js';
+import { renewalDue } from '../pki/renewal-due.js';
 
 export interface HostAgentOptions {
-  server: string;
-  token: string;
-  group: string;
+  /** The server; with a stored credential and none given, the one it joined. */
+  server?: string;
+  /** The admin token (agents started with `--token`); absent for agents that join. */
+  token?: string;
+  /** First start of a joining agent (`--join`, `--ca-fingerprint sha256:…`); ignored once joined. */
+  join?: { token: string; caFingerprint: string };
+  /** Required with `token`; with a credential, the token's group decides and this must agree. */
+  group?: string;
   stateDir: string;
   name?: string;
   address?: string;
@@ -76,6 +87,8 @@ const OUT_OF_TRAFFIC_TIMEOUT_MS = 15_000;
 
 export interface RunningHostAgent {
   agent: Agent;
+  /** The group it registered in (the join token's, for a joined host). */
+  group: string;
   runtimes: Runtime[];
   network: LazyNetwork;
   /** The load balancer of an `lb` host. */
@@ -95,7 +108,27 @@ export interface RunningHostAgent {
 export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
   const log = options.log ?? (() => {});
   await secureStateDir(options.stateDir, log);
-  const facts = await hostFacts(options.stateDir, { name: options.name, address: options.address });
+  let credential = await readHostCredential(options.stateDir);
+  if (credential && options.name && options.name !== credential.hostName) {
+    throw new DomainError('invalid_config', `this agent joined as host ${credential.hostName} (${options.stateDir}/pki); it cannot run as --name ${options.name}`);
+  }
+  const facts = await hostFacts(options.stateDir, { name: credential?.hostName ?? options.name, address: options.address });
+  if (credential && options.join) log(`already joined as host ${credential.hostName} (group ${credential.group}); --join is not needed any more and is ignored`);
+  if (!credential && options.join) {
+    if (!options.server) throw new DomainError('invalid_config', '--join needs --server https://SERVER:7443');
+    credential = await joinCluster({
+      server: options.server,
+      token: options.join.token,
+      caFingerprint: parseFingerprint(options.join.caFingerprint),
+      name: facts.name,
+      group: options.group,
+      roles: options.roles,
+      address: facts.address,
+      stateDir: options.stateDir,
+    });
+    log(`joined as host ${credential.hostName} in group ${credential.group}; credential in ${options.stateDir}/pki`);
+  }
+  const identity = whoAmI(options, credential);
   const images = new ImageCache({ root: join(options.stateDir, 'images'), registries: options.registries ?? {} });
   const network = new LazyNetwork();
   const byName = createRuntimes(new Set(options.runtimes ?? RUNTIME_NAMES), options.stateDir, {
@@ -112,8 +145,26 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     const probed = qemu ? await qemu.probe() : { available: false, reason: 'qemu is not offered (--runtime)' };
     if (!probed.available) runtimes.push(new FallbackRuntime(runc, 'microvm', `no microVM runtime here (qemu: ${probed.reason ?? 'unavailable'})`));
   }
-  const http = await startLogListener(options.agentListen, facts.address, options.token, runtimes, log);
-  const client = new ApiClient({ baseUrl: options.server, token: options.token });
+  const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, log);
+  // With a credential every call is mTLS; a renewal swaps the connection pool under the client.
+  let credentialFetch = credential ? tlsFetch({ ca: credential.ca, cert: credential.cert, key: credential.key }) : undefined;
+  const client = new ApiClient({
+    baseUrl: identity.server,
+    ...(credential ? { fetch: ((...args) => credentialFetch!(...args)) as typeof fetch } : { token: options.token ?? null }),
+  });
+  let lastRenewal = 0;
+  async function renewIfDue(): Promise<void> {
+    if (!credential || !renewalDue(credential, Date.now()) || Date.now() - lastRenewal < 60_000) return;
+    lastRenewal = Date.now();
+    try {
+      credential = await renewCredential(client, options.stateDir, credential);
+      credentialFetch = tlsFetch({ ca: credential.ca, cert: credential.cert, key: credential.key });
+      http?.updateTls({ cert: credential.cert, key: credential.key, ca: credential.ca });
+      log(`certificate renewed, valid until ${new Date(credential.notAfter).toISOString()}`);
+    } catch (error) {
+      log(`certificate renewal failed (retrying in a minute): ${(error as Error).message}`);
+    }
+  }
   const dnsAbort = new AbortController();
   let lastGc = Date.now();
   /** Removes images no recorded instance uses, every `imageGcIntervalMs`, from the agent's idle tick. */
@@ -134,7 +185,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   // Role lb: a private NGINX fed by the same catalog as DNS; started before the agent registers
   // so that a broken nginx install is a clear startup error, not a silent missing load balancer.
   let agentRef: Agent | undefined;
-  const lb = options.roles?.includes('lb')
+  const lb = identity.roles.includes('lb')
     ? new NginxLoadBalancer({
         stateDir: join(options.stateDir, 'lb'),
         ...(options.lbListen ? { listenAddress: options.lbListen } : {}),
@@ -205,14 +256,15 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     onIdle: async () => {
       await dns.keepAlive();
       await collectImages();
+      await renewIfDue();
     },
     name: facts.name,
-    group: options.group,
+    group: identity.group,
     address: facts.address,
     capacity: facts.capacity,
     runtimes,
-    labels: { kernel: facts.kernel, ...options.labels },
-    roles: options.roles ?? [],
+    labels: { kernel: facts.kernel, ...options.labels, ...identity.labels },
+    roles: identity.roles,
     log,
     ...(options.pollWaitMs ? { pollWaitMs: options.pollWaitMs } : {}),
     // This host's lb must have stopped routing to an instance before its drain delay runs (see
@@ -272,6 +324,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   });
   return {
     agent,
+    group: identity.group,
     runtimes,
     network,
     lb,
@@ -295,12 +348,46 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
  * The agent's HTTP listener. An explicit `--agent-listen` must work; the default port being taken
  * (several agents on one machine) only costs `bubo logs` for this host, so the agent still starts.
  */
-async function startLogListener(listen: string | undefined, address: string, token: string, runtimes: Runtime[], log: (line: string) => void) {
+async function startLogListener(
+  listen: string | undefined,
+  address: string,
+  token: string | undefined,
+  credential: HostCredentialFiles | undefined,
+  runtimes: Runtime[],
+  log: (line: string) => void,
+) {
   try {
-    return await startAgentHttp({ listen: listen ?? `${address}:7071`, token, runtimes, log });
+    return await startAgentHttp({
+      listen: listen ?? `${address}:7071`,
+      ...(credential ? { tls: { cert: credential.cert, key: credential.key, ca: credential.ca } } : { token }),
+      runtimes,
+      log,
+    });
   } catch (error) {
     if (listen !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     log(`${address}:7071 is in use: "bubo logs" cannot reach this host; pass --agent-listen`);
     return null;
   }
+}
+
+/**
+ * Who this agent registers as. Joined: the join token decided the group, labels and roles: a
+ * contradicting `--group` is an error, `--label`s are merged under the token's, and a `--role`
+ * the token did not give is an error (the server would refuse it). With the admin token: the flags.
+ */
+function whoAmI(options: HostAgentOptions, credential: HostCredentialFiles | undefined): { server: string; group: string; labels: Record<string, string>; roles: string[] } {
+  if (credential) {
+    if (options.group && options.group !== credential.group) {
+      throw new DomainError('invalid_config', `--group ${options.group}: this host joined group ${credential.group} (its join token decides); drop --group`);
+    }
+    const extra = (options.roles ?? []).filter((r) => !credential.roles.includes(r));
+    if (extra.length > 0) {
+      throw new DomainError('invalid_config', `--role ${extra.join(', ')}: this host joined with roles [${credential.roles.join(', ')}]; roles come from the join token (bubo host join-token create --role)`);
+    }
+    return { server: options.server ?? credential.server, group: credential.group, labels: credential.labels, roles: credential.roles };
+  }
+  if (!options.token) throw new DomainError('invalid_config', 'bubo agent needs --join TOKEN --ca-fingerprint sha256:… (first start) or the admin --token');
+  if (!options.server) throw new DomainError('invalid_config', 'bubo agent needs --server');
+  if (!options.group) throw new DomainError('invalid_config', 'bubo agent needs --group with --token');
+  return { server: options.server, group: options.group, labels: {}, roles: options.roles ?? [] };
 }

@@ -7,11 +7,21 @@ import { secureStateDir } from '../fs/secure-state-dir.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { ensureAdminToken } from '../http/admin-token.js';
 import { buildHttpApp } from '../http/build-http-app.js';
+import { agentLogOpener } from '../client/open-agent-logs.js';
+import { ensureClusterCa } from '../pki/cluster-ca.js';
+import { hostIdentityUri } from '../pki/identity-uri.js';
+import { issueServerCredentials } from '../pki/server-credentials.js';
+import { signHostCsr } from '../pki/sign-host-csr.js';
+import type { HostCertAuthority } from '../core/host-cert-authority.js';
 
 export interface ServerOptions {
   stateDir: string;
   /** `host:port`; port 0 picks a free port. */
   listen: string;
+  /** `host:port` of the TLS listener for agents on other machines (mTLS); none when absent. */
+  tlsListen?: string;
+  /** Names and addresses of the TLS certificate (default: host name and non-loopback IPv4 addresses). */
+  tlsSans?: readonly string[];
   core?: Partial<CoreOptions>;
   /** Start-up notices (a state directory whose permissions were fixed); default: stderr. */
   log?: (line: string) => void;
@@ -19,6 +29,10 @@ export interface ServerOptions {
 
 export interface RunningServer {
   url: string;
+  /** `https://…` of the TLS listener, when there is one. */
+  tlsUrl?: string;
+  /** `sha256:<hex>` of the cluster CA certificate: what joining agents pin. */
+  caFingerprint: string;
   adminTokenPath: string;
   tokenCreated: boolean;
   close(): Promise<void>;
@@ -31,24 +45,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((line: string) => process.stderr.write(`bubo server: ${line}\n`));
   await secureStateDir(options.stateDir, log);
   const { token, path: adminTokenPath, created } = await ensureAdminToken(options.stateDir);
+  const tlsListen = options.tlsListen ? parseListen(options.tlsListen, '--tls-listen') : undefined;
+  const ca = await ensureClusterCa(options.stateDir);
+  if (ca.created) log(`created the cluster CA in ${join(options.stateDir, 'pki')} (fingerprint ${ca.fingerprint})`);
+  const credentials = await issueServerCredentials(ca, { listenHost: tlsListen?.host ?? host, sans: options.tlsSans ?? [] });
+  const pki: HostCertAuthority = {
+    caCertPem: ca.certPem,
+    caFingerprint: ca.fingerprint,
+    joinUrl: null,
+    signHost: (input) => signHostCsr(ca, input),
+  };
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));
-  const { ctx, loop } = createCore({ store, options: options.core ?? {} });
-  const app = buildHttpApp({ ctx, token });
+  const { ctx, loop } = createCore({ store, options: options.core ?? {}, pki });
+  const agentLogs = agentLogOpener({ token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri });
+  const app = buildHttpApp({ ctx, token, agentLogs });
+  const tlsApp = tlsListen ? buildHttpApp({ ctx, token, agentLogs, tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } }) : undefined;
+  const listening: { close(): Promise<void> }[] = [];
   try {
-    await app.listen({ host, port });
+    await listenOn(app, host, port, options.listen, '--listen');
+    listening.push(app);
+    if (tlsApp && tlsListen) await listenOn(tlsApp, tlsListen.host, tlsListen.port, options.tlsListen!, '--tls-listen');
   } catch (error) {
+    for (const open of listening) await open.close();
     await store.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new DomainError('invalid_config', `cannot listen on ${options.listen}: address already in use; is another bubo server running? pick another --listen`);
-    if (code === 'EADDRNOTAVAIL') throw new DomainError('invalid_config', `cannot listen on ${options.listen}: no such local address`);
     throw error;
   }
   loop.start();
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  if (tlsApp && tlsListen) pki.joinUrl = joinUrl(urlOf('https', tlsApp, tlsListen.host, tlsListen.port), tlsListen.host, credentials.names);
   return {
-    url: `http://${urlHost}:${boundPort}`,
+    url: urlOf('http', app, host, port),
+    ...(tlsApp && tlsListen ? { tlsUrl: urlOf('https', tlsApp, tlsListen.host, tlsListen.port) } : {}),
+    caFingerprint: ca.fingerprint,
     adminTokenPath,
     tokenCreated: created,
     close: async () => {
@@ -56,16 +83,44 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await ctx.heartbeats.flush(store).catch(() => {});
       ctx.notifier.notifyAll();
       await app.close();
+      await tlsApp?.close();
       await store.close();
     },
   };
 }
 
-export function parseListen(listen: string): { host: string; port: number } {
+async function listenOn(app: ReturnType<typeof buildHttpApp>, host: string, port: number, listen: string, flag: string): Promise<void> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new DomainError('invalid_config', `cannot listen on ${listen}: address already in use; is another bubo server running? pick another ${flag}`);
+    if (code === 'EADDRNOTAVAIL') throw new DomainError('invalid_config', `cannot listen on ${listen}: no such local address`);
+    throw error;
+  }
+}
+
+/** Where agents join: the TLS listener's address, or for a wildcard one the certificate's first name that is not loopback. */
+function joinUrl(tlsUrl: string, listenHost: string, names: readonly string[]): string {
+  if (listenHost !== '0.0.0.0' && listenHost !== '::') return tlsUrl;
+  const url = new URL(tlsUrl);
+  const name = names.find((n) => n !== 'localhost' && !n.startsWith('127.'));
+  if (name) url.hostname = name;
+  return url.toString().replace(/\/$/, '');
+}
+
+function urlOf(scheme: 'http' | 'https', app: ReturnType<typeof buildHttpApp>, host: string, port: number): string {
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return `${scheme}://${urlHost}:${boundPort}`;
+}
+
+export function parseListen(listen: string, flag = '--listen'): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(listen);
   const port = match ? Number(match[3]) : Number.NaN;
   if (!match || port > 65535) {
-    throw new DomainError('invalid_config', `--listen "${listen}" must be host:port, e.g. 127.0.0.1:7070 or 0.0.0.0:7070`);
+    throw new DomainError('invalid_config', `${flag} "${listen}" must be host:port, e.g. 127.0.0.1:7070 or 0.0.0.0:7070`);
   }
   return { host: match[1] ?? match[2]!, port };
 }

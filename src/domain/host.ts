@@ -17,6 +17,8 @@ export interface Host {
   labels: Record<string, string>;
   roles: string[];
   cordoned: boolean;
+  /** Cordoned on its way out (`bubo host remove`): its instances are replaced on other hosts, each stopped once its replacement serves. */
+  draining?: boolean;
   status: HostStatus;
   registeredAt: number;
   lastHeartbeatAt: number;

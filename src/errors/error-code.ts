@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'headers_too_large',
   'invalid_task_file',
   'unauthorized',
+  'forbidden',
+  'join_token_invalid',
   'not_found',
   'conflict',
   'insufficient_capacity',

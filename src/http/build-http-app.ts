@@ -1,8 +1,13 @@
 import { type Duplex, Readable } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type RouteDef, routes } from '../api/routes.js';
 import type { CoreContext } from '../core/core-context.js';
 import { UnauthorizedError } from '../errors/unauthorized-error.js';
+import { ForbiddenError } from '../errors/forbidden-error.js';
+import { findHostPrincipal } from '../core/find-host-principal.js';
+import { ADMIN, type Principal } from '../core/principal.js';
+import { certFingerprint } from '../pki/fingerprint.js';
 import { agentLogOpener } from '../client/open-agent-logs.js';
 import type { AgentLogOpener } from '../logs/agent-log-opener.js';
 import { buildOpenApi } from './build-openapi.js';
@@ -22,6 +27,12 @@ export interface HttpAppOptions {
   logError?: (error: unknown, request: string) => void;
   /** How log streams are read from agents; default: their HTTP listener, with `token`. */
   agentLogs?: AgentLogOpener;
+  /**
+   * Serve HTTPS (the `--tls-listen` listener): the server's certificate chain and key, and the
+   * cluster CA that client certificates are verified against. A client without a certificate
+   * still connects (the admin token works here too); one with a certificate of the CA is a host.
+   */
+  tls?: { cert: string; key: string; ca: string };
 }
 
 /**
@@ -33,6 +44,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   // is safe (agents retry), so close drops every connection.
   const app = Fastify({
     logger: false,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key, ca: [options.tls.ca], requestCert: true, rejectUnauthorized: false } } : {}),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     forceCloseConnections: true,
@@ -66,11 +78,26 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   // Everything but the health endpoint needs the token, the API description and unknown paths
   // included. Checked on request, before the body is read or parsed: a caller without the token
   // learns nothing but 401, not whether its body was too large, malformed or of the wrong type.
-  const publicPaths = new Set(Object.values(routes as Record<string, RouteDef>).filter((r) => !r.auth).map((r) => `${r.method} ${r.path}`));
+  // A bearer header is the admin token or nothing; without one, a verified client certificate is
+  // looked up as a host on every request (a removed host's certificate fails at once), and a host
+  // may call the agent routes only.
+  const table = Object.values(routes as Record<string, RouteDef>);
+  const publicPaths = new Set(table.filter((r) => !r.auth).map((r) => `${r.method} ${r.path}`));
+  const hostPaths = new Set(table.filter((r) => r.hosts).map((r) => `${r.method} ${r.path}`));
+  const principals = new WeakMap<object, Principal>();
   app.addHook('onRequest', async (request) => {
     const route = `${request.method} ${request.routeOptions.url ?? ''}`;
     if (publicPaths.has(route)) return;
-    if (!checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError();
+    const fingerprint = request.headers.authorization === undefined ? clientCertFingerprint(request.raw.socket) : undefined;
+    if (fingerprint === undefined) {
+      if (!checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError();
+      principals.set(request, ADMIN);
+      return;
+    }
+    const principal = await findHostPrincipal(options.ctx, fingerprint);
+    if (!principal) throw new UnauthorizedError('this client certificate belongs to no host of this cluster (removed, or expired); the machine must join again with a new join token');
+    if (!hostPaths.has(route)) throw new ForbiddenError(`a host certificate may only call the agent API, not ${request.method} ${request.url.split('?')[0]}`);
+    principals.set(request, principal);
   });
   app.get('/v1/openapi.json', async () => openapi);
   for (const [name, route] of Object.entries(routes) as [keyof typeof routes, RouteDef][]) {
@@ -82,7 +109,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
           params: route.params ? parseInput(route.params, request.params, 'path') : undefined,
           query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
           body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
-          actor: 'admin',
+          actor: actorOf(principals.get(request)),
+          principal: principals.get(request) ?? ADMIN,
           signal: abortOnClose(reply),
           agentLogs,
         };
@@ -95,6 +123,24 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     });
   }
   return app;
+}
+
+function actorOf(principal: Principal | undefined): string {
+  return principal?.kind === 'host' ? `host:${principal.name}` : 'admin';
+}
+
+const fingerprints = new WeakMap<object, string | null>();
+
+/** The fingerprint of a client certificate the TLS layer verified against the cluster CA, once per connection. */
+function clientCertFingerprint(socket: unknown): string | undefined {
+  if (!(socket instanceof TLSSocket)) return undefined;
+  let fingerprint = fingerprints.get(socket);
+  if (fingerprint === undefined) {
+    const cert = socket.authorized ? socket.getPeerCertificate() : undefined;
+    fingerprint = cert?.raw ? certFingerprint(cert.raw) : null;
+    fingerprints.set(socket, fingerprint);
+  }
+  return fingerprint ?? undefined;
 }
 
 function writeClientError(error: Error & { code?: string }, socket: Duplex): void {

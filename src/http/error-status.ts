@@ -15,6 +15,8 @@ export const ERROR_STATUS: Record<ErrorCode, number | 'internal'> = {
   headers_too_large: 431,
   invalid_task_file: 422,
   unauthorized: 401,
+  forbidden: 403,
+  join_token_invalid: 401,
   not_found: 404,
   conflict: 409,
   insufficient_capacity: 409,

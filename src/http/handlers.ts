@@ -20,6 +20,14 @@ import { setHostCordon } from '../core/set-host-cordon.js';
 import { streamAppLogs } from '../core/stream-app-logs.js';
 import type { AgentLogOpener } from '../logs/agent-log-opener.js';
 import { stopApp } from '../core/stop-app.js';
+import { authorizeHostId, registrationFor } from '../core/authorize-host.js';
+import { createJoinToken } from '../core/create-join-token.js';
+import { joinHost } from '../core/join-host.js';
+import { listJoinTokens } from '../core/list-join-tokens.js';
+import type { Principal } from '../core/principal.js';
+import { removeHost } from '../core/remove-host.js';
+import { renewHostCert } from '../core/renew-host-cert.js';
+import { revokeJoinToken } from '../core/revoke-join-token.js';
 
 type Parsed<R extends RouteDef, K extends keyof RouteDef> = R[K] extends z.ZodType ? z.output<R[K]> : undefined;
 
@@ -29,6 +37,8 @@ export interface HandlerInput<R extends RouteDef> {
   body: Parsed<R, 'body'>;
   /** Who is calling, for the event log. */
   actor: string;
+  /** Who is calling, for what it may do: agent routes check a host acts as itself only. */
+  principal: Principal;
   /** Aborted when the client goes away (long-polls stop waiting). */
   signal: AbortSignal;
   /** How the server reads an instance's output from its agent (`appLogs`). */
@@ -61,11 +71,30 @@ export const handlers: Handlers = {
   uncordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: false, actor }),
   listGroups: (ctx) => listGroupViews(ctx),
   listEvents: (ctx, { query }) => listEvents(ctx, query),
-  agentRegister: (ctx, { body }) => registerHost(ctx, body),
-  agentHeartbeat: (ctx, { body }) => recordHeartbeat(ctx, body.host_id),
-  agentAssignments: (ctx, { query, signal }) =>
-    getAssignments(ctx, { hostId: query.host_id, index: query.index, waitMs: query.wait_ms, signal }),
+  drainHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, drain: true, actor }),
+  removeHost: (ctx, { params, query, actor }) => removeHost(ctx, { host: params.host, force: query.force === 'true', actor }),
+  createJoinToken: (ctx, { body, actor }) => createJoinToken(ctx, { ...body, actor }),
+  listJoinTokens: (ctx) => listJoinTokens(ctx),
+  revokeJoinToken: (ctx, { params, actor }) => revokeJoinToken(ctx, { id: params.id, actor }),
+  agentJoin: (ctx, { body }) => joinHost(ctx, body),
+  agentRenew: (ctx, { body, principal }) => renewHostCert(ctx, principal, body.csr),
+  agentRegister: (ctx, { body, principal }) => registerHost(ctx, registrationFor(principal, body)),
+  agentHeartbeat: async (ctx, { body, principal }) => {
+    await authorizeHostId(ctx, principal, body.host_id);
+    return recordHeartbeat(ctx, body.host_id);
+  },
+  agentAssignments: async (ctx, { query, signal, principal }) => {
+    await authorizeHostId(ctx, principal, query.host_id);
+    return getAssignments(ctx, { hostId: query.host_id, index: query.index, waitMs: query.wait_ms, signal });
+  },
+  // Every host reads the whole catalog: DNS and load balancers answer for all of the cluster.
   agentCatalog: (ctx, { query, signal }) => getCatalog(ctx, { index: query.index, waitMs: query.wait_ms, peers: query.peers, signal }),
-  agentStatus: (ctx, { body }) => reportInstanceStatus(ctx, body),
-  agentEvent: (ctx, { body }) => recordAgentEvent(ctx, body),
+  agentStatus: async (ctx, { body, principal }) => {
+    await authorizeHostId(ctx, principal, body.host_id);
+    return reportInstanceStatus(ctx, body);
+  },
+  agentEvent: async (ctx, { body, principal }) => {
+    await authorizeHostId(ctx, principal, body.host_id);
+    return recordAgentEvent(ctx, body);
+  },
 };

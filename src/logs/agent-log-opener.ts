@@ -3,6 +3,9 @@ import type { LogLine } from './log-line.js';
 export interface AgentLogRequest {
   /** The host's `agent_url`, e.g. `http://192.0.2.10:7071`. */
   agentUrl: string;
+  /** The host's name (its certificate must carry it) and registered address (the only one called). */
+  hostName: string;
+  hostAddress: string;
   instanceId: string;
   follow: boolean;
   tailLines?: number | undefined;

@@ -25,6 +25,8 @@ export interface ReconcileHost {
   name?: string;
   status: 'ready' | 'down';
   lastHeartbeatAt: number;
+  /** Being drained: its instances are replaced elsewhere, like those of a host past its silence. */
+  draining?: boolean;
 }
 
 export interface ReconcileInput {

@@ -17,6 +17,9 @@ import type { ReconcilePlan, StopInstance } from './reconcile-plan.js';
  *   - failed less than `failedReplaceDelayMs` ago → held in its slot, like a starting instance;
  *   - terminal but still desired=run (failed, or lost/stopped earlier) → stop, its slot is vacated:
  *     the agent already gave up on restarting it, so the slot gets a fresh instance;
+ *   - desired=run on a draining host → stopped and its slot vacated (a replacement is placed on
+ *     another host), one instance per app at a time, and only while every other instance of the
+ *     app serves; until then held;
  *   - desired=run and not terminal → live, handed to the app's diff; live instances of apps
  *     that no longer exist are stopped.
  */
@@ -24,6 +27,11 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const { goingDown, lost, unknown } = findSilentHosts(input.now, input.hostTtlMs, input.hosts, input.instances, input.heartbeatsSince);
   const lostReason = new Map(lost.map((l) => [l.instanceId, l.reason]));
   const unknownNow = new Set(unknown.map((u) => u.instanceId));
+  const draining = new Map(input.hosts.filter((h) => h.draining).map((h) => [h.id, h.name ?? h.id]));
+  // Apps with an instance on its way up elsewhere: they drain nothing more until it serves.
+  const settling = new Set(
+    input.instances.filter((i) => i.desired === 'run' && !draining.has(i.hostId) && !isTerminal(i.state) && !isServing(i)).map((i) => i.appId),
+  );
   const replaceAfter = new Map(input.apps.map((a) => [a.appId, a.replaceAfterMs ?? DEFAULT_REPLACE_AFTER_MS]));
   const stop: StopInstance[] = [];
   const liveByApp = new Map<string, Instance[]>();
@@ -56,6 +64,10 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     } else if (i.desired === 'run' && isTerminal(i.state)) {
       stop.push({ instanceId: i.id, reason: `${i.state}${i.message ? `: ${i.message}` : ''}` });
       vacate(i, i.state);
+    } else if (i.desired === 'run' && draining.has(i.hostId) && !settling.has(i.appId)) {
+      settling.add(i.appId);
+      stop.push({ instanceId: i.id, reason: `host ${draining.get(i.hostId)} is draining` });
+      vacate(i, 'draining');
     } else if (i.desired === 'run') {
       hold(i);
     }

@@ -14,6 +14,8 @@ export interface Database {
   instances: InstanceTable;
   deployments: DeploymentTable;
   events: EventTable;
+  join_tokens: JoinTokenTable;
+  host_certs: HostCertTable;
 }
 
 export interface CounterTable {
@@ -42,6 +44,8 @@ export interface HostTable {
   /** JSON array of strings. */
   roles: string;
   cordoned: number;
+  /** Added by migration 0007. */
+  draining: number;
   status: string;
   registered_at: number;
   last_heartbeat_at: number;
@@ -121,7 +125,39 @@ export interface EventTable {
   data: string;
 }
 
+/** Added by migration 0007. */
+export interface JoinTokenTable {
+  id: string;
+  token_hash: string;
+  group_name: string;
+  /** JSON object. */
+  labels: string;
+  /** JSON array. */
+  roles: string;
+  uses_left: number;
+  expires_at: number;
+  revoked: number;
+  created_at: number;
+}
+
+/** Added by migration 0007. */
+export interface HostCertTable {
+  fingerprint: string;
+  host_name: string;
+  group_name: string;
+  /** JSON object. */
+  labels: string;
+  /** JSON array. */
+  roles: string;
+  serial: string;
+  not_after: number;
+  issued_at: number;
+  join_token_id: string | null;
+}
+
 export type HostRow = Selectable<HostTable>;
+export type JoinTokenRow = Selectable<JoinTokenTable>;
+export type HostCertRow = Selectable<HostCertTable>;
 export type AppRow = Selectable<AppTable>;
 export type ReleaseRow = Selectable<ReleaseTable>;
 export type InstanceRow = Selectable<InstanceTable>;

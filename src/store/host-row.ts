@@ -20,6 +20,7 @@ export function hostToRow(host: Host): HostRow {
     labels: toJsonColumn(host.labels),
     roles: toJsonColumn(host.roles),
     cordoned: toBoolColumn(host.cordoned),
+    draining: toBoolColumn(host.draining ?? false),
     status: host.status,
     registered_at: host.registeredAt,
     last_heartbeat_at: host.lastHeartbeatAt,
@@ -39,6 +40,7 @@ export function rowToHost(row: HostRow): Host {
     labels: fromJsonColumn<Record<string, string>>(row.labels),
     roles: fromJsonColumn<string[]>(row.roles),
     cordoned: fromBoolColumn(row.cordoned),
+    ...(fromBoolColumn(row.draining) ? { draining: true } : {}),
     status: row.status as HostStatus,
     registeredAt: num(row.registered_at),
     lastHeartbeatAt: num(row.last_heartbeat_at),
@@ -50,6 +52,7 @@ export function rowToHost(row: HostRow): Host {
 export function hostPatchToRow(patch: HostPatch): Partial<HostTable> {
   const row: Partial<HostTable> = {};
   if (patch.cordoned !== undefined) row.cordoned = toBoolColumn(patch.cordoned);
+  if (patch.draining !== undefined) row.draining = toBoolColumn(patch.draining);
   if (patch.status !== undefined) row.status = patch.status;
   if (patch.lastHeartbeatAt !== undefined) row.last_heartbeat_at = patch.lastHeartbeatAt;
   if (patch.address !== undefined) row.address = patch.address;

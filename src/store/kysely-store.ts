@@ -9,6 +9,10 @@ import type { Database } from './database-schema.js';
 import { deploymentPatchToRow, deploymentToRow, rowToDeployment } from './deployment-row.js';
 import { eventToRow, rowToEvent } from './event-row.js';
 import { hostPatchToRow, hostToRow, rowToHost } from './host-row.js';
+import { hostCertToRow, rowToHostCert } from './host-cert-row.js';
+import { joinTokenToRow, rowToJoinToken } from './join-token-row.js';
+import type { HostCert } from '../domain/host-cert.js';
+import type { JoinToken } from '../domain/join-token.js';
 import { instancePatchToRow, instanceToRow, pushInstanceParameters, rowToInstance } from './instance-row.js';
 import { toJsonColumn } from './json-column.js';
 import { fromNumberColumn } from './number-column.js';
@@ -89,6 +93,66 @@ export class KyselyStore implements Store {
     const row = hostPatchToRow(patch);
     if (Object.keys(row).length === 0) return;
     await this.#db.updateTable('hosts').set(row).where('id', '=', id).execute();
+  }
+
+  async deleteHost(id: string): Promise<void> {
+    await this.#db.deleteFrom('hosts').where('id', '=', id).execute();
+  }
+
+  // Join tokens and host certificates
+
+  async insertJoinToken(token: JoinToken): Promise<void> {
+    await this.#db.insertInto('join_tokens').values(joinTokenToRow(token)).execute();
+  }
+
+  async getJoinToken(id: string): Promise<JoinToken | undefined> {
+    const row = await this.#db.selectFrom('join_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : rowToJoinToken(row);
+  }
+
+  async findJoinTokenByHash(tokenHash: string): Promise<JoinToken | undefined> {
+    const row = await this.#db.selectFrom('join_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row === undefined ? undefined : rowToJoinToken(row);
+  }
+
+  async listJoinTokens(): Promise<JoinToken[]> {
+    const rows = await this.#db.selectFrom('join_tokens').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(rowToJoinToken);
+  }
+
+  async consumeJoinTokenUse(id: string): Promise<boolean> {
+    // One conditional statement: two joins racing for the last use cannot both get it.
+    const result = await this.#db
+      .updateTable('join_tokens')
+      .set((eb) => ({ uses_left: eb('uses_left', '-', 1) }))
+      .where('id', '=', id)
+      .where('uses_left', '>', 0)
+      .where('revoked', '=', 0)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async revokeJoinToken(id: string): Promise<void> {
+    await this.#db.updateTable('join_tokens').set({ revoked: 1 }).where('id', '=', id).execute();
+  }
+
+  async insertHostCert(cert: HostCert): Promise<void> {
+    await this.#db.insertInto('host_certs').values(hostCertToRow(cert)).execute();
+  }
+
+  async getHostCert(fingerprint: string): Promise<HostCert | undefined> {
+    const row = await this.#db.selectFrom('host_certs').selectAll().where('fingerprint', '=', fingerprint).executeTakeFirst();
+    return row === undefined ? undefined : rowToHostCert(row);
+  }
+
+  async listHostCerts(hostName: string): Promise<HostCert[]> {
+    const rows = await this.#db.selectFrom('host_certs').selectAll().where('host_name', '=', hostName).orderBy('issued_at').execute();
+    return rows.map(rowToHostCert);
+  }
+
+  async deleteHostCerts(hostName: string): Promise<number> {
+    const result = await this.#db.deleteFrom('host_certs').where('host_name', '=', hostName).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async ensureGroup(name: string, now: number): Promise<void> {

@@ -2,6 +2,8 @@ import type { App, Release } from '../domain/app.js';
 import type { Deployment } from '../domain/deployment.js';
 import type { BuboEvent } from '../domain/event.js';
 import type { Host } from '../domain/host.js';
+import type { HostCert } from '../domain/host-cert.js';
+import type { JoinToken } from '../domain/join-token.js';
 import type { Instance } from '../domain/instance.js';
 
 export interface InstanceFilter {
@@ -20,7 +22,7 @@ export interface InstanceFilter {
 
 export type InstancePatch = Partial<Pick<Instance, 'desired' | 'state' | 'address' | 'message' | 'health' | 'healthMessage' | 'updatedAt'>>;
 export type HostPatch = Partial<
-  Pick<Host, 'cordoned' | 'status' | 'lastHeartbeatAt' | 'address' | 'capacity' | 'runtimes' | 'labels' | 'roles' | 'group' | 'agentUrl'>
+  Pick<Host, 'cordoned' | 'draining' | 'status' | 'lastHeartbeatAt' | 'address' | 'capacity' | 'runtimes' | 'labels' | 'roles' | 'group' | 'agentUrl'>
 >;
 export type AppPatch = Partial<Pick<App, 'group' | 'count' | 'stopped' | 'destroying' | 'release' | 'overProvision' | 'updatedAt'>>;
 export type DeploymentPatch = Partial<Pick<Deployment, 'status' | 'message' | 'switchedAt' | 'updatedAt'>>;
@@ -51,6 +53,23 @@ export interface Store {
   /** Whether a host holds `subnet` (registration must not read every host to pick one). */
   isSubnetTaken(subnet: string): Promise<boolean>;
   updateHost(id: string, patch: HostPatch): Promise<void>;
+  /** Deletes the host's row (its instances stay, and the control loop finds them lost). */
+  deleteHost(id: string): Promise<void>;
+
+  insertJoinToken(token: JoinToken): Promise<void>;
+  getJoinToken(id: string): Promise<JoinToken | undefined>;
+  findJoinTokenByHash(tokenHash: string): Promise<JoinToken | undefined>;
+  /** Oldest first. */
+  listJoinTokens(): Promise<JoinToken[]>;
+  /** Takes one use if the token has one left and is not revoked; returns whether it did. */
+  consumeJoinTokenUse(id: string): Promise<boolean>;
+  revokeJoinToken(id: string): Promise<void>;
+
+  insertHostCert(cert: HostCert): Promise<void>;
+  getHostCert(fingerprint: string): Promise<HostCert | undefined>;
+  listHostCerts(hostName: string): Promise<HostCert[]>;
+  /** Deletes every certificate of the host; returns how many there were. */
+  deleteHostCerts(hostName: string): Promise<number>;
 
   /** Groups exist once a host registered into them; they are never deleted implicitly. */
   ensureGroup(name: string, now: number): Promise<void>;

@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { ensureClusterCa, type ClusterCa } from '../../src/pki/cluster-ca.js';
+import { signHostCsr } from '../../src/pki/sign-host-csr.js';
 import type { CoreContext } from '../../src/core/core-context.js';
 import type { ControlLoop } from '../../src/core/control-loop.js';
 import { createCore } from '../../src/core/create-core.js';
@@ -16,6 +21,8 @@ export interface Harness {
   store: Store;
   openapi: OpenApiChecker;
   clock: { now: number };
+  /** The harness's cluster CA (a fresh one in a temporary directory). */
+  ca: ClusterCa;
   /** Injects a request (authenticated unless `token` is null) and checks the answer against OpenAPI. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers; the OpenAPI checker validates their shape
   request(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
@@ -29,7 +36,10 @@ export interface Harness {
 export async function createHarness(openapi?: OpenApiChecker, options: { wrapStore?: (store: Store) => Store } = {}): Promise<Harness> {
   const store = (options.wrapStore ?? ((s: Store) => s))(await openSqliteStore(':memory:'));
   const clock = { now: Date.parse('2026-11-24T12:00:00Z') };
-  const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42 });
+  const caDir = await mkdtemp(join(tmpdir(), 'bubo-harness-ca-'));
+  const ca = await ensureClusterCa(caDir);
+  const pki = { caCertPem: ca.certPem, caFingerprint: ca.fingerprint, joinUrl: 'https://127.0.0.1:7443', signHost: (input: { name: string; csrPem: string; now: number }) => signHostCsr(ca, input) };
+  const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42, pki });
   const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {} });
   await app.ready();
   const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json', headers: { authorization: `Bearer ${TOKEN}` } })).json();
@@ -41,6 +51,7 @@ export async function createHarness(openapi?: OpenApiChecker, options: { wrapSto
     store,
     openapi: checker,
     clock,
+    ca,
     async request(method, url, body, token = TOKEN) {
       const res = await app.inject({
         method,
@@ -56,6 +67,7 @@ export async function createHarness(openapi?: OpenApiChecker, options: { wrapSto
       await loop.stop();
       await app.close();
       await store.close();
+      await rm(caDir, { recursive: true, force: true });
     },
   };
 }

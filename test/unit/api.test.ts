@@ -766,6 +766,76 @@ describe('logs', () => {
   });
 });
 
+describe('joining hosts', () => {
+  it('creates, lists and revokes join tokens, and never lists the secret', async () => {
+    const created = await h.request('POST', '/v1/join-tokens', { group: 'web', labels: { rack: 'r1' }, roles: ['lb'], ttl_ms: 60_000, uses: 2 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ group: 'web', uses_left: 2, revoked: false, ca_fingerprint: h.ca.fingerprint });
+    expect(created.body.token).toMatch(/^bubo_join_/);
+    expect(created.body.agent_command).toBe(`bubo agent --server https://127.0.0.1:7443 --join ${created.body.token} --ca-fingerprint ${h.ca.fingerprint}`);
+    const listed = await h.request('GET', '/v1/join-tokens');
+    expect(listed.body.join_tokens).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
+    const revoked = await h.request('DELETE', `/v1/join-tokens/${created.body.id}`);
+    expect(revoked).toMatchObject({ status: 200, body: { id: created.body.id, revoked: true } });
+    expect((await h.request('DELETE', '/v1/join-tokens/jt-nope')).status).toBe(404);
+  });
+
+  it('joins with a token once, in the token\'s group, and refuses the used, revoked, unknown or wrong-group token', async () => {
+    const { createCsr } = await import('../../src/pki/create-csr.js');
+    const { csrPem } = await createCsr('web-1');
+    const token = (await h.request('POST', '/v1/join-tokens', { group: 'web', labels: { rack: 'r1' } })).body;
+    const wrongGroup = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-1', csr: csrPem, group: 'db' }, null);
+    expect(wrongGroup).toMatchObject({ status: 401, body: { code: 'join_token_invalid', details: { problem: 'wrong_group' } } });
+    const wrongRole = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-1', csr: csrPem, roles: ['lb'] }, null);
+    expect(wrongRole).toMatchObject({ status: 403, body: { code: 'forbidden', details: { requested: ['lb'] } } });
+    const joined = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-1', csr: csrPem }, null);
+    expect(joined).toMatchObject({ status: 200, body: { host_name: 'web-1', group: 'web', labels: { rack: 'r1' }, ca_certificate: h.ca.certPem } });
+    const again = await h.request('POST', '/v1/agent/join', { token: token.token, name: 'web-2', csr: csrPem }, null);
+    expect(again).toMatchObject({ status: 401, body: { details: { problem: 'used_up' } } });
+    expect(again.body.message).toMatch(/has been used already/);
+    const unknown = await h.request('POST', '/v1/agent/join', { token: 'bubo_join_nope', name: 'web-3', csr: csrPem }, null);
+    expect(unknown).toMatchObject({ status: 401, body: { details: { problem: 'unknown' } } });
+    // The name is taken: a second token cannot join another machine as web-1.
+    const second = (await h.request('POST', '/v1/join-tokens', { group: 'web' })).body;
+    expect((await h.request('POST', '/v1/agent/join', { token: second.token, name: 'web-1', csr: csrPem }, null)).status).toBe(409);
+    // Renewal is for host certificates; the admin token has none.
+    const renew = await h.request('POST', '/v1/agent/renew', { csr: csrPem });
+    expect(renew).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+  });
+
+  it('drains a host: its instance is replaced on another host of the group', async () => {
+    const one = await register('web-1');
+    await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    await h.loop.runOnce();
+    const [first] = await reportAll(one);
+    const two = await register('web-2');
+    expect((await h.request('POST', '/v1/hosts/web-1/drain')).status).toBe(200);
+    await h.loop.runOnce();
+    const moved = (await h.request('GET', `/v1/agent/assignments?host_id=${two}&wait_ms=0`)).body.instances;
+    expect(moved).toHaveLength(1);
+    expect((await h.request('GET', `/v1/agent/assignments?host_id=${one}&wait_ms=0`)).body.instances).toMatchObject([{ id: first!.id, desired: 'stop' }]);
+    // Uncordoning ends the drain.
+    expect((await h.request('POST', '/v1/hosts/web-1/uncordon')).body).toMatchObject({ cordoned: false });
+    expect((await h.request('POST', '/v1/hosts/web-1/uncordon')).body.draining).toBeUndefined();
+  });
+
+  it('removes a host only with force while it holds instances, and then its instances are lost', async () => {
+    const hostId = await register('web-1');
+    expect((await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) })).status).toBe(201);
+    await h.loop.runOnce();
+    expect((await h.request('GET', '/v1/agent/assignments?host_id=' + hostId + '&wait_ms=0')).body.instances).toHaveLength(1);
+    const drained = await h.request('POST', '/v1/hosts/web-1/drain');
+    expect(drained).toMatchObject({ status: 200, body: { name: 'web-1', cordoned: true, draining: true } });
+    const refused = await h.request('DELETE', '/v1/hosts/web-1');
+    expect(refused).toMatchObject({ status: 409, body: { details: { host: 'web-1', instances: 1 } } });
+    const removed = await h.request('DELETE', '/v1/hosts/web-1?force=true');
+    expect(removed).toMatchObject({ status: 200, body: { host: 'web-1', removed: true, instances: 1 } });
+    expect((await h.request('GET', '/v1/hosts')).body.hosts).toHaveLength(0);
+    expect((await h.request('DELETE', '/v1/hosts/web-1')).status).toBe(404);
+  });
+});
+
 afterAll(() => {
   // Every route of the table has been exercised against the OpenAPI document above.
   expect(checker?.uncovered()).toEqual([]);

@@ -43,7 +43,9 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .command('agent')
     .description('run the host agent: register this server, run the instances the control plane assigns to it')
     .option('--server <url>', 'control plane address (like --addr; env BUBO_ADDR)')
-    .requiredOption('--group <group>', 'host group this server joins, e.g. web')
+    .option('--join <token>', 'first start: join the cluster with this join token ("bubo host join-token create"); later starts use the stored certificate')
+    .option('--ca-fingerprint <sha256:hex>', 'with --join: the cluster CA fingerprint printed next to the token (checked before anything is sent)')
+    .option('--group <group>', 'host group this server joins, e.g. web (with --token; with --join the token decides)')
     .option('--label <key=value>', 'a label of this host (repeatable)', collectLabel, {})
     .option('--role <role>', 'a role of this host, e.g. lb (repeatable)', collectRole, [])
     .option('--state-dir <dir>', 'images, instances and network state', '/var/lib/bubo/agent')
@@ -61,7 +63,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; group: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string }>();
+        const o = command.opts<{ server?: string; join?: string; caFingerprint?: string; group?: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string }>();
         if (o.overlay !== 'routes' && o.overlay !== 'vxlan') throw new UsageError(`--overlay ${o.overlay}: choose routes or vxlan`);
         const { RUNTIME_NAMES } = await import('../../daemons/start-host-agent.js');
         const unknown = o.runtime.filter((r) => !(RUNTIME_NAMES as readonly string[]).includes(r));
@@ -76,13 +78,17 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           readFile: deps.readFile,
           ...(deps.uid === undefined ? {} : { uid: deps.uid }),
         });
-        if (!connection.token) throw new UsageError('bubo agent needs the server token: pass --token or set BUBO_TOKEN');
+        if (o.join && !o.caFingerprint) throw new UsageError('--join needs --ca-fingerprint sha256:… (printed by "bubo host join-token create")');
+        if (o.join && g.token) throw new UsageError('--join and --token exclude each other: a joining host never holds the admin token');
+        // A joining agent never uses the admin token, not even one found in the local defaults.
+        const token = o.join ? undefined : (connection.token ?? undefined);
         const shutdown = deps.shutdownSignal();
         const { startHostAgent } = await import('../../daemons/start-host-agent.js');
         const running = await startHostAgent({
           server: connection.baseUrl,
-          token: connection.token,
-          group: o.group,
+          ...(token ? { token } : {}),
+          ...(o.join ? { join: { token: o.join, caFingerprint: o.caFingerprint! } } : {}),
+          ...(o.group ? { group: o.group } : {}),
           stateDir: o.stateDir,
           labels: o.label,
           roles: o.role,
@@ -99,7 +105,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           overlay: o.overlay,
           log: (line) => deps.stderr(`bubo agent: ${line}\n`),
         });
-        deps.stdout(`bubo agent registered as ${running.agent.hostId} with ${connection.baseUrl} (group ${o.group}, state in ${o.stateDir})\n`);
+        deps.stdout(`bubo agent registered as ${running.agent.hostId} with ${connection.baseUrl} (group ${running.group}, state in ${o.stateDir})\n`);
         if (!shutdown.aborted) await new Promise((resolve) => shutdown.addEventListener('abort', resolve, { once: true }));
         const drain = Boolean(o.drainOnExit);
         deps.stderr(`bubo agent: ${String(shutdown.reason)} received, stopping${drain ? ' and draining instances' : '; instances keep running'}\n`);

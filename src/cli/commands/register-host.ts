@@ -4,8 +4,10 @@ import { globalOptions } from '../global-options.js';
 import { openClient } from '../open-client.js';
 import { printJson } from '../print-json.js';
 import { runCommand } from '../run-command.js';
+import { registerHostRemove } from './register-host-remove.js';
+import { registerJoinToken } from './register-join-token.js';
 
-/** `bubo host cordon|uncordon HOST`: keep the scheduler off a host, or let it back. */
+/** `bubo host cordon|uncordon|remove HOST`, `bubo host join-token …`. */
 export function registerHost(program: Command, deps: CliDeps): void {
   const host = program.command('host').description('act on one host');
   host
@@ -30,4 +32,6 @@ export function registerHost(program: Command, deps: CliDeps): void {
         else deps.stdout(`host ${view.name} uncordoned: the scheduler may place instances on it again\n`);
       }),
     );
+  registerHostRemove(host, deps);
+  registerJoinToken(host, deps);
 }

@@ -12,21 +12,29 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .command('server')
     .description('run the bubo control plane (HTTP API, scheduler, deploy engine)')
     .option('--state-dir <dir>', 'where the database and admin.token live (default: /var/lib/bubo/server for root, else ~/.local/share/bubo/server)')
-    .option('--listen <addr>', 'host:port to listen on', '127.0.0.1:7070')
+    .option('--listen <addr>', 'host:port of the plain HTTP listener (CLI, bubo up; keep it on loopback)', '127.0.0.1:7070')
+    .option('--tls-listen <addr>', 'host:port of the TLS listener for agents on other machines and remote admins, e.g. 0.0.0.0:7443')
+    .option('--tls-san <name>', 'a host name or IP address the TLS certificate is valid for (repeatable; default: this machine\'s name and IPv4 addresses)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--cluster-cidr <cidr>', 'IPv4 range from which every host gets a /24 for its instances', '10.88.0.0/16')
     .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 20s)')
     .action(
       runCommand(deps, async (command) => {
-        const options = command.opts<{ stateDir?: string; listen: string; clusterCidr: string; hostTtl?: string }>();
+        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string }>();
         const ttl = hostTtlOptions(options.hostTtl);
         const stateDir = options.stateDir ?? defaultServerStateDir({ home: deps.home, ...(deps.uid === undefined ? {} : { uid: deps.uid }) });
         const shutdown = deps.shutdownSignal();
         const start = deps.startServer ?? (await import('../../daemons/start-server.js')).startServer;
-        const server = await start({ stateDir, listen: options.listen, core: { clusterCidr: options.clusterCidr, ...ttl } });
+        const server = await start({
+          stateDir,
+          listen: options.listen,
+          ...(options.tlsListen ? { tlsListen: options.tlsListen, tlsSans: options.tlsSan } : {}),
+          core: { clusterCidr: options.clusterCidr, ...ttl },
+        });
         if (globalOptions(command).json) {
-          printJson(deps, { url: server.url, state_dir: stateDir, admin_token_path: server.adminTokenPath });
+          printJson(deps, { url: server.url, tls_url: server.tlsUrl ?? null, ca_fingerprint: server.caFingerprint ?? null, state_dir: stateDir, admin_token_path: server.adminTokenPath });
         } else {
-          deps.stdout(`bubo server listening on ${server.url}\nstate dir: ${stateDir}\nadmin token: ${server.adminTokenPath}\n`);
+          const tls = server.tlsUrl ? `TLS (agents, mTLS): ${server.tlsUrl}\ncluster CA: ${server.caFingerprint}\n` : '';
+          deps.stdout(`bubo server listening on ${server.url}\n${tls}state dir: ${stateDir}\nadmin token: ${server.adminTokenPath}\n`);
         }
         if (!shutdown.aborted) await new Promise((resolve) => shutdown.addEventListener('abort', resolve, { once: true }));
         deps.stderr(`bubo: ${String(shutdown.reason)} received, stopping\n`);

@@ -32,7 +32,7 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
     failedReplaceDelayMs: snapshot.failedReplaceDelayMs,
     apps,
     instances: unsettled,
-    hosts: snapshot.hosts.map((h) => ({ id: h.id, name: h.name, status: h.status, lastHeartbeatAt: h.lastHeartbeatAt })),
+    hosts: snapshot.hosts.map((h) => ({ id: h.id, name: h.name, status: h.status, lastHeartbeatAt: h.lastHeartbeatAt, ...(h.draining ? { draining: true } : {}) })),
   });
 
   // What the scheduler sees: hosts going down now are down, instances lost now hold nothing.

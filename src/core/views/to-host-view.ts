@@ -12,6 +12,7 @@ export function toHostView(host: Host, allocated: Resources, instances: number):
     subnet: host.subnet,
     status: host.status,
     cordoned: host.cordoned,
+    ...(host.draining ? { draining: true } : {}),
     runtimes: host.runtimes.map((r) => ({ ...r })),
     labels: host.labels,
     roles: host.roles,

@@ -5,6 +5,7 @@ import { releaseDigests } from './0003-release-digests.js';
 import { health } from './0004-health.js';
 import { deploymentFromCount } from './0005-deployment-from-count.js';
 import { rollbackKindLiveSlot } from './0006-rollback-kind-live-slot.js';
+import { joinTokensHostCerts } from './0007-join-tokens-host-certs.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-health': health,
   '0005-deployment-from-count': deploymentFromCount,
   '0006-rollback-kind-live-slot': rollbackKindLiveSlot,
+  '0007-join-tokens-host-certs': joinTokensHostCerts,
 };
 
 export const migrationProvider: MigrationProvider = {
