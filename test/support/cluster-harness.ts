@@ -36,6 +36,8 @@ export interface ClusterHost {
   address: string;
   stateDir: string;
   agent: AgentProcess;
+  /** The join token it was given, and the CA fingerprint to pin. */
+  join: { token: string; caFingerprint: string };
 }
 
 /**
@@ -51,8 +53,9 @@ export interface ClusterHost {
  * them, the agents' instances and processes, even after a failed test, and `leftovers()` says
  * what is still there.
  *
- * Agents authenticate with the admin token for now (`agentArgs`, the one place their command line
- * is built).
+ * Agents join like real hosts: a one-use join token each (made through the admin API), over the
+ * server's TLS listener with the CA pinned, then mTLS with their host certificate; no host holds
+ * the admin token (`agentArgs`, the one place their command line is built).
  */
 export class ClusterHarness {
   readonly tag = String(process.pid % 100_000);
@@ -68,6 +71,7 @@ export class ClusterHarness {
   images!: PushedTestImages;
   client!: ApiClient;
   token = '';
+  tlsPort = 0;
   #destroyed = false;
 
   constructor(readonly options: ClusterHarnessOptions) {
@@ -100,33 +104,46 @@ export class ClusterHarness {
     }
     this.registry = await startRegistry({ address: this.serverAddress });
     this.images = await pushTestImages(this.registry);
-    this.server = new ServerProcess(join(this.dir, 'server'), await freePort(), ['--cluster-cidr', this.clusterCidr, ...(this.options.serverArgs ?? [])], this.serverAddress);
+    this.tlsPort = await freePort();
+    const tls = ['--tls-listen', `${this.serverAddress}:${this.tlsPort}`, '--tls-san', this.serverAddress];
+    this.server = new ServerProcess(join(this.dir, 'server'), await freePort(), ['--cluster-cidr', this.clusterCidr, ...tls, ...(this.options.serverArgs ?? [])], this.serverAddress);
     await this.server.start();
     this.token = (await readFile(join(this.dir, 'server', 'admin.token'), 'utf8')).trim();
     this.client = new ApiClient({ baseUrl: this.server.url, token: this.token });
     for (let n = 1; n <= this.options.hosts; n++) {
       const netns = this.netnsName(n);
-      const host: ClusterHost = { n, name: `host-${n}`, netns, address: this.hostAddress(n), stateDir: join(this.dir, `host-${n}`), agent: undefined as unknown as AgentProcess };
-      host.agent = new AgentProcess(this.agentArgs(host), { BUBO_TOKEN: this.token }, ['nsenter', `--net=/run/netns/${netns}`, '--']);
+      const host: ClusterHost = { n, name: `host-${n}`, netns, address: this.hostAddress(n), stateDir: join(this.dir, `host-${n}`), agent: undefined as unknown as AgentProcess, join: await this.joinToken(n) };
+      // No admin token on a host: the agent joins with its one-use token and then speaks mTLS.
+      host.agent = new AgentProcess(this.agentArgs(host), {}, ['nsenter', `--net=/run/netns/${netns}`, '--']);
       this.hosts.push(host);
     }
     // One after the other: three Node.js start-ups at once on 2 cores only make each slower.
     for (const host of this.hosts) await host.agent.start();
   }
 
-  /** The command line of a host's agent (the admin token comes from BUBO_TOKEN). */
-  agentArgs(host: Pick<ClusterHost, 'n' | 'name' | 'address' | 'stateDir'>): string[] {
-    const lb = this.options.lbHosts?.includes(host.n) ? ['--role', 'lb'] : [];
+  /** A one-use join token for host `n` into the group (with role lb for the lb hosts), as an admin makes it. */
+  async joinToken(n: number): Promise<{ token: string; caFingerprint: string }> {
+    const roles = this.options.lbHosts?.includes(n) ? ['lb'] : [];
+    const created = await this.client.call('createJoinToken', { body: { group: this.group, roles, uses: 1 } });
+    return { token: created.token, caFingerprint: created.ca_fingerprint };
+  }
+
+  /**
+   * The command line of a host's agent: it joins over TLS with its token, pinning the CA. A
+   * restart passes the same (used) token again, as a systemd unit does; the agent then uses the
+   * certificate it keeps in its state directory.
+   */
+  agentArgs(host: Pick<ClusterHost, 'n' | 'name' | 'address' | 'stateDir' | 'join'>): string[] {
     return [
-      '--server', this.server.url,
-      '--group', this.group,
+      '--server', `https://${this.serverAddress}:${this.tlsPort}`,
+      '--join', host.join.token,
+      '--ca-fingerprint', host.join.caFingerprint,
       '--name', host.name,
       '--address', host.address,
       '--state-dir', host.stateDir,
       '--runtime', 'runc',
       '--insecure-registry', this.registry.host,
       '--overlay', this.options.overlay ?? 'routes',
-      ...lb,
     ];
   }
 
