@@ -110,11 +110,19 @@ async function simulate(o: StartMessage, n: number, onCatalog: () => void): Prom
   if (n >= o.catalogPollers) return;
   void (async () => {
     let index = 0;
+    // Like the agent: after its first answer it says which host list it holds, so the list
+    // (one entry per host) comes only when it changed.
+    let peers: number | undefined;
     let done = false;
     for (;;) {
       try {
-        const answer = await call<{ index: number; services: { app: string; instances: unknown[] }[] }>('GET', `/v1/agent/catalog?index=${index}&wait_ms=${WAIT_MS}`);
+        const held = peers === undefined ? '' : `&peers=${peers}`;
+        const answer = await call<{ index: number; peers_index?: number; hosts?: unknown[]; services: { app: string; instances: unknown[] }[] }>(
+          'GET',
+          `/v1/agent/catalog?index=${index}&wait_ms=${WAIT_MS}${held}`,
+        );
         index = answer.index;
+        if (answer.hosts) peers = answer.peers_index;
         const listed = answer.services.find((s) => s.app === o.app)?.instances.length ?? 0;
         if (!done && listed >= o.instances) {
           done = true;

@@ -21,6 +21,8 @@ export interface CoreContext {
   releases: ReleaseCache;
   /** Ask the control loop to reconcile soon (after a deploy, a scale, a status report...). */
   wake: () => void;
+  /** After a host joined, moved or left: tell every agent soon (coalesced, see `PeersAnnouncer`). */
+  announcePeers: () => void;
   /** Seed for the scheduler's tie-breaks; fixed in tests, random in production. */
   seed: () => number;
   /** When this control plane started (its clock): host silence counts from here at the earliest. */
@@ -36,6 +38,8 @@ export interface CoreOptions {
   heartbeatIntervalMs: number;
   /** A host is down when no heartbeat arrived for this long. */
   hostTtlMs: number;
+  /** Host-list changes within this window reach the agents as one catalog change (`PeersAnnouncer`). */
+  peersAnnounceMs: number;
   /** Terminal instances are kept this long for `bubo status`, then pruned. */
   keepTerminalMs: number;
   /** A failed instance is replaced only after this long, so crash loops stay calm. */
@@ -46,6 +50,7 @@ export const DEFAULT_CORE_OPTIONS: CoreOptions = {
   clusterCidr: '10.88.0.0/16',
   heartbeatIntervalMs: 5_000,
   hostTtlMs: 20_000,
+  peersAnnounceMs: 1_000,
   keepTerminalMs: 10 * 60_000,
   failedReplaceDelayMs: 5_000,
 };

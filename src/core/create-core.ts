@@ -6,6 +6,7 @@ import { AssignmentNotifier } from './assignment-notifier.js';
 import { HeartbeatBuffer } from './heartbeat-buffer.js';
 import { ControlLoop, type ControlLoopOptions } from './control-loop.js';
 import { type CoreContext, type CoreOptions, DEFAULT_CORE_OPTIONS } from './core-context.js';
+import { PeersAnnouncer } from './peers-announcer.js';
 import { ReleaseCache } from './release-cache.js';
 import type { HostCertAuthority } from './host-cert-authority.js';
 
@@ -19,8 +20,9 @@ export interface CoreSetup {
 }
 
 /** Wires a context and its control loop together (the loop is not started). */
-export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlLoop } {
+export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlLoop; peers: PeersAnnouncer } {
   let loop: ControlLoop | undefined;
+  let peers: PeersAnnouncer | undefined;
   const now = setup.now ?? Date.now;
   const ctx: CoreContext = {
     store: setup.store,
@@ -31,6 +33,7 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     heartbeats: new HeartbeatBuffer(),
     releases: new ReleaseCache(),
     wake: () => loop?.wake(),
+    announcePeers: () => peers?.schedule(),
     seed: setup.seed ?? (() => randomInt(2 ** 31)),
     options: { ...DEFAULT_CORE_OPTIONS, ...setup.options },
     ...(setup.pki ? { pki: setup.pki } : {}),
@@ -41,5 +44,8 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     onError: (error) => process.stderr.write(`bubo: control loop: ${error instanceof Error ? error.message : String(error)}\n`),
     ...setup.loop,
   });
-  return { ctx, loop };
+  peers = new PeersAnnouncer(ctx.store, ctx.notifier, ctx.options.peersAnnounceMs, (error) =>
+    process.stderr.write(`bubo: cannot announce the host list: ${error instanceof Error ? error.message : String(error)}\n`),
+  );
+  return { ctx, loop, peers };
 }

@@ -7,7 +7,7 @@ import { registerHost } from './register-host.js';
 describe('getCatalog and the host list', () => {
   it('sends the host list to pollers without the current one only, and a joining host changes both indexes', async () => {
     const store = await openSqliteStore(':memory:');
-    const { ctx } = createCore({ store });
+    const { ctx } = createCore({ store, options: { peersAnnounceMs: 10 } });
     const register = (name: string, address: string) =>
       registerHost(ctx, {
         name,
@@ -38,7 +38,8 @@ describe('getCatalog and the host list', () => {
     await register('h2', '192.0.2.2');
     expect((await getCatalog(ctx, { index: 0, waitMs: 0 })).peers_index).toBe(before.peers_index);
     await register('h2', '192.0.2.22');
-    const moved = await getCatalog(ctx, { index: 0, waitMs: 0, peers: before.peers_index });
+    // Announced within the coalescing window: a long-poll from the last index sees it.
+    const moved = await getCatalog(ctx, { index: before.index, waitMs: 60_000, peers: before.peers_index });
     expect(moved.hosts?.find((h) => h.name === 'h2')?.address).toBe('192.0.2.22');
     await store.close();
   });

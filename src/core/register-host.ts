@@ -24,9 +24,9 @@ export interface RegisterInput {
  * (an agent restart keeps the host's id and subnet, so its instances stay where they are).
  */
 export async function registerHost(ctx: CoreContext, input: RegisterInput): Promise<RegisterResponse> {
-  // Agents route by every host's address and subnet (`agentPeers`): a new host or a moved address
-  // changes that list.
-  const changed = new Set<string>();
+  // Agents route by every host's address and subnet (the catalog's host list): a new host or a
+  // moved address changes that list.
+  let peersChanged = false;
   const host = await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
     const capacity = {
@@ -49,7 +49,10 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
         // An agent that no longer announces a listener must not keep a stale one.
         agentUrl: input.agent_url ?? '',
       });
-      if (existing.address !== input.address) await markPeersChanged(tx, changed);
+      if (existing.address !== input.address) {
+        await markPeersChanged(tx);
+        peersChanged = true;
+      }
       const moved = existing.group !== input.group ? ` (moved from group ${existing.group})` : '';
       await tx.appendEvents([
         event(now, `host:${input.name}`, 'host.reregistered', `host ${input.name} registered again${moved}`, {
@@ -75,7 +78,8 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
       ...(input.agent_url ? { agentUrl: input.agent_url } : {}),
     };
     await tx.upsertHost(created);
-    await markPeersChanged(tx, changed);
+    await markPeersChanged(tx);
+    peersChanged = true;
     const runtimes = input.runtimes.filter((r) => r.available).map((r) => r.name).join(', ') || 'none';
     await tx.appendEvents([
       event(now, `host:${input.name}`, 'host.registered', `host ${input.name} joined group ${input.group} (runtimes: ${runtimes})`, {
@@ -85,7 +89,7 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
     ]);
     return created;
   });
-  if (changed.size > 0) ctx.notifier.notify(changed);
+  if (peersChanged) ctx.announcePeers();
   ctx.wake();
   return {
     host_id: host.id,

@@ -18,7 +18,6 @@ export interface RemoveHostInput {
  * but never registered (certificates only) can be removed too.
  */
 export async function removeHost(ctx: CoreContext, input: RemoveHostInput) {
-  const changed = new Set<string>();
   const result = await ctx.store.transaction(async (tx) => {
     const host = (await tx.getHostByName(input.host)) ?? (await tx.getHost(input.host));
     const name = host?.name ?? input.host;
@@ -34,7 +33,7 @@ export async function removeHost(ctx: CoreContext, input: RemoveHostInput) {
     const now = ctx.now();
     if (host) await tx.deleteHost(host.id);
     // Other hosts drop their route to its subnet (and it leaves the lb's host allow-list).
-    if (host) await markPeersChanged(tx, changed);
+    if (host) await markPeersChanged(tx);
     await tx.deleteHostCerts(name);
     await tx.appendEvents([
       event(now, input.actor, 'host.removed', `host ${name} removed${live.length > 0 ? ` with ${live.length} instance(s) on it, to be replaced` : ''}; its certificates no longer authenticate`, {
@@ -43,7 +42,7 @@ export async function removeHost(ctx: CoreContext, input: RemoveHostInput) {
     ]);
     return { host: name, removed: true as const, instances: live.length };
   });
-  ctx.notifier.notify(changed);
+  ctx.announcePeers();
   ctx.wake();
   return result;
 }

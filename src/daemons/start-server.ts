@@ -56,7 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     signHost: (input) => signHostCsr(ca, input),
   };
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));
-  const { ctx, loop } = createCore({ store, options: options.core ?? {}, pki });
+  const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki });
   const agentLogs = agentLogOpener({ token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri });
   const app = buildHttpApp({ ctx, token, agentLogs });
   const tlsApp = tlsListen ? buildHttpApp({ ctx, token, agentLogs, tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } }) : undefined;
@@ -71,6 +71,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   loop.start();
+  // A server stopped between a host joining and its announcement (a crash) announces now.
+  ctx.announcePeers();
   if (tlsApp && tlsListen) pki.joinUrl = joinUrl(urlOf('https', tlsApp, tlsListen.host, tlsListen.port), tlsListen.host, credentials.names);
   return {
     url: urlOf('http', app, host, port),
@@ -80,6 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tokenCreated: created,
     close: async () => {
       await loop.stop();
+      await peers.flush();
       await ctx.heartbeats.flush(store).catch(() => {});
       ctx.notifier.notifyAll();
       await app.close();

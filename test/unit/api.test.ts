@@ -650,7 +650,8 @@ describe('agent protocol', () => {
     await register('h22');
     expect((await h.request('GET', '/v1/agent/catalog?wait_ms=0')).body.index).toBe(same);
     await h.request('POST', '/v1/agent/register', { ...registerBody('h22', 'web'), address: '192.0.2.99' });
-    const moved = await h.request('GET', '/v1/agent/catalog?wait_ms=0');
+    // Announced within the server's coalescing window (PeersAnnouncer): a long-poll sees it.
+    const moved = await h.request('GET', `/v1/agent/catalog?index=${same}&wait_ms=5000`);
     expect(moved.body.index).toBeGreaterThan(same);
     expect(moved.body.hosts[1]).toEqual({ name: 'h22', address: '192.0.2.99', subnet: '10.88.2.0/24' });
 
