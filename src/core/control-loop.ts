@@ -22,6 +22,8 @@ export class ControlLoop {
   #again = false;
   #stopped = true;
   #blocked: BlockedMemo = new Map();
+  #lastPassMs = 0;
+  #lastEnd = 0;
 
   constructor(ctx: CoreContext, options: ControlLoopOptions) {
     this.#ctx = ctx;
@@ -39,7 +41,18 @@ export class ControlLoop {
       this.#again = true;
       return;
     }
-    this.#schedule(this.#options.debounceMs);
+    this.#schedule(this.#wakeDelayMs());
+  }
+
+  /**
+   * The debounce, or longer after a long pass: a pass reads every host and instance, so with
+   * thousands of hosts registering (each one a wake-up) back-to-back passes took the whole event
+   * loop and registrations crawled. Waiting as long as the last pass took since it ended keeps
+   * the loop at most half busy with passes; a short pass changes nothing.
+   */
+  #wakeDelayMs(): number {
+    const sinceEnd = Date.now() - this.#lastEnd;
+    return Math.max(this.#options.debounceMs, this.#lastPassMs - sinceEnd);
   }
 
   /** Waits for the pass in flight, then stops. */
@@ -67,13 +80,14 @@ export class ControlLoop {
         if (this.#stopped) return;
         if (this.#again) {
           this.#again = false;
-          this.#schedule(this.#options.debounceMs);
+          this.#schedule(this.#wakeDelayMs());
         } else this.#schedule(this.#options.intervalMs);
       });
     }, delayMs);
   }
 
   async #pass(): Promise<void> {
+    const start = Date.now();
     try {
       // The pass judges hosts by their last heartbeat: write the buffered ones first.
       await this.#ctx.heartbeats.flush(this.#ctx.store);
@@ -82,6 +96,9 @@ export class ControlLoop {
       await this.#ctx.store.pruneInstances(this.#ctx.now() - this.#ctx.options.keepTerminalMs);
     } catch (error) {
       this.#options.onError(error);
+    } finally {
+      this.#lastEnd = Date.now();
+      this.#lastPassMs = this.#lastEnd - start;
     }
   }
 }
