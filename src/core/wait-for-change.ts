@@ -11,8 +11,8 @@ import type { CoreContext } from './core-context.js';
  *
  * Waiters woken together share one read of the counter (10,000 catalog polls woken by one change
  * read it once): a read is shared only while no notify of its key happened since it started (see
- * `AssignmentNotifier.generation`), so a shared read is never older than the waiter's registration:
- * a change committed after the read is followed by its notify, which wakes the waiter again.
+ * `AssignmentNotifier.generation`), so a shared read is never older than the waiter's registration.
+ * Waiters woken in later batches (`AssignmentNotifier.notify`) read again, once per batch.
  *
  * The deadline is a plain timer, not `AbortSignal.timeout` inside `AbortSignal.any`: a composite
  * signal holds its sources weakly, and a timeout signal nothing else refers to can be collected
@@ -56,10 +56,11 @@ function readShared(ctx: CoreContext, counter: string): Promise<number> {
   if (current && current.generation === generation) return current.value;
   const read: Read = { generation, value: ctx.store.getCounter(counter) };
   inFlight.set(counter, read);
-  // Kept after it resolves, until the next notify of the key: waiters woken in later batches
-  // (`AssignmentNotifier.notify`) share it too. A failed read is not kept.
-  read.value.catch(() => {
+  // Shared only while in flight: a resolved value kept until the next notify was seen to leave a
+  // poll stuck on an old index past its timeout (CI, bubo up), so each wake batch reads again.
+  const forget = () => {
     if (inFlight.get(counter) === read) inFlight.delete(counter);
-  });
+  };
+  read.value.then(forget, forget);
   return read.value;
 }
