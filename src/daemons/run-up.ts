@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startHostAgent } from './start-host-agent.js';
+import type { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { ApiClient } from '../client/api-client.js';
 import type { CoreOptions } from '../core/core-context.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -77,7 +78,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     if (fallback) log(`microVMs: ${fallback.detail}`);
 
     const client = new ApiClient({ baseUrl: server.url, token });
-    if (options.examplesDir) await deployExamples(client, options.examplesDir, registry.host, options.lb, log, options.signal);
+    if (options.examplesDir) await deployExamples(client, options.examplesDir, registry.host, { ...options.lb, nginx: agent.lb }, log, options.signal);
     log('ready. Try "bubo status", "bubo hosts", "bubo events" in this directory. Ctrl-C stops bubo and its instances.');
     if (!options.signal.aborted) await new Promise((r) => options.signal.addEventListener('abort', r, { once: true }));
     log('stopping: instances, agent, registry, control plane');
@@ -95,11 +96,14 @@ function coreOptions(options: UpOptions): Partial<CoreOptions> {
   return { ...(options.clusterCidr ? { clusterCidr: options.clusterCidr } : {}), ...options.core };
 }
 
+/** How long `bubo up` waits for its load balancer to route to the healthy demo before saying so. */
+const LB_APPLY_TIMEOUT_MS = 30_000;
+
 async function deployExamples(
   client: ApiClient,
   examplesDir: string,
   registryHost: string,
-  lb: { address: string; port: number },
+  lb: { address: string; port: number; nginx: NginxLoadBalancer | undefined },
   log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
@@ -125,7 +129,13 @@ async function deployExamples(
   while (!signal.aborted && Date.now() < deadline) {
     const { apps } = await client.call('listApps', {});
     if (apps.every((a) => a.healthy >= a.desired)) {
-      const { services } = await client.call('agentCatalog', { query: { wait_ms: 0 } });
+      const { services, index } = await client.call('agentCatalog', { query: { wait_ms: 0 } });
+      // Healthy on the server is not yet routed: the load balancer applies the catalog a long-poll
+      // answer, an `nginx -t` and a reload later (seconds on a busy machine). The URL printed
+      // below must answer when it is printed.
+      if (lb.nginx && !(await lb.nginx.whenServes(index, LB_APPLY_TIMEOUT_MS, signal)) && !signal.aborted) {
+        log(`the load balancer has not applied catalog ${index} after ${LB_APPLY_TIMEOUT_MS / 1000} s (see the lb lines above); the page may answer 503 until it does`);
+      }
       for (const app of apps) {
         const service = services.find((x) => x.app === app.name && x.namespace === app.namespace);
         const where = (service?.instances ?? []).map((i) => i.address);

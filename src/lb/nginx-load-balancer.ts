@@ -79,7 +79,10 @@ export class NginxLoadBalancer {
    * (an adopted master's catalog is not known). Changes only when a reload is in effect.
    */
   private routed: Set<string> | null = null;
-  private routedListeners = new Set<() => void>();
+  /** The catalog index of the configuration in effect (null: none applied by this process yet). */
+  private inEffect: number | null = null;
+  /** Checks re-run whenever what is in effect changes (`whenNotRouting`, `whenServes`). */
+  private effectListeners = new Set<() => void>();
 
   constructor(private readonly options: NginxLoadBalancerOptions) {
     this.paths = nginxPaths(options.stateDir);
@@ -165,21 +168,35 @@ export class NginxLoadBalancer {
    * delays a stop but never blocks it. Before any apply the routing is unknown and this waits.
    */
   whenNotRouting(address: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.whenInEffect(() => this.routed !== null && !this.routed.has(address), timeoutMs, signal);
+  }
+
+  /**
+   * Resolves `true` once the configuration in effect is that of catalog `index` or a later one
+   * (an unchanged configuration counts: it routes exactly as that catalog says), so a caller that
+   * saw instances in the catalog knows new connections reach them. `false` after `timeoutMs` (a
+   * rejected or failed reload keeps an older configuration) or when `signal` aborts.
+   */
+  whenServes(index: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.whenInEffect(() => this.inEffect !== null && this.inEffect >= index, timeoutMs, signal);
+  }
+
+  private whenInEffect(holds: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       const done = (result: boolean) => {
         clearTimeout(timer);
-        this.routedListeners.delete(check);
+        this.effectListeners.delete(check);
         signal?.removeEventListener('abort', aborted);
         resolve(result);
       };
       const check = () => {
-        if (this.routed !== null && !this.routed.has(address)) done(true);
+        if (holds()) done(true);
       };
       const aborted = () => done(false);
       const timer = setTimeout(() => done(false), timeoutMs);
       if (signal?.aborted) return done(false);
       signal?.addEventListener('abort', aborted, { once: true });
-      this.routedListeners.add(check);
+      this.effectListeners.add(check);
       check();
     });
   }
@@ -356,7 +373,8 @@ export class NginxLoadBalancer {
 
   private setRouted(catalog: CatalogInput): void {
     this.routed = routedAddresses(catalog.services);
-    for (const listener of [...this.routedListeners]) listener();
+    this.inEffect = catalog.index ?? null;
+    for (const listener of [...this.effectListeners]) listener();
   }
 
   /** Records `text` as what the master serves, in memory and for an agent that adopts it later. */

@@ -167,6 +167,19 @@ describe.skipIf(!hasNginx)('NginxLoadBalancer with real nginx (skipped when /usr
     expect(events.at(-1)?.kind).toBe('lb.reloaded');
   });
 
+  it('tells when a catalog index is in effect, and an unchanged configuration counts', async () => {
+    const next = catalog(shop([a, b, c]));
+    const waiting = lb.whenServes(next.index, 10_000);
+    expect(await lb.whenServes(next.index, 50), 'before the apply').toBe(false);
+    expect((await lb.apply(next)).status).toBe('reloaded');
+    expect(await waiting).toBe(true);
+    expect(await lb.whenServes(next.index - 1, 0), 'an older index').toBe(true);
+    const same = catalog(shop([c, b, a]));
+    expect((await lb.apply(same)).status).toBe('unchanged');
+    expect(await lb.whenServes(same.index, 0)).toBe(true);
+    expect((await lb.apply(catalog(shop([a, b])))).status).toBe('reloaded');
+  });
+
   it('does nothing for a catalog that renders the same configuration', async () => {
     const pid = lb.pid!;
     const workers = await listNginxWorkers(pid);
@@ -222,6 +235,7 @@ describe.skipIf(!hasNginx)('NginxLoadBalancer with real nginx (skipped when /usr
     const evil: CatalogEntry = { ...shop([c]), app: 'evil', ports: [{ name: 'web', port: backendPort, protocol: 'http', public: { host: 'x; }', port: 80, tls: null } }] };
     const outcome = await lb.apply(catalog(shop([a, b]), evil));
     expect(outcome).toMatchObject({ status: 'rejected', message: expect.stringContaining('default/evil port web') });
+    expect(await lb.whenServes(index, 100), 'a rejected catalog is not in effect').toBe(false);
     expect(await names(httpPort, 'shop.example.com', 6)).toEqual(new Set(['a', 'b']));
   });
 
