@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { DEFAULT_CORE_OPTIONS } from '../../src/core/core-context.js';
 import { DEFAULT_REPLACE_AFTER_MS } from '../../src/domain/replace-after-ms.js';
 import { parseDurationMs } from '../../src/taskfile/parse-duration.js';
 import { ClusterHarness } from '../../test/support/cluster-harness.js';
@@ -8,7 +9,7 @@ import { waitFor } from '../../test/support/server-process.js';
 import { FAILOVER_GOAL_MS, type FailoverFigures, failoverFigures } from './failover-figures.js';
 import { lbUpstreams } from './lb-upstreams.js';
 
-// npm run bench:failover -- [--json] [--only defaults|tuned] [--tuned-ttl 10s] [--tuned-replace-after 0s]
+// npm run bench:failover -- [--json] [--only defaults|tuned] [--tuned-ttl 5s] [--tuned-replace-after 0s]
 // As root; needs runc, umoci, skopeo, docker-registry, nginx, nftables, iproute2 and a built CLI
 // (`npm run build`). Takes the e2e lock's place: run it under `flock /tmp/bubo-e2e.lock`.
 
@@ -21,7 +22,7 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     only: { type: 'string' },
-    'tuned-ttl': { type: 'string', default: '10s' },
+    'tuned-ttl': { type: 'string', default: '5s' },
     'tuned-replace-after': { type: 'string', default: '0s' },
   },
 });
@@ -41,8 +42,8 @@ const tunedReplaceAfterMs = duration('tuned-replace-after', tunedReplaceAfter);
 if (process.getuid?.() !== 0) fail('must run as root (network namespaces, runc, nftables)');
 await readFile(new URL('../../dist/cli/main.js', import.meta.url)).catch(() => fail('no built CLI: run `npm run build` first'));
 
-/** The server's default `--host-ttl` (src/cli/host-ttl-options.ts). */
-const DEFAULT_HOST_TTL_MS = 20_000;
+/** The server's default `--host-ttl`. */
+const DEFAULT_HOST_TTL_MS = DEFAULT_CORE_OPTIONS.hostTtlMs;
 const PUBLIC_HOST = 'failover-bench.example.com';
 const log = (line: string) => {
   if (!values.json) console.log(line);

@@ -2,9 +2,10 @@ import { parseDurationMs } from '../taskfile/parse-duration.js';
 import { UsageError } from './usage-error.js';
 
 /**
- * `--host-ttl 20s`: how long a host may stay silent before it is marked down and its instances
+ * `--host-ttl 8s`: how long a host may stay silent before it is marked down and its instances
  * `unknown`. Agents are told to heartbeat a quarter of it (at most every 5 s), so one lost
- * heartbeat never marks a host down. Nothing when the flag is absent (the default is 20 s).
+ * heartbeat never marks a host down. Nothing when the flag is absent (the default, 8 s with a
+ * heartbeat every 2 s, is `DEFAULT_CORE_OPTIONS`).
  */
 export function hostTtlOptions(text: string | undefined): { hostTtlMs?: number; heartbeatIntervalMs?: number } {
   if (text === undefined) return {};

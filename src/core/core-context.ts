@@ -48,8 +48,8 @@ export interface CoreOptions {
 
 export const DEFAULT_CORE_OPTIONS: CoreOptions = {
   clusterCidr: '10.88.0.0/16',
-  heartbeatIntervalMs: 5_000,
-  hostTtlMs: 20_000,
+  heartbeatIntervalMs: 2_000,
+  hostTtlMs: 8_000,
   peersAnnounceMs: 1_000,
   keepTerminalMs: 10 * 60_000,
   failedReplaceDelayMs: 5_000,

@@ -177,6 +177,10 @@ export class ClusterHarness {
       for (const pid of await processesInNetns(this.netnsName(n))) killQuietly(pid);
     }
     for (const host of this.hosts) await quiet(cleanupAgentState(host.stateDir, null));
+    // The cables first, explicitly: a namespace outlives `ip netns del` while the kernel still
+    // holds sockets of it (a host whose cable was pulled keeps retransmitting its FINs for
+    // minutes), and its veth with it; deleting our end removes both ends at once.
+    for (let n = 1; n <= this.options.hosts; n++) await quiet(ip('link', 'del', this.vethName(n)));
     for (let n = 1; n <= this.options.hosts; n++) await quiet(ip('netns', 'del', this.netnsName(n)));
     await quiet(ip('link', 'del', this.switchName));
     await quiet(this.server?.stop() ?? Promise.resolve());

@@ -507,15 +507,17 @@ describe('hosts and groups', () => {
   it('marks a silent host down and replaces its instances on another host', async () => {
     const h1 = await register('h1');
     const h2 = await register('h2');
-    // Replaced at once (the default waits 30 s for the host to come back; tested below).
+    // Replaced at once (the default waits a few seconds for the host to come back; tested below).
     await h.request('POST', '/v1/deploy', { task: `${taskFile({ count: 2 })}\n[placement]\nreplace_after = "0s"\n` });
     await h.loop.runOnce();
     await reportAll(h1);
     await reportAll(h2);
 
+    // h2 silent for 25 s, past the TTL; h1 beats on.
     h.clock.now += 15_000;
     await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
     h.clock.now += 10_000;
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: h1 });
     await h.loop.runOnce();
 
     const hosts = (await h.request('GET', '/v1/hosts')).body.hosts;

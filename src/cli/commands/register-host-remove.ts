@@ -4,14 +4,15 @@ import type { CliDeps } from '../cli-deps.js';
 import { globalOptions } from '../global-options.js';
 import { openClient } from '../open-client.js';
 import { printJson } from '../print-json.js';
+import { positiveSeconds } from '../positive-seconds.js';
 import { runCommand } from '../run-command.js';
-
-const POLL_MS = 2_000;
+import { waitHostDrained } from '../wait-host-drained.js';
 
 /**
  * `bubo host remove HOST [--force]`: drain (cordon; the control loop replaces its instances on
- * other hosts), wait with progress until none is left on the host, then remove it; its certificate stops working at once. `--force` removes it now: its
- * instances are lost and replaced on other hosts of the group.
+ * other hosts), wait with progress until none is left on the host, then remove it; its
+ * certificate stops working at once. `--force` removes it now: its instances are lost and
+ * replaced on other hosts of the group.
  */
 export function registerHostRemove(host: Command, deps: CliDeps): void {
   host
@@ -25,24 +26,13 @@ export function registerHostRemove(host: Command, deps: CliDeps): void {
         const o = command.opts<{ force?: boolean; timeout: string }>();
         const client = await openClient(command, deps);
         const json = globalOptions(command).json;
+        const timeoutS = positiveSeconds('--timeout', o.timeout);
         if (!o.force) {
           await client.call('drainHost', { params: { host: name } }).catch((error: unknown) => {
             // A machine that joined but never registered has no host row to cordon: nothing to drain.
             if (!(error instanceof ApiError && error.status === 404)) throw error;
           });
-          const deadline = deps.now() + Number(o.timeout) * 1000;
-          let last = -1;
-          for (;;) {
-            const view = (await client.call('listHosts')).hosts.find((h) => h.name === name);
-            const count = view?.instances ?? 0;
-            if (count === 0) break;
-            if (count !== last && !json) deps.stderr(`host ${name} draining: ${count} instance(s) left, replaced on other hosts of group ${view!.group} one per app at a time\n`);
-            last = count;
-            if (deps.now() > deadline) {
-              throw new ApiError(409, 'conflict', `host ${name} still holds ${count} instance(s) after ${o.timeout} s (is there room for them elsewhere in the group? see "bubo events --host ${name}"); pass --force to remove it with them`);
-            }
-            await deps.sleep(POLL_MS);
-          }
+          await waitHostDrained(client, deps, name, timeoutS, json, 'pass --force to remove it with them');
         }
         const removed = await client.call('removeHost', { params: { host: name }, query: { force: o.force ? 'true' : 'false' } });
         if (json) printJson(deps, removed);

@@ -49,3 +49,50 @@ describe('bubo hosts and bubo groups', () => {
     expect(cli.stdout()).toBe('host h1 cordoned: nothing new is placed on it; instances on it keep running\n');
   });
 });
+
+describe('bubo host drain', () => {
+  it('drains a host and waits, with progress, until no instance is left on it', async () => {
+    const left = [2, 2, 1, 0];
+    const cli = fakeCliDeps({
+      'POST /v1/hosts/h1/drain': hostView({ cordoned: true, draining: true, instances: 2 }),
+      'GET /v1/hosts': () => ({ hosts: [hostView({ cordoned: true, draining: true, instances: left.shift() ?? 0 })] }),
+    });
+    await runCli(['host', 'drain', 'h1'], cli.deps);
+    expect(cli.exitCode()).toBe(0);
+    expect(cli.stderr()).toBe(
+      ['host h1 draining: 2 instance(s) left, replaced on other hosts of group web one per app at a time', 'host h1 draining: 1 instance(s) left, replaced on other hosts of group web one per app at a time', ''].join('\n'),
+    );
+    expect(cli.stdout()).toBe('host h1 drained: no instance left on it; it stays cordoned until "bubo host uncordon h1"\n');
+  });
+
+  it('with --no-wait returns once the drain has started', async () => {
+    const cli = fakeCliDeps({ 'POST /v1/hosts/h1/drain': hostView({ cordoned: true, draining: true, instances: 2 }) });
+    await runCli(['host', 'drain', 'h1', '--no-wait'], cli.deps);
+    expect(cli.stdout()).toBe('host h1 draining: 2 instance(s) to move to other hosts of group web; "bubo hosts" shows progress\n');
+    expect(cli.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /v1/hosts/h1/drain']);
+  });
+
+  it('gives up after --timeout, saying what is left and how to end the drain', async () => {
+    let now = 0;
+    const cli = fakeCliDeps(
+      { 'POST /v1/hosts/h1/drain': hostView({ instances: 1 }), 'GET /v1/hosts': { hosts: [hostView({ instances: 1 })] } },
+      {
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+      },
+    );
+    await runCli(['host', 'drain', 'h1', '--timeout', '5'], cli.deps);
+    expect(cli.exitCode()).not.toBe(0);
+    expect(cli.stderr()).toContain('host h1 still holds 1 instance(s) after 5 s');
+    expect(cli.stderr()).toContain('"bubo host uncordon h1" ends the drain');
+  });
+
+  it('refuses a --timeout that is not a whole number of seconds, before calling the server', async () => {
+    const cli = fakeCliDeps();
+    await runCli(['host', 'drain', 'h1', '--timeout', 'soon'], cli.deps);
+    expect(cli.stderr()).toContain('--timeout "soon" must be a whole number of seconds, at least 1');
+    expect(cli.calls).toEqual([]);
+  });
+});

@@ -16,7 +16,7 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .option('--tls-listen <addr>', 'host:port of the TLS listener for agents on other machines and remote admins, e.g. 0.0.0.0:7443')
     .option('--tls-san <name>', 'a host name or IP address the TLS certificate is valid for (repeatable; default: this machine\'s name and IPv4 addresses)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--cluster-cidr <cidr>', 'IPv4 range from which every host gets a /24 for its instances', '10.88.0.0/16')
-    .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 20s)')
+    .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 8s)')
     .action(
       runCommand(deps, async (command) => {
         const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string }>();

@@ -47,7 +47,7 @@ export function registerUp(program: Command, deps: CliDeps): void {
     .option('--bridge <name>', 'the instance bridge', 'bubo0')
     .option('--agent-listen <host:port>', "the agent's HTTP listener that `bubo logs` reads from (default <address>:7071)")
     .option('--cluster-cidr <cidr>', 'IPv4 range from which this host gets the /24 of its instances', '10.88.0.0/16')
-    .option('--host-ttl <duration>', 'how long the control plane waits for a silent host before marking it down, e.g. 20s (default 20s)')
+    .option('--host-ttl <duration>', 'how long the control plane waits for a silent host before marking it down, e.g. 20s (default 8s)')
     .action(
       runCommand(deps, async (command) => {
         const o = command.opts<UpFlags>();

@@ -18,7 +18,8 @@ function counterIds(): (prefix: string) => string {
 }
 
 /** Live as the database's unique index defines it. */
-const isLiveRow = (i: Instance) => i.desired === 'run' && !isTerminal(i.state);
+// As the store's unique index (migration 0006) counts them: an `unknown` instance is not live.
+const isLiveRow = (i: Instance) => i.desired === 'run' && !isTerminal(i.state) && i.state !== 'unknown';
 
 const appArb = (name: string) =>
   fc.record({
@@ -89,8 +90,14 @@ const snapshotArb: fc.Arbitrary<ControlSnapshot> = fc
 /** The instances as they are once `plan` is written. */
 function afterPlan(snapshot: ControlSnapshot, plan: ControlPlan): Instance[] {
   const lost = new Set(plan.lost.map((l) => l.instanceId));
+  const unknown = new Set(plan.unknown.map((u) => u.instanceId));
   const stop = new Set(plan.stop);
-  const rows = snapshot.instances.map((i): Instance => (lost.has(i.id) ? { ...i, state: 'lost' } : stop.has(i.id) ? { ...i, desired: 'stop' } : i));
+  const rows = snapshot.instances.map((i): Instance => {
+    if (lost.has(i.id)) return { ...i, state: 'lost' };
+    // Written before the placements (apply-control-plan), so a replacement may take its slot at once.
+    const row: Instance = unknown.has(i.id) ? { ...i, state: 'unknown' } : i;
+    return stop.has(i.id) ? { ...row, desired: 'stop' } : row;
+  });
   return [...rows, ...plan.place];
 }
 
@@ -138,10 +145,13 @@ describe('planControlPass (properties)', () => {
       fc.property(snapshotArb, (snapshot) => {
         const plan = planControlPass(snapshot, NOW, counterIds());
         const stopped = new Set(plan.stop);
+        const gone = new Set([...plan.hostsDown, ...snapshot.hosts.filter((h) => h.status === 'down').map((h) => h.id)]);
         const after = afterPlan(snapshot, plan);
         for (const app of snapshot.apps) {
           if (app.release === null || app.destroying || app.count === 0 || plan.appUpdates.some((u) => u.id === app.id)) continue;
-          const tradedOld = snapshot.instances.some((i) => i.appId === app.id && i.release !== app.release && isServing(i) && stopped.has(i.id));
+          // An instance on a host this pass marks down (or already down) no longer serves: replacing it
+          // is failover, not a rollout trading it away.
+          const tradedOld = snapshot.instances.some((i) => i.appId === app.id && i.release !== app.release && isServing(i) && !gone.has(i.hostId) && stopped.has(i.id));
           if (!tradedOld) continue;
           const release = snapshot.releases.get(`${app.id}#${app.release}`)!;
           const { maxUnavailable } = rolloutLimits(release.spec.deploy, app.count);
