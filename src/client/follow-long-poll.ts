@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
+import { readJsonFile } from '../fs/read-json-file.js';
+import { writeJsonFile } from '../fs/write-json-file.js';
 import { RECONNECT_STEPS_MS, reconnectDelayMs } from './reconnect-delay.js';
 
 export interface FollowLongPollOptions<T> {
@@ -45,7 +45,7 @@ export async function followLongPoll<T extends { index: number }>(
   };
 
   if (stateFile) {
-    const saved = await loadStateFile(stateFile.path, stateFile.schema);
+    const saved = await readJsonFile(stateFile.path, stateFile.schema);
     if (saved && !signal.aborted) deliver(saved, true);
   }
 
@@ -61,7 +61,7 @@ export async function followLongPoll<T extends { index: number }>(
       index = answer.index;
       deliver(answer);
       if (stateFile) {
-        await saveStateFile(stateFile.path, answer).catch((error: Error) => log(`${what}: cannot save ${stateFile.path}: ${error.message}`));
+        await writeJsonFile(stateFile.path, answer, { fsync: false }).catch((error: Error) => log(`${what}: cannot save ${stateFile.path}: ${error.message}`));
       }
     } catch (error) {
       if (signal.aborted) return;
@@ -70,25 +70,4 @@ export async function followLongPoll<T extends { index: number }>(
       await sleep(delay, undefined, { signal }).catch(() => {});
     }
   }
-}
-
-/**
- * Reads an answer saved by `saveStateFile`; null when the file is missing or unreadable (an old
- * or damaged file must not stop an agent from starting: the server's answer replaces it).
- */
-export async function loadStateFile<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
-  try {
-    const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Writes atomically (temporary file + rename), so a crash leaves the old file or the new one. */
-export async function saveStateFile(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(value)}\n`);
-  await rename(temporary, path);
 }

@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeJsonFile } from '../fs/write-json-file.js';
 
 /** What a running `bubo up` leaves in its directory so the CLI finds it without configuration. */
 export interface UpFile {
@@ -13,9 +14,7 @@ export function upFilePath(dir: string): string {
 }
 
 export async function writeUpFile(dir: string, content: UpFile): Promise<void> {
-  const path = upFilePath(dir);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
+  await writeJsonFile(upFilePath(dir), content, { mode: 0o600, indent: 2 });
 }
 
 export async function readUpFile(dir: string, read: (path: string) => Promise<string> = (p) => readFile(p, 'utf8')): Promise<UpFile | undefined> {

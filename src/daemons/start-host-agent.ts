@@ -1,3 +1,5 @@
+import { readJsonFile } from '../fs/read-json-file.js';
+import { writeJsonFile } from '../fs/write-json-file.js';
 import { join } from 'node:path';
 import { ApiClient } from '../client/api-client.js';
 import { runCommand } from '../exec/run-command.js';
@@ -9,7 +11,6 @@ import { secureStateDir } from '../fs/secure-state-dir.js';
 import { DnsProcess } from '../dns/dns-process.js';
 import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { PeersFile } from '../api/catalog.js';
-import { loadStateFile, saveStateFile } from '../client/follow-long-poll.js';
 import { loadCatalogFile } from '../dns/catalog-file.js';
 import type { ClusterView, Overlay } from '../net/cluster-view.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
@@ -239,7 +240,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
         // peers.json, since the saved catalog may not hold it.
         if (catalog.hosts && !saved) {
           peersIndex = catalog.peers_index ?? 0;
-          void saveStateFile(peersFile, { peers_index: peersIndex, hosts: catalog.hosts }).catch((error: Error) => log(`peers: cannot save ${peersFile}: ${error.message}`));
+          void writeJsonFile(peersFile, { peers_index: peersIndex, hosts: catalog.hosts }, { fsync: false }).catch((error: Error) => log(`peers: cannot save ${peersFile}: ${error.message}`));
         }
         followPeers({ namespaces: catalog.namespaces ?? {}, ...(catalog.hosts ? { hosts: catalog.hosts } : {}) });
         if (lb) void lb.apply(catalog);
@@ -281,7 +282,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       // Before the first catalog of this process: the saved one, so a restarted agent keeps its
       // routes and cross-host allow-list from the start rather than cut other hosts off.
       if (!cluster) {
-        const [saved, peers] = await Promise.all([loadCatalogFile(catalogFile), loadStateFile(peersFile, PeersFile)]);
+        const [saved, peers] = await Promise.all([loadCatalogFile(catalogFile), readJsonFile(peersFile, PeersFile)]);
         if (saved || peers) cluster = { hosts: peers?.hosts ?? [], namespaces: saved?.namespaces ?? {} };
       }
       const host = new HostNetwork({

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
+import { readJsonFile } from '../fs/read-json-file.js';
+import { writeJsonFile } from '../fs/write-json-file.js';
 
 /**
  * What a running DNS process says about itself (`<state>/dns/dns.json`). It writes the file once
@@ -20,21 +21,13 @@ export const DnsProcessRecord = z.object({
 export type DnsProcessRecord = z.infer<typeof DnsProcessRecord>;
 
 /** The record, or null when missing or unreadable (a damaged file counts as no process recorded). */
-export async function readDnsProcessRecord(path: string): Promise<DnsProcessRecord | null> {
-  try {
-    const parsed = DnsProcessRecord.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+export function readDnsProcessRecord(path: string): Promise<DnsProcessRecord | null> {
+  return readJsonFile(path, DnsProcessRecord);
 }
 
-/** Atomic (temporary file + rename): a reader sees the old record or the new one. */
-export async function writeDnsProcessRecord(path: string, record: DnsProcessRecord): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(record)}\n`);
-  await rename(temporary, path);
+/** Atomic: a reader sees the old record or the new one. */
+export function writeDnsProcessRecord(path: string, record: DnsProcessRecord): Promise<void> {
+  return writeJsonFile(path, record);
 }
 
 /** Removes the record if it is still `pid`'s. */

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeJsonFile } from '../fs/write-json-file.js';
 
 /** What `attach` reserved for one instance; the devices' names derive from `hash`. */
 export interface AttachmentRecord {
@@ -37,11 +38,7 @@ export async function loadNetworkState(stateDir: string, subnet: string): Promis
   return parsed;
 }
 
-/** Writes the state file atomically (temporary file + rename), so a crash leaves old or new, never half. */
+/** Writes the state file atomically, so a crash leaves old or new, never half. */
 export async function saveNetworkState(stateDir: string, state: NetworkState): Promise<void> {
-  await mkdir(stateDir, { recursive: true });
-  const path = networkStatePath(stateDir);
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, path);
+  await writeJsonFile(networkStatePath(stateDir), state, { mode: 0o600, indent: 2 });
 }

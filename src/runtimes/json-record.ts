@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeJsonFile } from '../fs/write-json-file.js';
 
 /**
  * The per-instance record files of the runtimes (`instance.json`): what inspect, list and stop
@@ -13,8 +14,7 @@ export async function readJsonRecord<T>(path: string): Promise<T | null> {
   }
 }
 
-/** Written to a temporary file and renamed, so a crash never leaves half a record. */
-export async function writeJsonRecord(path: string, record: unknown): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+/** Atomic, so a crash never leaves half a record. */
+export function writeJsonRecord(path: string, record: unknown): Promise<void> {
+  return writeJsonFile(path, record, { indent: 2 });
 }
