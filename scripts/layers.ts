@@ -23,7 +23,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   store: ['domain', 'errors'],
   logs: ['errors'],
   images: ['errors', 'exec'],
-  net: ['errors', 'exec', 'fs'],
+  net: ['domain', 'errors', 'exec', 'fs'],
   oci: ['domain', 'errors', 'fs', 'images'],
   vm: ['domain', 'errors', 'exec', 'fs', 'images', 'net', 'oci'],
   runtimes: ['domain', 'errors', 'exec', 'fs', 'images', 'logs', 'net', 'oci', 'vm'],

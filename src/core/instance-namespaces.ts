@@ -1,3 +1,4 @@
+import { compareIpv4 } from '../domain/compare-ipv4.js';
 import { type Instance, isTerminal } from '../domain/instance.js';
 
 /**
@@ -15,15 +16,5 @@ export function instanceNamespaces(instances: readonly Pick<Instance, 'appId' | 
     set.add(instance.address);
     byNamespace.set(namespace, set);
   }
-  return Object.fromEntries([...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([ns, set]) => [ns, [...set].sort(compareAddresses)]));
-}
-
-function compareAddresses(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return a.localeCompare(b);
+  return Object.fromEntries([...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([ns, set]) => [ns, [...set].sort(compareIpv4)]));
 }

@@ -1,3 +1,4 @@
+import { compareIpv4 } from '../domain/compare-ipv4.js';
 import type { Command } from '../exec/command.js';
 
 /** The nftables tables bubo owns entirely: `ip bubo` (NAT, routed traffic) and `bridge bubo`. */
@@ -81,18 +82,9 @@ export function renderRuleset(input: RulesetInput): string {
 }
 
 function addressSet(addresses: readonly string[]): string {
-  return `{ ${[...addresses].sort(compareAddresses).join(', ')} }`;
+  return `{ ${[...addresses].sort(compareIpv4).join(', ')} }`;
 }
 
-function compareAddresses(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 /** Applies a rendered ruleset atomically from standard input. */
 export function applyRuleset(ruleset: string): Command {
