@@ -1,14 +1,20 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceView } from '../../src/api/app-status.js';
 import { ClusterHarness } from '../support/cluster-harness.js';
+import { qemusUnder } from '../support/host-processes.js';
 import { waitFor } from '../support/server-process.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
+const hasQemu = existsSync('/usr/bin/qemu-system-x86_64') && existsSync('/dev/net/tun');
 const PUBLIC_HOST = 'web.example.com';
+const VM_PUBLIC_HOST = 'vm.example.com';
+/** The host that also offers QEMU microVMs (not the lb host, so the load balancer reaches it across hosts). */
+const VM_HOST = 2;
 
 /**
  * The web app's page `/cgi-bin/peer` answers "<the connecting address> <its hostname, the
@@ -22,6 +28,20 @@ function task(options: { app: string; namespace?: string; count: number; image: 
     ? `[[containers]]\nname = "redis"\nimage = "${options.image}"\n\n[[ports]]\nname = "redis"\nport = 6379\n\n[check]\ntcp = { port = "redis" }\ninterval = "1s"\ntimeout = "800ms"\n`
     : `[[containers]]\nname = "web"\nimage = "${options.image}"\n${options.web ? `command = ["/bin/sh", "-c", '''${WEB_COMMAND}''']\n` : ''}\n[[ports]]\nname = "http"\nport = 80\n${options.web ? `public = { host = "${PUBLIC_HOST}" }\n` : ''}\n[check]\nhttp = { port = "http", path = "/healthz", expect = "ok" }\ninterval = "1s"\ntimeout = "800ms"\n`;
   return `app = "${options.app}"\nnamespace = "${options.namespace ?? 'default'}"\ngroup = "${options.group}"\ncount = ${options.count}\nruntime = "container"\n\n[resources]\ncpus = 0.2\nmemory = "32MiB"\ndisk = "32MiB"\n\n${container}`;
+}
+
+/**
+ * What the microVM's `reach` container does, every 2 s: looks up web's instances through the
+ * cluster DNS (SRV: one `<instance-id>.bubo.internal` target each) and fetches /cgi-bin/peer
+ * from each by that name, then once by the app's name. Its log lines (`by-name <target> <peer>
+ * <id>`) tell the test which instances the VM reached and from which address they saw it.
+ */
+const REACH_COMMAND = String.raw`while :; do for t in $(nslookup -type=srv _http._tcp.web.default.bubo.internal | awk '/service =/ { sub(/\.$/, "", $NF); print $NF }'); do echo "by-name $t $(timeout 3 wget -q -O - http://$t/cgi-bin/peer)"; done; echo "by-app $(timeout 3 wget -q -O - http://web.default.bubo.internal/cgi-bin/peer)"; sleep 2; done`;
+
+/** One microVM (1 cpu, 256 MiB: TCG here) running the web page and the `reach` loop; public as vm.example.com. */
+function vmTask(options: { image: string; group: string }): string {
+  const container = (name: string, command: string) => `[[containers]]\nname = "${name}"\nimage = "${options.image}"\ncommand = ["/bin/sh", "-c", '''${command}''']\n\n`;
+  return `app = "vm"\ngroup = "${options.group}"\ncount = 1\nruntime = "microvm"\n\n[resources]\ncpus = 1\nmemory = "256MiB"\ndisk = "256MiB"\n\n${container('web', WEB_COMMAND)}${container('reach', REACH_COMMAND)}[[ports]]\nname = "http"\nport = 80\npublic = { host = "${VM_PUBLIC_HOST}" }\n\n[check]\nhttp = { port = "http", path = "/healthz", expect = "ok" }\ninterval = "1s"\ntimeout = "900ms"\n\n[deploy]\ndrain_delay = "0s"\n`;
 }
 
 /** `<peer> <id>` from /cgi-bin/peer; busybox httpd writes an IPv4 peer as `[::ffff:a.b.c.d]`. */
@@ -60,7 +80,7 @@ function get(url: string, host?: string, timeoutMs = 3_000): Promise<{ status: n
 }
 
 describe.skipIf(!isRoot)('the instance network across three hosts (routes)', () => {
-  const cluster = new ClusterHarness({ hosts: 3, lbHosts: [3] });
+  const cluster = new ClusterHarness({ hosts: 3, lbHosts: [3], runtimes: hasQemu ? { [VM_HOST]: ['qemu', 'runc'] } : {} });
   let web: InstanceView[] = [];
   let redis: InstanceView;
   let other: InstanceView;
@@ -81,6 +101,9 @@ describe.skipIf(!isRoot)('the instance network across three hosts (routes)', () 
       throw error;
     }
     const { images, group } = cluster;
+    // First, so that it boots (the slowest, under TCG) while the rest starts, and so that its
+    // test waits for it only after the others ran. Only host 2 offers microVMs.
+    if (hasQemu) await cluster.client.call('deploy', { body: { task: vmTask({ image: images.httpdV1, group }) } });
     await cluster.client.call('deploy', { body: { task: task({ app: 'web', count: 3, image: images.httpdV1, web: true, group }) } });
     await cluster.client.call('deploy', { body: { task: task({ app: 'redis', count: 1, image: images.redis, redis: true, group }) } });
     await cluster.client.call('deploy', { body: { task: task({ app: 'probe', namespace: 'other', count: 1, image: images.httpdV1, group }) } });
@@ -191,9 +214,65 @@ describe.skipIf(!isRoot)('the instance network across three hosts (routes)', () 
     expect(health.out).toContain('ok');
   });
 
-  it('tearing the cluster down leaves no namespace, link, route or process', async () => {
+  it.skipIf(!hasQemu)('a microVM on host 2 and instances on the other hosts reach each other by name and address, sources kept, and the load balancer on host 3 serves it', async () => {
+    const vmHost = cluster.hosts[VM_HOST - 1]!;
+    const vm = await waitFor('the microVM running and healthy', async () => (await serving('default', 'vm', 1)) || false, 150_000)
+      .then((up) => up[0]!)
+      .catch((error) => {
+        throw new Error(`${(error as Error).message}; agent of host ${VM_HOST}: ${vmHost.agent.output.slice(-3000)}`);
+      });
+    expect(vm.host).toBe(vmHost.name);
+    expect(vm.address).toMatch(new RegExp(`^10\\.252\\.${VM_HOST}\\.\\d+$`));
+    // A QEMU process of that host's agent, on a tap of that host's bridge.
+    expect(await qemusUnder(vmHost.stateDir)).toHaveLength(1);
+    const ports = JSON.parse(await cluster.inHost(VM_HOST, ['ip', '-j', 'link', 'show', 'master', 'bubo0'])) as { ifname: string }[];
+    expect(ports.filter((l) => l.ifname.startsWith('bt'))).toHaveLength(1);
+
+    // Meanwhile (each refusal waits out its timeout): namespace other cannot connect to the VM.
+    const denied = wget(other, 'web', `http://${vm.address}/cgi-bin/peer`, 3);
+    const from = webOn(1);
+    const byAddress = await waitFor('the microVM from host 1 by address', async () => {
+      const r = await wget(from, 'web', `http://${vm.address}/cgi-bin/peer`);
+      return r.code === 0 && r.out;
+    });
+    expect(peerLine(byAddress)).toBe(`${from.address} ${vm.id}`);
+    for (const name of [`${vm.id}.bubo.internal`, 'vm.default.bubo.internal']) {
+      const byName = await wget(from, 'web', `http://${name}/cgi-bin/peer`);
+      expect(peerLine(byName.out), name).toBe(`${from.address} ${vm.id}`);
+    }
+
+    // The VM reaches web on hosts 1 and 3 by their names (the VM's `reach` log), seen from its own address.
+    const others = web.filter((i) => i.host !== vmHost.name);
+    let lines: string[] = [];
+    await waitFor(
+      'the microVM to reach web on the other hosts by name',
+      async () => {
+        lines = [];
+        for await (const line of await cluster.client.stream('appLogs', { params: { namespace: 'default', app: 'vm' }, query: { tail: 40 } })) {
+          if ('line' in line && line.container === 'reach') lines.push(line.line.replace(/\[::ffff:([0-9.]+)\]/, '$1'));
+        }
+        return others.every((i) => lines.includes(`by-name ${i.id}.bubo.internal ${vm.address} ${i.id}`));
+      },
+      30_000,
+    ).catch((error) => {
+      throw new Error(`${(error as Error).message}; reach log: ${lines.slice(-12).join('\n')}`);
+    });
+
+    const lb = await waitFor('the load balancer on host 3 to serve the microVM', async () => {
+      const reply = await get(`http://${cluster.hostAddress(3)}/cgi-bin/peer`, VM_PUBLIC_HOST);
+      return 'status' in reply && reply.status === 200 && reply.body;
+    });
+    expect(peerLine(lb)).toBe(`${cluster.hostAddress(3)} ${vm.id}`);
+
+    const refused = await denied;
+    expect(refused.code, refused.out).not.toBe(0);
+    expect(refused.out).not.toContain(vm.id);
+  }, 200_000);
+
+  it('tearing the cluster down leaves no namespace, link, route or process (no QEMU either)', async () => {
     await cluster.destroy();
     expect(await cluster.leftovers()).toEqual([]);
+    expect(await qemusUnder(cluster.dir)).toEqual([]);
   }, 60_000);
 });
 

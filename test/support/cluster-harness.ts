@@ -24,6 +24,11 @@ export interface ClusterHarnessOptions {
   group?: string;
   /** More arguments of `bubo server`, e.g. `['--host-ttl', '3s']`. */
   serverArgs?: string[];
+  /**
+   * The `--runtime`s of host n (1-based), in order, e.g. `{ 2: ['qemu', 'runc'] }` for QEMU
+   * microVMs on host 2; default `['runc']`.
+   */
+  runtimes?: Record<number, string[]>;
 }
 
 /** One simulated host: a network namespace on the switch, and the agent running in it. */
@@ -44,7 +49,8 @@ export interface ClusterHost {
  * A cluster on one machine (PLATFORM.md §4): a root-namespace bridge is the switch, each host is
  * a network namespace `nh<pid>-N` with `eth0` on it, and runs a real `bubo agent` process with
  * runc (`nsenter --net`: only the network namespace changes, so the instance namespaces the agent
- * makes with `ip netns add` are visible machine-wide, as on a real host). `bubo server` and the
+ * makes with `ip netns add` are visible machine-wide, as on a real host), and QEMU microVMs where
+ * `runtimes` says so (QEMU inherits the agent's namespace; its tap is on that host's bridge). `bubo server` and the
  * image registry run in the root namespace on the switch address, which also plays the outside
  * world. Inside each namespace the bridge is `bubo0` and DNS is on port 53, as on a real host.
  *
@@ -141,10 +147,15 @@ export class ClusterHarness {
       '--name', host.name,
       '--address', host.address,
       '--state-dir', host.stateDir,
-      '--runtime', 'runc',
+      ...this.runtimesOf(host.n).flatMap((runtime) => ['--runtime', runtime]),
       '--insecure-registry', this.registry.host,
       '--overlay', this.options.overlay ?? 'routes',
     ];
+  }
+
+  /** The runtimes host `n` offers (`ClusterHarnessOptions.runtimes`). */
+  runtimesOf(n: number): string[] {
+    return this.options.runtimes?.[n] ?? ['runc'];
   }
 
   /** The switch side of host `n`'s cable. */
@@ -191,21 +202,27 @@ export class ClusterHarness {
   }
 
   /**
-   * What is left on the machine of this cluster: namespaces (the hosts' and their instances'),
-   * links, processes, runc containers. Empty after `destroy()`. Call before the directory goes.
+   * What is left on the machine of this cluster: namespaces (the hosts' and their instances'; a
+   * host's nft tables, taps and routes go with its namespace), links, processes (QEMU included:
+   * its argv names the state directory), runc containers. Empty after `destroy()`. Call before the directory goes.
    */
   async leftovers(): Promise<string[]> {
     const found: string[] = [];
     const netns = (await readdir('/run/netns').catch(() => [] as string[])).filter((name) => name.startsWith(`nh${this.tag}-`));
     found.push(...netns.map((name) => `netns ${name}`));
+    const hashes: string[] = [];
     for (const host of this.hosts) {
       const state = await readFile(join(host.stateDir, 'net', 'network.json'), 'utf8').then(JSON.parse).catch(() => null) as { attachments?: Record<string, { hash: string }> } | null;
       for (const a of Object.values(state?.attachments ?? {})) {
+        hashes.push(a.hash);
         if (await exists(`/run/netns/bubo-${a.hash}`)) found.push(`netns bubo-${a.hash} (instance on ${host.name})`);
       }
     }
     const links = JSON.parse((await run('ip', ['-j', 'link', 'show'])).stdout) as { ifname: string }[];
     found.push(...links.filter((l) => l.ifname === this.switchName || l.ifname.startsWith(`nv${this.tag}-`)).map((l) => `link ${l.ifname}`));
+    // An instance's veth or tap lives in its host's namespace; one in the root namespace escaped it.
+    const devices = new Set(hashes.flatMap((hash) => [`bv${hash}`, `bt${hash}`]));
+    found.push(...links.filter((l) => devices.has(l.ifname)).map((l) => `link ${l.ifname} (instance device)`));
     const routes = JSON.parse((await run('ip', ['-j', '-4', 'route', 'show'])).stdout) as { dst: string; dev?: string }[];
     found.push(...routes.filter((r) => r.dev === this.switchName || r.dst.startsWith('10.252.')).map((r) => `route ${r.dst}`));
     if (this.dir) found.push(...(await processesUnder(this.dir)).map((p) => `process ${p.pid} ${p.argv.join(' ')}`));
