@@ -9,6 +9,7 @@ import { secureStateDir } from '../fs/secure-state-dir.js';
 import { DnsProcess } from '../dns/dns-process.js';
 import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
 import { PeersFile } from '../api/catalog.js';
+import { applyHostsDelta } from '../api/apply-hosts-delta.js';
 import { loadStateFile, saveStateFile } from '../client/follow-long-poll.js';
 import { loadCatalogFile } from '../dns/catalog-file.js';
 import type { ClusterView, Overlay } from '../net/cluster-view.js';
@@ -237,11 +238,18 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       (catalog, { saved }) => {
         // The host list comes only when it changed (or on this process's first answer): kept in
         // peers.json, since the saved catalog may not hold it.
-        if (catalog.hosts && !saved) {
+        // Or, to a list this process holds (the server knows which), the changes since.
+        const hosts = saved
+          ? undefined
+          : (catalog.hosts ??
+            (catalog.hosts_since !== undefined && catalog.hosts_since === peersIndex
+              ? applyHostsDelta(cluster?.hosts ?? [], catalog.hosts_changed ?? [], catalog.hosts_removed ?? [])
+              : undefined));
+        if (hosts) {
           peersIndex = catalog.peers_index ?? 0;
-          void saveStateFile(peersFile, { peers_index: peersIndex, hosts: catalog.hosts }).catch((error: Error) => log(`peers: cannot save ${peersFile}: ${error.message}`));
+          void saveStateFile(peersFile, { peers_index: peersIndex, hosts }).catch((error: Error) => log(`peers: cannot save ${peersFile}: ${error.message}`));
         }
-        followPeers({ namespaces: catalog.namespaces ?? {}, ...(catalog.hosts ? { hosts: catalog.hosts } : {}) });
+        followPeers({ namespaces: catalog.namespaces ?? {}, ...(hosts ? { hosts } : {}) });
         if (lb) void lb.apply(catalog);
       },
       dnsAbort.signal,
