@@ -107,7 +107,8 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
       for (const child of children) child.send({ type: 'flush' } satisfies FlushMessage);
       while (flushed.length < children.length) await sleep(20);
       const merged: LatencySamples = { register: [], heartbeat: [], firstPoll: [], pollLate: [] };
-      for (const part of flushed) for (const key of Object.keys(merged) as (keyof LatencySamples)[]) merged[key].push(...part[key]);
+      // concat, not push(...): a spread of 100,000 samples overflows the stack.
+      for (const part of flushed) for (const key of Object.keys(merged) as (keyof LatencySamples)[]) merged[key] = merged[key].concat(part[key]);
       return merged;
     };
     const registerDeadline = started + Number(values['register-timeout-s']) * 1000;
