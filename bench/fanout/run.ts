@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { killAllSync, startServerProcess } from '../dns/server-process.js';
-import type { StartMessage, WorkerMessage } from './sim-agents.js';
+import type { FlushMessage, LatencySamples, StartMessage, WorkerMessage } from './sim-agents.js';
 import { summarizeLatencies } from './summarize-latencies.js';
 
 // npm run bench:fanout [-- --agents 1000,10000 --workers 4 --idle-s 10 --json]
@@ -20,6 +20,12 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '4' },
     'idle-s': { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
+    // A registration that has not finished by then is reported as far as it got (the rest is skipped).
+    'register-timeout-s': { type: 'string', default: '600' },
+    // Profiling the server: a V8 CPU profile of the whole run (written when the server exits),
+    // and a heap snapshot at the end of the idle window (SIGUSR2, `--heapsnapshot-signal`).
+    'cpu-prof-dir': { type: 'string' },
+    'heap-snapshot-dir': { type: 'string' },
   },
 });
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,7 +67,7 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
   const limit = await openFileLimit();
   const catalogPollers = Math.max(0, Math.min(agents, limit - agents - NOFILE_SPARE));
   const server = await startServerProcess(
-    [process.execPath, join(root, 'bin/bubo.js'), 'server', '--state-dir', stateDir, '--listen', '127.0.0.1:0', '--cluster-cidr', '10.0.0.0/8'],
+    [process.execPath, ...profileFlags(), join(root, 'bin/bubo.js'), 'server', '--state-dir', stateDir, '--listen', '127.0.0.1:0', '--cluster-cidr', '10.0.0.0/8'],
     { ready: /listening on (http:\/\/\S+)/, timeoutMs: 120_000 },
   );
   const url = server.ready[1]!;
@@ -72,6 +78,7 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
   const catalog = new Map<number, { agents: number; last: number }>();
   const errors = new Map<number, { count: number; sample: string }>();
   let registered = 0;
+  let flushed: LatencySamples[] = [];
   const log = (line: string) => process.stderr.write(`fanout ${agents}: ${line}\n`);
   try {
     const started = Date.now();
@@ -83,6 +90,7 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
       children.push(child);
       child.on('message', (m: WorkerMessage) => {
         if (m.type === 'registered') registered += m.hosts;
+        else if (m.type === 'samples') flushed.push(m);
         else if (m.type === 'assigned') assigned.push(m.at);
         else if (m.type === 'catalog') catalog.set(w, m);
         else errors.set(w, m);
@@ -91,11 +99,48 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
       const share = Math.floor(catalogPollers / workers) + (w < catalogPollers % workers ? 1 : 0);
       child.send({ type: 'start', url, token, prefix: `w${w}`, count, catalogPollers: share, app: APP, instances: INSTANCES } satisfies StartMessage);
     }
-    while (registered < agents) await sleep(200);
+    let reportedAt = Date.now();
+    let reportedCount = 0;
+    // Every worker's latency samples since the last flush, merged.
+    const flush = async (): Promise<LatencySamples> => {
+      flushed = [];
+      for (const child of children) child.send({ type: 'flush' } satisfies FlushMessage);
+      while (flushed.length < children.length) await sleep(20);
+      const merged: LatencySamples = { register: [], heartbeat: [], firstPoll: [], pollLate: [] };
+      // concat, not push(...): a spread of 100,000 samples overflows the stack.
+      for (const part of flushed) for (const key of Object.keys(merged) as (keyof LatencySamples)[]) merged[key] = merged[key].concat(part[key]);
+      return merged;
+    };
+    const registerDeadline = started + Number(values['register-timeout-s']) * 1000;
+    let registerRss = 0;
+    while (registered < agents) {
+      await sleep(200);
+      registerRss = Math.max(registerRss, await rssMiB(serverPid));
+      if (Date.now() > registerDeadline) {
+        const samples = await flush();
+        const result = { agents, registered, registerMs: Date.now() - started, registration: latencies(samples), registerRssMiB: registerRss, unfinished: true };
+        log(`registration did not finish: ${registered} of ${agents} after ${(result.registerMs / 1000).toFixed(0)} s`);
+        if (!values.json) printRegistration(result);
+        return result;
+      }
+      if (Date.now() - reportedAt >= 10_000) {
+        const rate = ((registered - reportedCount) * 1000) / (Date.now() - reportedAt);
+        log(`${registered} registered after ${((Date.now() - started) / 1000).toFixed(0)} s (${rate.toFixed(0)}/s lately), server RSS ${await rssMiB(serverPid)} MiB`);
+        reportedAt = Date.now();
+        reportedCount = registered;
+      }
+    }
     log(`open-file limit ${limit}: ${catalogPollers} of ${agents} agents also poll the catalog`);
-    log(`${agents} agents registered in ${((Date.now() - started) / 1000).toFixed(1)} s; idle baseline for ${idleMs / 1000} s`);
+    const registerMs = Date.now() - started;
+    log(`${agents} agents registered in ${(registerMs / 1000).toFixed(1)} s; idle baseline for ${idleMs / 1000} s`);
+    const registration = latencies(await flush());
 
     const idle = await measure(url, serverPid, idleMs, () => false);
+    const idleCalls = latencies(await flush());
+    if (values['heap-snapshot-dir']) {
+      process.kill(serverPid, 'SIGUSR2');
+      log(`heap snapshot asked for (written to ${values['heap-snapshot-dir']})`);
+    }
     const deployedAt = Date.now();
     const deploy = await httpCall(url, token, 'POST', '/v1/deploy', { task: TASK });
     if (deploy.status !== 201) throw new Error(`deploy answered ${deploy.status}: ${deploy.body}`);
@@ -105,6 +150,11 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
     const lastCatalog = Math.max(...[...catalog.values()].map((c) => c.last));
     const result = {
       agents,
+      registered,
+      registerMs,
+      registration,
+      registerRssMiB: registerRss,
+      idleCalls,
       assignmentsMs: assigned.length >= INSTANCES ? Math.max(...assigned) - deployedAt : null,
       catalogPollers,
       catalogMs: catalogAgents() >= catalogPollers ? lastCatalog - deployedAt : null,
@@ -118,9 +168,44 @@ async function runOnce(agents: number, workers: number, idleMs: number) {
     return result;
   } finally {
     for (const child of children) child.kill('SIGKILL');
-    await server.stop();
+    await server.stop(values['cpu-prof-dir'] ? 60_000 : undefined);
     await rm(stateDir, { recursive: true, force: true });
   }
+}
+
+/** p50/p99 per call kind. */
+function latencies(samples: LatencySamples) {
+  return {
+    register: summarizeLatencies(samples.register),
+    heartbeat: summarizeLatencies(samples.heartbeat),
+    firstPoll: summarizeLatencies(samples.firstPoll),
+    pollLate: summarizeLatencies(samples.pollLate),
+  };
+}
+
+type Latencies = ReturnType<typeof latencies>;
+
+function printRegistration(r: { agents: number; registered: number; registerMs: number; registration: Latencies; registerRssMiB: number }) {
+  const s = r.registerMs / 1000;
+  process.stdout.write(
+    [
+      `${r.agents.toLocaleString('en')} agents: ${r.registered.toLocaleString('en')} registered in ${s.toFixed(1)} s (${((1000 * s) / Math.max(1, r.registered)).toFixed(2)} ms per agent), server RSS up to ${r.registerRssMiB} MiB`,
+      `  while registering: ${formatCalls(r.registration)}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function formatCalls(l: Latencies): string {
+  const one = (name: string, v: ReturnType<typeof summarizeLatencies>) => (v.n === 0 ? '' : `${name} p50 ${v.p50.toFixed(1)} / p99 ${v.p99.toFixed(1)} ms (${v.n})`);
+  return [one('register', l.register), one('heartbeat', l.heartbeat), one('first poll', l.firstPoll), one('poll timeout late', l.pollLate)].filter(Boolean).join(', ');
+}
+
+function profileFlags(): string[] {
+  const flags: string[] = [];
+  if (values['cpu-prof-dir']) flags.push('--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`);
+  if (values['heap-snapshot-dir']) flags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${values['heap-snapshot-dir']}`);
+  return flags;
 }
 
 /** Health pings every 10 ms (one at a time, own keep-alive connection) and RSS samples, until `done` or `maxMs`. */
@@ -181,6 +266,11 @@ function httpCall(url: string, token: string, method: string, path: string, body
 
 function printResult(r: {
   agents: number;
+  registered: number;
+  registerMs: number;
+  registration: Latencies;
+  registerRssMiB: number;
+  idleCalls: Latencies;
   assignmentsMs: number | null;
   catalogMs: number | null;
   catalogPollers: number;
@@ -191,9 +281,10 @@ function printResult(r: {
   errorSample: string;
 }) {
   const ms = (v: number) => `${v.toFixed(1)} ms`;
+  printRegistration(r);
   process.stdout.write(
     [
-      `${r.agents.toLocaleString('en')} agents`,
+      `  idle agents: ${formatCalls(r.idleCalls)}`,
       `  deploy → 3 placed agents have their assignments: ${r.assignmentsMs ?? 'not all'} ms`,
       `  deploy → all ${r.catalogPollers.toLocaleString('en')} catalog pollers have the catalog with the 3 instances: ${r.catalogMs ?? `not all (${r.catalogAgents})`} ms`,
       `  /v1/health idle:   p50 ${ms(r.idle.health.p50)}  p99 ${ms(r.idle.health.p99)}  (${r.idle.health.n} pings)  server RSS ${r.idle.rssMiB} MiB, CPU ${r.idle.cpuPercent} %`,

@@ -55,6 +55,11 @@ export class ControlLoop {
     return Math.max(this.#options.debounceMs, this.#lastPassMs - sinceEnd);
   }
 
+  /** `wake`, if the last pass could not place everything (see `CoreContext.wakeIfBlocked`). */
+  wakeIfBlocked(): void {
+    if (this.#blocked.size > 0) this.wake();
+  }
+
   /** Waits for the pass in flight, then stops. */
   async stop(): Promise<void> {
     this.#stopped = true;

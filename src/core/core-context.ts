@@ -4,6 +4,7 @@ import type { AnswerCache } from './answer-cache.js';
 import type { AssignmentNotifier } from './assignment-notifier.js';
 import type { HeartbeatBuffer } from './heartbeat-buffer.js';
 import type { HostCertAuthority } from './host-cert-authority.js';
+import type { PeersLog } from './peers-log.js';
 import type { ReleaseCache } from './release-cache.js';
 
 /**
@@ -16,11 +17,19 @@ export interface CoreContext {
   notifier: AssignmentNotifier;
   /** The catalog answer of the current catalog index, shared by every catalog poll. */
   catalog: AnswerCache<CatalogAnswers>;
+  /** The host lists the catalog was built from, so a poller behind gets what changed (`hosts_changed`). */
+  peersLog: PeersLog;
   /** Heartbeats of hosts that are up, written once per control-loop pass. */
   heartbeats: HeartbeatBuffer;
   releases: ReleaseCache;
   /** Ask the control loop to reconcile soon (after a deploy, a scale, a status report...). */
   wake: () => void;
+  /**
+   * After capacity was added (a new host): reconcile soon only if the last pass left instances it
+   * could not place. Otherwise the next periodic pass is soon enough, and a mass join does not
+   * run a pass over every host and instance after each registration (O(N²) for N hosts).
+   */
+  wakeIfBlocked: () => void;
   /** After a host joined, moved or left: tell every agent soon (coalesced, see `PeersAnnouncer`). */
   announcePeers: () => void;
   /** Seed for the scheduler's tie-breaks; fixed in tests, random in production. */

@@ -7,6 +7,7 @@ import { HeartbeatBuffer } from './heartbeat-buffer.js';
 import { ControlLoop, type ControlLoopOptions } from './control-loop.js';
 import { type CoreContext, type CoreOptions, DEFAULT_CORE_OPTIONS } from './core-context.js';
 import { PeersAnnouncer } from './peers-announcer.js';
+import { PeersLog } from './peers-log.js';
 import { ReleaseCache } from './release-cache.js';
 import type { HostCertAuthority } from './host-cert-authority.js';
 
@@ -30,9 +31,11 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     startedAt: now(),
     notifier: new AssignmentNotifier(),
     catalog: new AnswerCache<CatalogAnswers>(),
+    peersLog: new PeersLog(),
     heartbeats: new HeartbeatBuffer(),
     releases: new ReleaseCache(),
     wake: () => loop?.wake(),
+    wakeIfBlocked: () => loop?.wakeIfBlocked(),
     announcePeers: () => peers?.schedule(),
     seed: setup.seed ?? (() => randomInt(2 ** 31)),
     options: { ...DEFAULT_CORE_OPTIONS, ...setup.options },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { createCore } from './create-core.js';
+import { applyHostsDelta } from '../api/apply-hosts-delta.js';
 import { getCatalog } from './get-catalog.js';
 import { registerHost } from './register-host.js';
 
@@ -41,6 +42,47 @@ describe('getCatalog and the host list', () => {
     // Announced within the coalescing window: a long-poll from the last index sees it.
     const moved = await getCatalog(ctx, { index: before.index, waitMs: 60_000, peers: before.peers_index });
     expect(moved.hosts?.find((h) => h.name === 'h2')?.address).toBe('192.0.2.22');
+    await store.close();
+  });
+
+  it('sends a poller that applies changes only the hosts that changed since its list, and the whole list to one that does not', async () => {
+    const store = await openSqliteStore(':memory:');
+    const { ctx, peers } = createCore({ store, options: { peersAnnounceMs: 60_000 } });
+    const register = (name: string, address: string) =>
+      registerHost(ctx, {
+        name,
+        group: 'web',
+        address,
+        capacity: { cpus: 2, memory_mib: 2048, disk_mib: 10_000 },
+        runtimes: [{ name: 'runc', kind: 'container', available: true }],
+        labels: {},
+        roles: [],
+      });
+    for (let n = 1; n <= 5; n++) await register(`h${n}`, `192.0.2.${n}`);
+    await peers.flush();
+    const first = await getCatalog(ctx, { index: 0, waitMs: 0 });
+    expect(first.hosts).toHaveLength(5);
+
+    const waiting = getCatalog(ctx, { index: first.index, waitMs: 60_000, peers: first.peers_index, peersDelta: true });
+    const old = getCatalog(ctx, { index: first.index, waitMs: 60_000, peers: first.peers_index });
+    await register('h6', '192.0.2.6');
+    await register('h2', '192.0.2.22');
+    await peers.flush();
+    const delta = await waiting;
+    expect(delta.hosts).toBeUndefined();
+    expect(delta.hosts_since).toBe(first.peers_index);
+    expect(delta.hosts_changed?.map((h) => `${h.name} ${h.address}`).sort()).toEqual(['h2 192.0.2.22', 'h6 192.0.2.6']);
+    expect(delta.hosts_removed).toEqual([]);
+    // Applied to the list it held, the poller has what a new poller gets whole.
+    const whole = await old;
+    expect(whole.hosts).toHaveLength(6);
+    expect(applyHostsDelta(first.hosts!, delta.hosts_changed!, delta.hosts_removed!)).toEqual(whole.hosts);
+    expect(whole.peers_index).toBe(delta.peers_index);
+
+    // An index this server never handed out (another server's, or before a restart): the whole list.
+    const unknown = await getCatalog(ctx, { index: 0, waitMs: 0, peers: first.peers_index! + 1, peersDelta: true });
+    expect(unknown.hosts).toHaveLength(6);
+    expect(unknown.hosts_changed).toBeUndefined();
     await store.close();
   });
 });

@@ -7,10 +7,15 @@ import type { CoreContext } from './core-context.js';
 import { CATALOG_COUNTER } from './mark-catalog-changed.js';
 import { waitForChange } from './wait-for-change.js';
 
-/** The two answers of one catalog index: with the host list, and without it for pollers that hold it. */
+/**
+ * The answers of one catalog index: with the host list, without it for pollers that hold it, and,
+ * built on first ask, with the changes since an older list for pollers that hold one (by its
+ * index; undefined when the log no longer knows it).
+ */
 export interface CatalogAnswers {
   full: CatalogResponse;
   slim: CatalogResponse;
+  deltas: Map<number, CatalogResponse | undefined>;
 }
 
 /**
@@ -22,20 +27,24 @@ export interface CatalogAnswers {
  */
 export async function getCatalog(
   ctx: CoreContext,
-  input: { index: number; waitMs: number; peers?: number | undefined; signal?: AbortSignal | undefined },
+  input: { index: number; waitMs: number; peers?: number | undefined; peersDelta?: boolean | undefined; signal?: AbortSignal | undefined },
 ): Promise<CatalogResponse> {
   const index = await waitForChange(ctx, CATALOG_COUNTER, input);
   const answers = await ctx.catalog.get(index, () => buildCatalog(ctx, index));
-  return input.peers === answers.full.peers_index ? answers.slim : answers.full;
+  if (input.peers === answers.slim.peers_index) return answers.slim;
+  if (input.peers === undefined || !input.peersDelta) return answers.full;
+  const from = input.peers;
+  if (!answers.deltas.has(from)) {
+    const delta = ctx.peersLog.since(from, answers.slim.peers_index!);
+    answers.deltas.set(from, delta && { ...answers.slim, hosts_since: from, hosts_changed: delta.changed, hosts_removed: delta.removed });
+  }
+  return answers.deltas.get(from) ?? answers.full;
 }
 
 async function buildCatalog(ctx: CoreContext, index: number): Promise<CatalogAnswers> {
-  const [apps, instances, hosts, peersIndex] = await Promise.all([
-    ctx.store.listApps(),
-    ctx.store.listInstances({ live: true }),
-    ctx.store.listHosts(),
-    ctx.store.getCounter(PEERS_COUNTER),
-  ]);
+  // The host list and its index in one transaction: the peers log keeps each list by its index.
+  const [hosts, peersIndex] = await ctx.store.transaction(async (tx) => [await tx.listHosts(), await tx.getCounter(PEERS_COUNTER)] as const);
+  const [apps, instances] = await Promise.all([ctx.store.listApps(), ctx.store.listInstances({ live: true })]);
   const hostNames = new Map(hosts.map((h) => [h.id, h.name]));
   const services: CatalogEntry[] = [];
   for (const app of apps) {
@@ -60,5 +69,7 @@ async function buildCatalog(ctx: CoreContext, index: number): Promise<CatalogAns
     });
   }
   const slim = { index, services, namespaces: instanceNamespaces(instances), peers_index: peersIndex };
-  return { slim, full: { ...slim, hosts: catalogHosts(hosts) } };
+  const listed = catalogHosts(hosts);
+  ctx.peersLog.record(peersIndex, listed);
+  return { slim, full: { ...slim, hosts: listed }, deltas: new Map() };
 }

@@ -1,6 +1,9 @@
 import type { Store } from '../store/store.js';
 import type { AssignmentNotifier } from './assignment-notifier.js';
-import { markCatalogChanged } from './mark-catalog-changed.js';
+import { CATALOG_COUNTER, markCatalogChanged } from './mark-catalog-changed.js';
+
+/** Catalog polls one announcement window answers before the window grows (see `schedule`). */
+export const POLLS_PER_WINDOW = 1_000;
 
 /**
  * Tells every agent that the host list changed, at most once per `delayMs`. The list rides in
@@ -21,10 +24,19 @@ export class PeersAnnouncer {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Announces within `delayMs` (once for every call until then). */
+  /**
+   * Announces within `delayMs`, or longer with more than `POLLS_PER_WINDOW` catalog polls open
+   * (once for every call until then). Each announcement answers every open catalog poll, and each
+   * answer is a request the agent sends again: with 7,000 agents a join announced every second
+   * kept the server busy with 7,000 answers a second, whatever the delta size. The wait grows with
+   * the cluster so those answers stay under ~`POLLS_PER_WINDOW` per `delayMs` (10,000 agents:
+   * 10 s). No route waits longer than that for a catalog it needs: a catalog answer always carries
+   * the current host list, so the change that lists an instance on a new host brings the host too.
+   */
   schedule(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => void this.flush(), this.delayMs);
+    const polls = this.notifier.waiting(CATALOG_COUNTER);
+    this.#timer = setTimeout(() => void this.flush(), this.delayMs * Math.max(1, polls / POLLS_PER_WINDOW));
     this.#timer.unref();
   }
 

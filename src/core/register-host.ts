@@ -27,6 +27,7 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
   // Agents route by every host's address and subnet (the catalog's host list): a new host or a
   // moved address changes that list.
   let peersChanged = false;
+  let isNew = false;
   const host = await ctx.store.transaction(async (tx) => {
     const now = ctx.now();
     const capacity = {
@@ -80,6 +81,7 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
     await tx.upsertHost(created);
     await markPeersChanged(tx);
     peersChanged = true;
+    isNew = true;
     const runtimes = input.runtimes.filter((r) => r.available).map((r) => r.name).join(', ') || 'none';
     await tx.appendEvents([
       event(now, `host:${input.name}`, 'host.registered', `host ${input.name} joined group ${input.group} (runtimes: ${runtimes})`, {
@@ -90,7 +92,10 @@ export async function registerHost(ctx: CoreContext, input: RegisterInput): Prom
     return created;
   });
   if (peersChanged) ctx.announcePeers();
-  ctx.wake();
+  // A host that registers again may hold instances the server thinks silent: reconcile now. A
+  // new one only adds capacity, which matters now only to instances waiting for a place.
+  if (isNew) ctx.wakeIfBlocked();
+  else ctx.wake();
   return {
     host_id: host.id,
     subnet: host.subnet,

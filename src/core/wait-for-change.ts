@@ -25,7 +25,7 @@ export async function waitForChange(
   input: { index: number; waitMs: number; signal?: AbortSignal | undefined },
 ): Promise<number> {
   const done = new AbortController();
-  const stop = () => done.abort();
+  const stop = () => done.abort(WAIT_OVER);
   const timer = setTimeout(stop, Math.max(input.waitMs, 0));
   if (input.signal?.aborted) stop();
   input.signal?.addEventListener('abort', stop, { once: true });
@@ -43,6 +43,12 @@ export async function waitForChange(
     stop();
   }
 }
+
+/**
+ * The reason every wait ends with: `abort()` without one builds a DOMException with its stack
+ * trace for each long-poll answered (5 % of the server's CPU with 3,000 agents). Nobody reads it.
+ */
+const WAIT_OVER = new Error('long-poll wait over');
 
 type Read = { generation: number; value: Promise<number> };
 const reads = new WeakMap<AssignmentNotifier, Map<string, Read>>();

@@ -1,33 +1,34 @@
-import { readJsonFile } from '../fs/read-json-file.js';
-import { writeJsonFile } from '../fs/write-json-file.js';
 import { join } from 'node:path';
-import { ApiClient } from '../client/api-client.js';
-import { runCommand } from '../exec/run-command.js';
-import { ImageCache } from '../images/image-cache.js';
-import type { RegistryAccess } from '../images/registry-access.js';
-import { HostNetwork } from '../net/host-network.js';
-import { followCatalog } from '../dns/catalog-follower.js';
-import { secureStateDir } from '../fs/secure-state-dir.js';
-import { DnsProcess } from '../dns/dns-process.js';
-import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
-import { PeersFile } from '../api/catalog.js';
-import { loadCatalogFile } from '../dns/catalog-file.js';
-import type { ClusterView, Overlay } from '../net/cluster-view.js';
-import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
-import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
-import type { Runtime } from '../runtimes/runtime.js';
-import { createRuntimes, RUNTIME_NAMES, type RuntimeName } from '../runtimes/runtime-registry.js';
 import { Agent } from '../agent/agent.js';
 import { startAgentHttp } from '../agent/agent-http.js';
 import { BUBO_VERSION } from '../agent/bubo-version.js';
-import { hostFacts } from '../agent/host-facts.js';
-import { LazyNetwork } from '../agent/lazy-network.js';
 import { type HostCredentialFiles, readHostCredential } from '../agent/host-credential-files.js';
+import { hostFacts } from '../agent/host-facts.js';
 import { joinCluster, renewCredential } from '../agent/join-cluster.js';
+import { LazyNetwork } from '../agent/lazy-network.js';
+import { applyHostsDelta } from '../api/apply-hosts-delta.js';
+import { PeersFile } from '../api/catalog.js';
+import { ApiClient } from '../client/api-client.js';
 import { tlsFetch } from '../client/tls-fetch.js';
+import { loadCatalogFile } from '../dns/catalog-file.js';
+import { followCatalog } from '../dns/catalog-follower.js';
+import { DnsProcess } from '../dns/dns-process.js';
 import { DomainError } from '../errors/domain-error.js';
+import { runCommand } from '../exec/run-command.js';
+import { readJsonFile } from '../fs/read-json-file.js';
+import { secureStateDir } from '../fs/secure-state-dir.js';
+import { writeJsonFile } from '../fs/write-json-file.js';
+import { ImageCache } from '../images/image-cache.js';
+import type { RegistryAccess } from '../images/registry-access.js';
+import { NginxLoadBalancer } from '../lb/nginx-load-balancer.js';
+import type { ClusterView, Overlay } from '../net/cluster-view.js';
+import { HostNetwork } from '../net/host-network.js';
+import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { parseFingerprint } from '../pki/fingerprint.js';
 import { renewalDue } from '../pki/renewal-due.js';
+import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
+import type { Runtime } from '../runtimes/runtime.js';
+import { createRuntimes, RUNTIME_NAMES, type RuntimeName } from '../runtimes/runtime-registry.js';
 
 export interface HostAgentOptions {
   /** The server; with a stored credential and none given, the one it joined. */
@@ -238,11 +239,18 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       (catalog, { saved }) => {
         // The host list comes only when it changed (or on this process's first answer): kept in
         // peers.json, since the saved catalog may not hold it.
-        if (catalog.hosts && !saved) {
+        // Or, to a list this process holds (the server knows which), the changes since.
+        const hosts = saved
+          ? undefined
+          : (catalog.hosts ??
+            (catalog.hosts_since !== undefined && catalog.hosts_since === peersIndex
+              ? applyHostsDelta(cluster?.hosts ?? [], catalog.hosts_changed ?? [], catalog.hosts_removed ?? [])
+              : undefined));
+        if (hosts) {
           peersIndex = catalog.peers_index ?? 0;
-          void writeJsonFile(peersFile, { peers_index: peersIndex, hosts: catalog.hosts }, { fsync: false }).catch((error: Error) => log(`peers: cannot save ${peersFile}: ${error.message}`));
+          void writeJsonFile(peersFile, { peers_index: peersIndex, hosts }, { fsync: false }).catch((error: Error) => log(`peers: cannot save ${peersFile}: ${error.message}`));
         }
-        followPeers({ namespaces: catalog.namespaces ?? {}, ...(catalog.hosts ? { hosts: catalog.hosts } : {}) });
+        followPeers({ namespaces: catalog.namespaces ?? {}, ...(hosts ? { hosts } : {}) });
         if (lb) void lb.apply(catalog);
       },
       dnsAbort.signal,

@@ -92,9 +92,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
+/**
+ * Connections the kernel queues until the server accepts them (it caps this at
+ * `net.core.somaxconn`, 4096 on current kernels). Node's default, 511, overflowed when thousands
+ * of agents connected at once (a mass join, every agent reconnecting after a server restart): a
+ * dropped SYN is retried after 1, 3, 7, 15 s, so heartbeats of a few agents took 15 s and their
+ * hosts came close to being marked down.
+ */
+const LISTEN_BACKLOG = 4096;
+
 async function listenOn(app: ReturnType<typeof buildHttpApp>, host: string, port: number, listen: string, flag: string): Promise<void> {
   try {
-    await app.listen({ host, port });
+    await app.listen({ host, port, backlog: LISTEN_BACKLOG });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new DomainError('invalid_config', `cannot listen on ${listen}: address already in use; is another bubo server running? pick another ${flag}`);

@@ -15,7 +15,10 @@ export interface FollowCatalogOptions {
    * poll, so an agent restarted while the server is away still answers DNS.
    */
   stateFile?: string;
-  /** The `peers_index` of the host list the caller holds, sent as `peers` (see `CatalogQuery`). */
+  /**
+   * The `peers_index` of the host list the caller holds, sent as `peers` (see `CatalogQuery`).
+   * The caller must apply `hosts_changed`/`hosts_removed` of an answer whose `hosts_since` is it.
+   */
   peersIndex?: () => number | undefined;
   log?: (line: string) => void;
 }
@@ -51,6 +54,7 @@ export function followCatalog(
   );
 }
 
-function withPeers(peers: number | undefined): { peers?: number } {
-  return peers === undefined ? {} : { peers };
+/** The held list's index, and that this follower's caller applies `hosts_changed` (see `CatalogQuery`). */
+function withPeers(peers: number | undefined): { peers?: number; peers_delta?: '1' } {
+  return peers === undefined ? {} : { peers, peers_delta: '1' };
 }

@@ -88,7 +88,7 @@ export const handlers: Handlers = {
     return getAssignments(ctx, { hostId: query.host_id, index: query.index, waitMs: query.wait_ms, signal });
   },
   // Every host reads the whole catalog: DNS and load balancers answer for all of the cluster.
-  agentCatalog: (ctx, { query, signal }) => getCatalog(ctx, { index: query.index, waitMs: query.wait_ms, peers: query.peers, signal }),
+  agentCatalog: (ctx, { query, signal }) => getCatalog(ctx, { index: query.index, waitMs: query.wait_ms, peers: query.peers, peersDelta: query.peers_delta === '1', signal }),
   agentStatus: async (ctx, { body, principal }) => {
     await authorizeHostId(ctx, principal, body.host_id);
     return reportInstanceStatus(ctx, body);
