@@ -4,7 +4,8 @@ import { startAgentHttp } from '../agent/agent-http.js';
 import { BUBO_VERSION } from '../agent/bubo-version.js';
 import { type HostCredentialFiles, readHostCredential } from '../agent/host-credential-files.js';
 import { hostFacts } from '../agent/host-facts.js';
-import { joinCluster, renewCredential } from '../agent/join-cluster.js';
+import { joinCluster } from '../agent/join-cluster.js';
+import { expiredCredentialMessage, keepCredentialRenewed } from '../agent/keep-credential-renewed.js';
 import { LazyNetwork } from '../agent/lazy-network.js';
 import { applyHostsDelta } from '../api/apply-hosts-delta.js';
 import { PeersFile } from '../api/catalog.js';
@@ -25,7 +26,6 @@ import type { ClusterView, Overlay } from '../net/cluster-view.js';
 import { HostNetwork } from '../net/host-network.js';
 import { parseIpv4Subnet } from '../net/ipv4-subnet.js';
 import { parseFingerprint } from '../pki/fingerprint.js';
-import { renewalDue } from '../pki/renewal-due.js';
 import { FallbackRuntime } from '../runtimes/fallback-runtime.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { createRuntimes, RUNTIME_NAMES, type RuntimeName } from '../runtimes/runtime-registry.js';
@@ -131,6 +131,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     log(`joined as host ${credential.hostName} in group ${credential.group}; credential in ${options.stateDir}/pki`);
   }
   const identity = whoAmI(options, credential);
+  // The server would refuse it with a bare 401; say what helps instead.
+  if (credential && credential.notAfter <= Date.now()) throw new DomainError('invalid_config', expiredCredentialMessage(credential, options.stateDir));
   const images = new ImageCache({ root: join(options.stateDir, 'images'), registries: options.registries ?? {} });
   const network = new LazyNetwork();
   const byName = createRuntimes(new Set(options.runtimes ?? RUNTIME_NAMES), options.stateDir, {
@@ -148,26 +150,16 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     if (!probed.available) runtimes.push(new FallbackRuntime(runc, 'microvm', `no microVM runtime here (qemu: ${probed.reason ?? 'unavailable'})`));
   }
   const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, log);
-  // With a credential every call is mTLS; a renewal swaps the connection pool under the client.
+  // With a credential every call is mTLS; a renewal swaps the connection pool under the client:
+  // new requests connect with the new certificate, requests in flight finish on the old pool,
+  // whose idle connections then close (undici's keep-alive timeout).
   let credentialFetch = credential ? tlsFetch({ ca: credential.ca, cert: credential.cert, key: credential.key }) : undefined;
   const client = new ApiClient({
     baseUrl: identity.server,
     ...(credential ? { fetch: ((...args) => credentialFetch!(...args)) as typeof fetch } : { token: options.token ?? null }),
   });
-  let lastRenewal = 0;
-  async function renewIfDue(): Promise<void> {
-    if (!credential || !renewalDue(credential, Date.now()) || Date.now() - lastRenewal < 60_000) return;
-    lastRenewal = Date.now();
-    try {
-      credential = await renewCredential(client, options.stateDir, credential);
-      credentialFetch = tlsFetch({ ca: credential.ca, cert: credential.cert, key: credential.key });
-      http?.updateTls({ cert: credential.cert, key: credential.key, ca: credential.ca });
-      log(`certificate renewed, valid until ${new Date(credential.notAfter).toISOString()}`);
-    } catch (error) {
-      log(`certificate renewal failed (retrying in a minute): ${(error as Error).message}`);
-    }
-  }
   const dnsAbort = new AbortController();
+  const renewals = new AbortController();
   let lastGc = Date.now();
   /** Removes images no recorded instance uses, every `imageGcIntervalMs`, from the agent's idle tick. */
   async function collectImages(): Promise<void> {
@@ -265,7 +257,6 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     onIdle: async () => {
       await dns.keepAlive();
       await collectImages();
-      await renewIfDue();
     },
     name: facts.name,
     group: identity.group,
@@ -322,7 +313,23 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     }
   }
 
+  // Before the agent registers: with a short validity (tests) the certificate may be due already,
+  // and registration must not wait for the first renewal check.
+  if (credential) {
+    void keepCredentialRenewed({
+      client,
+      stateDir: options.stateDir,
+      credential,
+      onRenewed: (renewed) => {
+        credentialFetch = tlsFetch({ ca: renewed.ca, cert: renewed.cert, key: renewed.key });
+        http?.updateTls({ cert: renewed.cert, key: renewed.key, ca: renewed.ca });
+      },
+      log,
+      signal: renewals.signal,
+    });
+  }
   await agent.start().catch(async (error: unknown) => {
+    renewals.abort();
     dnsAbort.abort();
     // An adopted NGINX serves live instances: an agent that cannot start (server unreachable)
     // must not take the load balancer down with it.
@@ -339,6 +346,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     lb,
     dns,
     async stop({ drain = false } = {}) {
+      renewals.abort();
       await agent.stop();
       dnsAbort.abort();
       await http?.close();

@@ -23,6 +23,8 @@ export interface ServerOptions {
   /** Names and addresses of the TLS certificate (default: host name and non-loopback IPv4 addresses). */
   tlsSans?: readonly string[];
   core?: Partial<CoreOptions>;
+  /** How long the host certificates it signs (join, renewal) are valid; default 30 days (`--host-cert-ttl`). */
+  hostCertValidityMs?: number;
   /** Start-up notices (a state directory whose permissions were fixed); default: stderr. */
   log?: (line: string) => void;
 }
@@ -53,7 +55,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     caCertPem: ca.certPem,
     caFingerprint: ca.fingerprint,
     joinUrl: null,
-    signHost: (input) => signHostCsr(ca, input),
+    signHost: (input) => signHostCsr(ca, { ...input, ...(options.hostCertValidityMs ? { validityMs: options.hostCertValidityMs } : {}) }),
   };
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));
   const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki });

@@ -90,7 +90,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     if (publicPaths.has(route)) return;
     const fingerprint = request.headers.authorization === undefined ? clientCertFingerprint(request.raw.socket) : undefined;
     if (fingerprint === undefined) {
-      if (!checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError();
+      if (!checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError(refusedClientCert(request.raw.socket));
       principals.set(request, ADMIN);
       return;
     }
@@ -142,6 +142,23 @@ function clientCertFingerprint(socket: unknown): string | undefined {
   }
   return fingerprint ?? undefined;
 }
+
+/**
+ * Why a client certificate the TLS layer did not verify was refused (expired, not of this CA),
+ * for a request that has nothing else; undefined when it presented none. An agent whose
+ * certificate ran out logs this rather than "missing bearer token".
+ */
+function refusedClientCert(socket: unknown): string | undefined {
+  if (!(socket instanceof TLSSocket) || socket.authorized || !socket.getPeerCertificate()?.raw) return undefined;
+  // Node gives OpenSSL's code (a string, despite its type).
+  const code = String(socket.authorizationError ?? 'not verified');
+  return `the client certificate was refused (${code}${CERT_ERRORS[code] ?? ''}); a host whose certificate expired must join again with a new join token`;
+}
+
+const CERT_ERRORS: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: ': it has expired',
+  CERT_NOT_YET_VALID: ': it is not valid yet; is this host\'s clock behind?',
+};
 
 function writeClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) return;

@@ -113,8 +113,9 @@ function caFrom(cert: x509.X509Certificate, keys: CryptoKeyPair): ClusterCa {
         pem: issued.toString('pem'),
         fingerprint: certFingerprint(Buffer.from(issued.rawData)),
         serial,
-        notBefore: request.notBefore.getTime(),
-        notAfter: request.notAfter.getTime(),
+        // As encoded: X.509 times have whole seconds, and what TLS checks is what the server must store.
+        notBefore: issued.notBefore.getTime(),
+        notAfter: issued.notAfter.getTime(),
       };
     },
   };

@@ -150,8 +150,10 @@ export class KyselyStore implements Store {
     return rows.map(rowToHostCert);
   }
 
-  async deleteHostCerts(hostName: string): Promise<number> {
-    const result = await this.#db.deleteFrom('host_certs').where('host_name', '=', hostName).executeTakeFirst();
+  async deleteHostCerts(hostName: string, expiredBy?: number): Promise<number> {
+    let query = this.#db.deleteFrom('host_certs').where('host_name', '=', hostName);
+    if (expiredBy !== undefined) query = query.where('not_after', '<=', expiredBy);
+    const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

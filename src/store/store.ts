@@ -68,8 +68,8 @@ export interface Store {
   insertHostCert(cert: HostCert): Promise<void>;
   getHostCert(fingerprint: string): Promise<HostCert | undefined>;
   listHostCerts(hostName: string): Promise<HostCert[]>;
-  /** Deletes every certificate of the host; returns how many there were. */
-  deleteHostCerts(hostName: string): Promise<number>;
+  /** Deletes every certificate of the host (with `expiredBy`, those expired by then); returns how many. */
+  deleteHostCerts(hostName: string, expiredBy?: number): Promise<number>;
 
   /** Groups exist once a host registered into them; they are never deleted implicitly. */
   ensureGroup(name: string, now: number): Promise<void>;

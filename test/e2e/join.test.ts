@@ -6,8 +6,8 @@ import { ApiClient } from '../../src/client/api-client.js';
 import { tlsFetch } from '../../src/client/tls-fetch.js';
 import { AgentProcess } from '../support/agent-process.js';
 import { cleanupAgentState } from '../support/cleanup-agent-state.js';
+import { JoinableServer } from '../support/joinable-server.js';
 import { runBubo } from '../support/run-bubo.js';
-import { freePort, ServerProcess } from '../support/server-process.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -18,19 +18,15 @@ const isRoot = process.getuid?.() === 0;
  */
 describe.skipIf(!isRoot)('joining a host with a join token', () => {
   let dir: string;
-  let server: ServerProcess;
+  let cluster: JoinableServer;
   let tlsPort: number;
   let env: Record<string, string>;
   let admin: ApiClient;
   let agent: AgentProcess | undefined;
   const bridge = `bpk${process.pid % 100000}`;
   const agentDir = () => join(dir, 'agent');
-  const baseArgs = () => ['--state-dir', agentDir(), '--name', 'pk1', '--bridge', bridge, '--address', '127.0.0.1', '--agent-listen', '127.0.0.1:0', '--runtime', 'runc'];
-  const cli = async (...args: string[]) => {
-    const result = await runBubo([...args, '--json'], env);
-    if (result.code !== 0) throw new Error(`bubo ${args.join(' ')} failed: ${result.stderr}`);
-    return JSON.parse(result.stdout);
-  };
+  const baseArgs = () => cluster.localAgentArgs({ stateDir: agentDir(), name: 'pk1', bridge });
+  const cli = (...args: string[]) => cluster.cli(...args);
   /** An agent that must fail before it registers: its exit output. */
   const failingAgent = async (args: string[]) => {
     const process_ = new AgentProcess(args, {});
@@ -41,17 +37,14 @@ describe.skipIf(!isRoot)('joining a host with a join token', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bubo-join-e2e-'));
-    tlsPort = await freePort();
-    server = new ServerProcess(join(dir, 'server'), await freePort(), ['--tls-listen', `127.0.0.1:${tlsPort}`, '--cluster-cidr', '10.217.0.0/16']);
-    await server.start();
-    const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
-    env = { BUBO_ADDR: server.url, BUBO_TOKEN: token };
-    admin = new ApiClient({ baseUrl: server.url, token });
+    cluster = new JoinableServer(dir, ['--cluster-cidr', '10.217.0.0/16']);
+    await cluster.start();
+    ({ tlsPort, env, admin } = cluster);
   }, 60_000);
 
   afterAll(async () => {
     await agent?.signal('SIGTERM');
-    await server?.stop();
+    await cluster?.stop();
     await cleanupAgentState(agentDir(), bridge);
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
@@ -106,7 +99,7 @@ describe.skipIf(!isRoot)('joining a host with a join token', () => {
     expect((await asHost.call('agentAssignments', { query: { host_id: own.id, wait_ms: 0 } })).instances).toEqual([]);
 
     // An admin over the TLS listener, trusting the cluster CA file.
-    const overTls = await runBubo(['hosts', '--json', '--addr', `https://127.0.0.1:${tlsPort}`, '--ca-file', join(dir, 'server', 'pki', 'ca.crt')], { BUBO_TOKEN: env.BUBO_TOKEN! });
+    const overTls = await runBubo(['hosts', '--json', '--addr', `https://127.0.0.1:${tlsPort}`, '--ca-file', join(cluster.stateDir, 'pki', 'ca.crt')], { BUBO_TOKEN: env.BUBO_TOKEN! });
     expect(JSON.parse(overTls.stdout).hosts.map((h: { name: string }) => h.name)).toEqual(['other', 'pk1']);
 
     const removed = await cli('host', 'remove', 'pk1', '--force');

@@ -8,7 +8,7 @@ import { tlsFetch } from '../../src/client/tls-fetch.js';
 import { createCore } from '../../src/core/create-core.js';
 import type { ControlLoop } from '../../src/core/control-loop.js';
 import { buildHttpApp } from '../../src/http/build-http-app.js';
-import { ensureClusterCa } from '../../src/pki/cluster-ca.js';
+import { type ClusterCa, ensureClusterCa } from '../../src/pki/cluster-ca.js';
 import { createCsr } from '../../src/pki/create-csr.js';
 import { issueServerCredentials } from '../../src/pki/server-credentials.js';
 import { signHostCsr } from '../../src/pki/sign-host-csr.js';
@@ -25,6 +25,7 @@ let store: Store;
 let loop: ControlLoop;
 let url: string;
 let ca: string;
+let cluster: ClusterCa;
 const hosts: Record<string, { client: ApiClient; id: string }> = {};
 
 async function joinAs(name: string, token: string): Promise<ApiClient> {
@@ -36,7 +37,7 @@ async function joinAs(name: string, token: string): Promise<ApiClient> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bubo-principal-'));
-  const cluster = await ensureClusterCa(dir);
+  cluster = await ensureClusterCa(dir);
   ca = cluster.certPem;
   store = await openSqliteStore(':memory:');
   const pki = { caCertPem: cluster.certPem, caFingerprint: cluster.fingerprint, joinUrl: null, signHost: (i: { name: string; csrPem: string; now: number }) => signHostCsr(cluster, i) };
@@ -112,12 +113,31 @@ describe('a host certificate acts as its own host only', () => {
     expect(await status(admin.call('agentHeartbeat', { body: { host_id: hosts['web-2']!.id } }))).toBe(200);
   });
 
-  it('renews with its certificate, and a removed host\'s certificates stop working at once', async () => {
+  it('renews with its certificate, dropping its expired ones; a removed host\'s certificates stop working at once and cannot renew', async () => {
     const { client, id } = hosts['web-2']!;
+    const [joined] = await store.listHostCerts('web-2');
+    await store.insertHostCert({ ...joined!, fingerprint: 'sha256:expired', serial: '01', notAfter: Date.now() - 1_000 });
     const renewed = await client.call('agentRenew', { body: { csr: (await createCsr('ignored')).csrPem } });
     expect(renewed.host_name).toBe('web-2');
+    const kept = (await store.listHostCerts('web-2')).map((c) => c.fingerprint);
+    expect(kept).toHaveLength(2);
+    expect(kept).toContain(joined!.fingerprint);
+    expect(kept).not.toContain('sha256:expired');
     const admin = new ApiClient({ baseUrl: url, token: TOKEN, fetch: tlsFetch({ ca }) });
+    const events = (await admin.call('listEvents', { query: { host: 'web-2' } })).events.filter((e) => e.kind === 'host.cert_renewed');
+    expect(events.map((e) => e.message)).toEqual([expect.stringMatching(/^host web-2 renewed its certificate \(serial [0-9a-f]{32}, valid until .*Z\)$/)]);
     await admin.call('removeHost', { params: { host: 'web-2' }, query: { force: 'true' } });
     await expect(client.call('agentHeartbeat', { body: { host_id: id } })).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/belongs to no host/) });
+    await expect(client.call('agentRenew', { body: { csr: (await createCsr('web-2')).csrPem } })).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/belongs to no host/) });
+  });
+
+  it('an expired certificate is refused, saying so', async () => {
+    const { keyPem, csrPem } = await createCsr('web-1');
+    const expired = await signHostCsr(cluster, { name: 'web-1', csrPem, now: Date.now() - 120_000, validityMs: 60_000 });
+    const client = new ApiClient({ baseUrl: url, fetch: tlsFetch({ ca, cert: expired.pem, key: keyPem }) });
+    await expect(client.call('agentHeartbeat', { body: { host_id: hosts['web-1']!.id } })).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringMatching(/^the client certificate was refused \(CERT_HAS_EXPIRED: it has expired\)/),
+    });
   });
 });

@@ -48,5 +48,21 @@ describe('bubo server', () => {
     expect(seen).toEqual([{ stateDir: '/srv/bubo', listen: '0.0.0.0:8080', core: { clusterCidr: '10.200.0.0/16' } }]);
     await runCli(['server', '--state-dir', '/srv/bubo', '--host-ttl', '8s'], cli.deps);
     expect(seen[1]).toEqual({ stateDir: '/srv/bubo', listen: '127.0.0.1:7070', core: { clusterCidr: '10.88.0.0/16', hostTtlMs: 8_000, heartbeatIntervalMs: 2_000 } });
+    await runCli(['server', '--state-dir', '/srv/bubo', '--host-cert-ttl', '7d'], cli.deps);
+    expect(seen[2]).toEqual({ stateDir: '/srv/bubo', listen: '127.0.0.1:7070', core: { clusterCidr: '10.88.0.0/16' }, hostCertValidityMs: 7 * 24 * 3600_000 });
+  });
+
+  it('refuses a --host-cert-ttl under 5s before starting anything, naming the flag', async () => {
+    const cli = fakeCliDeps(
+      {},
+      {
+        startServer: async () => {
+          throw new Error('must not start');
+        },
+      },
+    );
+    await runCli(['server', '--host-cert-ttl', '2s'], cli.deps);
+    expect(cli.stderr()).toBe('bubo: --host-cert-ttl "2s" must be at least 5s (agents renew with a third of it left, which must leave time for retries)\n');
+    expect(cli.exitCode()).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { defaultServerStateDir } from '../../client/default-state-dir.js';
 import type { CliDeps } from '../cli-deps.js';
 import { globalOptions } from '../global-options.js';
+import { hostCertTtlOption } from '../host-cert-ttl-option.js';
 import { hostTtlOptions } from '../host-ttl-options.js';
 import { printJson } from '../print-json.js';
 import { runCommand } from '../run-command.js';
@@ -17,10 +18,12 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .option('--tls-san <name>', 'a host name or IP address the TLS certificate is valid for (repeatable; default: this machine\'s name and IPv4 addresses)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--cluster-cidr <cidr>', 'IPv4 range from which every host gets a /24 for its instances', '10.88.0.0/16')
     .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 8s)')
+    .option('--host-cert-ttl <duration>', 'how long the host certificates it signs are valid, at join and renewal; e.g. 30d, 12h; agents renew with a third left (default 30d, at least 5s)')
     .action(
       runCommand(deps, async (command) => {
-        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string }>();
+        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string; hostCertTtl?: string }>();
         const ttl = hostTtlOptions(options.hostTtl);
+        const certTtl = hostCertTtlOption(options.hostCertTtl);
         const stateDir = options.stateDir ?? defaultServerStateDir({ home: deps.home, ...(deps.uid === undefined ? {} : { uid: deps.uid }) });
         const shutdown = deps.shutdownSignal();
         const start = deps.startServer ?? (await import('../../daemons/start-server.js')).startServer;
@@ -29,6 +32,7 @@ export function registerServer(program: Command, deps: CliDeps): void {
           listen: options.listen,
           ...(options.tlsListen ? { tlsListen: options.tlsListen, tlsSans: options.tlsSan } : {}),
           core: { clusterCidr: options.clusterCidr, ...ttl },
+          ...certTtl,
         });
         if (globalOptions(command).json) {
           printJson(deps, { url: server.url, tls_url: server.tlsUrl ?? null, ca_fingerprint: server.caFingerprint ?? null, state_dir: stateDir, admin_token_path: server.adminTokenPath });
