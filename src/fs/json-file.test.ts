@@ -52,3 +52,15 @@ describe('writeJsonFile and readJsonFile', () => {
     expect(read!.pad.length).toBe(200_000 + read!.n);
   });
 });
+
+describe('writeJsonFile order', () => {
+  it('lands concurrent writes of one path in call order: the last call wins', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bubo-json-order-'));
+    const path = join(dir, 'state.json');
+    // The first write is the largest, so without the queue it would finish (rename) last.
+    await Promise.all([writeJsonFile(path, { n: 0, pad: 'x'.repeat(5_000_000) }), writeJsonFile(path, { n: 1 }), writeJsonFile(path, { n: 2 })]);
+    expect(await readJsonFile(path, Shape)).toMatchObject({ n: 2 });
+    expect(await readdir(dir)).toEqual(['state.json']);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

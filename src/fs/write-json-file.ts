@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 
 export interface WriteJsonFileOptions {
   mode?: number;
@@ -13,15 +13,45 @@ export interface WriteJsonFileOptions {
   fsync?: boolean;
 }
 
+/** The last write of each path: the next one waits for it, so writes land in call order. */
+const inFlight = new Map<string, Promise<void>>();
+
 /**
- * Writes `value` as JSON atomically: write-file-atomic writes a temporary file of its own beside
- * it and renames it, and queues concurrent writes of one path, so a crash or a reader sees the
- * old file or the new one, never half of one or a mix. Creates the directory when missing.
+ * Writes `value` as JSON atomically: to a temporary file of its own beside it (pid and random
+ * suffix), then renamed over it, so a crash or a reader sees the old file or the new one, never
+ * half of one; concurrent writes of one path are queued, so the last call wins.
+ *
+ * Written by hand rather than with write-file-atomic: that library hooks signal-exit, which
+ * re-raises a SIGTERM that arrives during a write once the process's own `once` handler has run,
+ * killing an agent in the middle of its graceful shutdown (seen in dns-outlives-agent's
+ * --drain-on-exit test).
  */
-export async function writeJsonFile(path: string, value: unknown, options: WriteJsonFileOptions = {}): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, `${JSON.stringify(value, null, options.indent)}\n`, {
-    fsync: options.fsync ?? true,
-    ...(options.mode === undefined ? {} : { mode: options.mode }),
+export function writeJsonFile(path: string, value: unknown, options: WriteJsonFileOptions = {}): Promise<void> {
+  const previous = inFlight.get(path) ?? Promise.resolve();
+  const write = previous.catch(() => {}).then(() => writeNow(path, `${JSON.stringify(value, null, options.indent)}\n`, options));
+  const settled = write.catch(() => {});
+  inFlight.set(path, settled);
+  void settled.then(() => {
+    if (inFlight.get(path) === settled) inFlight.delete(path);
   });
+  return write;
+}
+
+async function writeNow(path: string, text: string, options: WriteJsonFileOptions): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const file = await open(temporary, 'wx', options.mode ?? 0o644);
+    try {
+      await file.writeFile(text);
+      if (options.mode !== undefined) await file.chmod(options.mode); // the umask may have narrowed it
+      if (options.fsync ?? true) await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
