@@ -58,6 +58,11 @@ describe.skipIf(!isRoot)('names keep resolving while the agent is down', () => {
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (e) => resolve(`error ${e.message}`));
     });
+  const eventLines = async () =>
+    (await client.call('listEvents', { query: {} })).events
+      .slice(-30)
+      .map((e) => `${e.at} ${e.kind} ${e.message}`)
+      .join('\n');
   const views = (text: string) => Number(/viewed (\d+) times/.exec(text)?.[1] ?? Number.NaN);
 
   const task = (app: string, body: string) => `app = "${app}"\ngroup = "dnsx"\ncount = 1\nruntime = "container"\n\n[resources]\ncpus = 0.25\nmemory = "64MiB"\ndisk = "64MiB"\n\n${body}`;
@@ -111,7 +116,14 @@ describe.skipIf(!isRoot)('names keep resolving while the agent is down', () => {
     const dns = (await readDnsProcessRecord(recordFile()))!;
     expect(dns.listen).toBe('10.226.1.1:53');
     const [redis] = await running('redis');
-    const before = views(await page());
+    // Serving before the kill, or the test would say nothing about the kill (and the events say why not).
+    let last = '';
+    const before = await waitFor('the page to serve before the kill', async () => {
+      last = await page();
+      return /^HTTP 200 /.test(last) && views(last);
+    }, 30_000).catch(async (error) => {
+      throw new Error(`${(error as Error).message}; last answer: ${last}; events: ${await eventLines()}`);
+    });
 
     await agent.signal('SIGKILL');
     expect(await isProcessAlive(dns.pid)).toBe(true);
@@ -120,7 +132,7 @@ describe.skipIf(!isRoot)('names keep resolving while the agent is down', () => {
     expect(answer).toContain('10.226.1.1'); // answered by the DNS process on the bridge
     // Each view resolves Redis's name afresh (nc in the page's CGI): three in a row, all counted.
     const after = [await page(), await page(), await page()];
-    for (const text of after) expect(text).toMatch(/^HTTP 200 /);
+    if (!after.every((text) => /^HTTP 200 /.test(text))) throw new Error(`after the kill the page answered ${JSON.stringify(after)}; events: ${await eventLines()}`);
     expect(after.map(views)).toEqual([before + 1, before + 2, before + 3]);
   });
 
