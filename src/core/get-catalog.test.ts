@@ -1,24 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../store/sqlite-store.js';
-import { createCore } from './create-core.js';
 import { applyHostsDelta } from '../api/apply-hosts-delta.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { CoreContext } from './core-context.js';
+import { createCore } from './create-core.js';
 import { getCatalog } from './get-catalog.js';
 import { registerHost } from './register-host.js';
+
+/** A runc host of group `web` with room to spare. */
+const registerWebHost = (ctx: CoreContext, name: string, address: string) =>
+  registerHost(ctx, {
+    name,
+    group: 'web',
+    address,
+    capacity: { cpus: 2, memory_mib: 2048, disk_mib: 10_000 },
+    runtimes: [{ name: 'runc', kind: 'container', available: true }],
+    labels: {},
+    roles: [],
+  });
 
 describe('getCatalog and the host list', () => {
   it('sends the host list to pollers without the current one only, and a joining host changes both indexes', async () => {
     const store = await openSqliteStore(':memory:');
     const { ctx } = createCore({ store, options: { peersAnnounceMs: 10 } });
-    const register = (name: string, address: string) =>
-      registerHost(ctx, {
-        name,
-        group: 'web',
-        address,
-        capacity: { cpus: 2, memory_mib: 2048, disk_mib: 10_000 },
-        runtimes: [{ name: 'runc', kind: 'container', available: true }],
-        labels: {},
-        roles: [],
-      });
+    const register = (name: string, address: string) => registerWebHost(ctx, name, address);
     await register('h1', '192.0.2.1');
     const first = await getCatalog(ctx, { index: 0, waitMs: 0 });
     expect(first.hosts?.map((h) => h.name)).toEqual(['h1']);
@@ -48,16 +52,7 @@ describe('getCatalog and the host list', () => {
   it('sends a poller that applies changes only the hosts that changed since its list, and the whole list to one that does not', async () => {
     const store = await openSqliteStore(':memory:');
     const { ctx, peers } = createCore({ store, options: { peersAnnounceMs: 60_000 } });
-    const register = (name: string, address: string) =>
-      registerHost(ctx, {
-        name,
-        group: 'web',
-        address,
-        capacity: { cpus: 2, memory_mib: 2048, disk_mib: 10_000 },
-        runtimes: [{ name: 'runc', kind: 'container', available: true }],
-        labels: {},
-        roles: [],
-      });
+    const register = (name: string, address: string) => registerWebHost(ctx, name, address);
     for (let n = 1; n <= 5; n++) await register(`h${n}`, `192.0.2.${n}`);
     await peers.flush();
     const first = await getCatalog(ctx, { index: 0, waitMs: 0 });
