@@ -150,7 +150,7 @@ async function bootBubo(n: number, task: TaskSpec): Promise<BuboRun> {
   const monitor = new HealthMonitor({ onChange: (_id, report) => report.health === 'healthy' && healthy(performance.now()) });
   try {
     const t0 = performance.now();
-    const instance = await runtime.start({ id, app: 'bench', namespace: 'default', release: 1, slot: n, spec: task });
+    const instance = await runtime.start({ id, app: 'bench', namespace: 'default', release: 1, slot: n, spec: task, secrets: {} });
     const ready = performance.now();
     // The agent hands running instances to its monitor (`Agent#syncHealth`).
     monitor.sync([{ id, address: instance.address, spec: task, startedAt: instance.startedAt, runtime }]);

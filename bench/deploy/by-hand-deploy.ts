@@ -89,7 +89,7 @@ export class ByHandDeploy {
 
   async #startAndWait(spec: TaskSpec, release: number, slot: number, id: string, run: ByHandRun): Promise<Live> {
     const placedAt = nowMs();
-    const instance = await this.runtime.start({ id, app: spec.app, namespace: spec.namespace, release, slot, spec });
+    const instance = await this.runtime.start({ id, app: spec.app, namespace: spec.namespace, release, slot, spec, secrets: {} });
     const runningAt = nowMs();
     if (!instance.address) throw new Error(`Cannot reach instance ${id}: the runtime gave it no address`);
     await waitForHealthz(instance.address, 80);

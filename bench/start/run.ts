@@ -59,7 +59,7 @@ try {
   for (let n = 0; n < starts; n++) {
     const id = `bench-${n.toString(16).padStart(8, '0')}`;
     const t0 = performance.now();
-    await runtime.start({ id, app: 'bench', namespace: 'default', release: 1, slot: n, spec: spec(image) });
+    await runtime.start({ id, app: 'bench', namespace: 'default', release: 1, slot: n, spec: spec(image), secrets: {} });
     bubo.push(performance.now() - t0);
     await runtime.stop(id, 1000);
   }

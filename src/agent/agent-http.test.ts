@@ -10,7 +10,7 @@ let agent: RunningAgentHttp;
 
 beforeEach(async () => {
   runtime = new FakeRuntime();
-  await runtime.start({ id: 'shop-1', app: 'shop', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec } satisfies StartRequest);
+  await runtime.start({ id: 'shop-1', app: 'shop', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec, secrets: {} } satisfies StartRequest);
   agent = await startAgentHttp({ listen: '127.0.0.1:0', token: TOKEN, runtimes: [runtime] });
 });
 afterEach(async () => {

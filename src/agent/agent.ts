@@ -323,7 +323,7 @@ export class Agent {
       return;
     }
     try {
-      await runtime.start({ id: assignment.id, app: assignment.app, namespace: assignment.namespace, release: assignment.release, slot: assignment.slot, spec }, this.#abort.signal);
+      await runtime.start({ id: assignment.id, app: assignment.app, namespace: assignment.namespace, release: assignment.release, slot: assignment.slot, spec, secrets: assignment.secrets }, this.#abort.signal);
     } catch (error) {
       record.failure = `start failed: ${(error as Error).message}`;
     }

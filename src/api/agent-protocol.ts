@@ -88,6 +88,11 @@ export const Assignment = z.object({
   desired: z.enum(['run', 'stop']),
   /** The release's normalised task spec (see taskfile/task-spec.ts), digests pinned. */
   spec: TaskSpecWire,
+  /**
+   * Values of the secrets the spec names, by name, at the versions the release records. Only in
+   * this answer, which only the host running the instance gets; never logged.
+   */
+  secrets: z.record(z.string(), z.string()).default({}),
 });
 export type Assignment = z.infer<typeof Assignment>;
 

@@ -15,7 +15,7 @@ const Container = z.object({
   env: z.record(z.string(), z.string()),
   workdir: z.string().nullable(),
   user: z.string().nullable(),
-  secrets: z.array(z.string()),
+  secrets: z.array(z.object({ name: z.string(), file: z.string().nullable() })),
   restart: z.enum(['always', 'on-failure', 'never']),
   stop_timeout_ms: z.number(),
 });

@@ -30,6 +30,7 @@ export async function getAssignments(
       slot: instance.slot,
       desired: instance.desired,
       spec: pinnedSpec(release),
+      secrets: {},
     });
   }
   return { index, instances: out };

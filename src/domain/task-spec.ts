@@ -42,10 +42,19 @@ export interface ContainerSpec {
   env: Record<string, string>;
   workdir: string | null;
   user: string | null;
-  /** Names of secrets in the app's namespace, delivered as environment variables. */
-  secrets: string[];
+  /** Secrets of the app's namespace this container gets: as an environment variable, or as a file. */
+  secrets: SecretRef[];
   restart: RestartPolicy;
   stop_timeout_ms: number;
+}
+
+/**
+ * One secret a container asks for. `file: null` delivers it as the environment variable `name`;
+ * otherwise as a read-only file at that absolute path (and not in the environment).
+ */
+export interface SecretRef {
+  name: string;
+  file: string | null;
 }
 
 export type PortProtocol = 'tcp' | 'udp' | 'http';

@@ -78,7 +78,7 @@ describe('HealthMonitor', () => {
   }
 
   async function instance(runtime: FakeRuntime, id: string, taskSpec: TaskSpec): Promise<MonitoredInstance> {
-    const started = await runtime.start({ id, app: 'web', namespace: 'default', release: 1, slot: 0, spec: taskSpec });
+    const started = await runtime.start({ id, app: 'web', namespace: 'default', release: 1, slot: 0, spec: taskSpec, secrets: {} });
     return { id, address: started.address, spec: taskSpec, startedAt: started.startedAt, runtime };
   }
 

@@ -100,7 +100,7 @@ describe('probeTcp', () => {
 describe('probeExec', () => {
   it('passes on exit 0 and fails with the exit code and the end of the output', async () => {
     const runtime = new FakeRuntime();
-    const { id } = await runtime.start({ id: 'i1', app: 'a', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec });
+    const { id } = await runtime.start({ id: 'i1', app: 'a', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec, secrets: {} });
     expect(await probeExec(runtime, id, ['pg_isready'], 500, never)).toEqual({ ok: true, message: 'exec pg_isready: exit 0' });
     runtime.setExec(id, { exitCode: 3, output: 'starting\nno connection\n' });
     expect(await probeExec(runtime, id, ['sh', '-c', 'exit 3'], 500, never)).toEqual({ ok: false, message: 'exec sh -c "exit 3": exit 3: starting | no connection' });
@@ -109,7 +109,7 @@ describe('probeExec', () => {
 
   it('fails with exit 124 when the command outlives the timeout', async () => {
     const runtime = new FakeRuntime();
-    await runtime.start({ id: 'i1', app: 'a', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec });
+    await runtime.start({ id: 'i1', app: 'a', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec, secrets: {} });
     runtime.setExec('i1', () => new Promise((resolve) => setTimeout(() => resolve({ exitCode: 0, output: '' }), 500)));
     expect(await probeExec(runtime, 'i1', ['slow'], 50, never)).toEqual({ ok: false, message: 'exec slow: exit 124: timed out after 50 ms' });
   });

@@ -12,7 +12,7 @@ describe('FallbackRuntime', () => {
       available: true,
       detail: 'fallback: no microVM runtime here (qemu: not installed); microvm tasks run as containers under runc',
     });
-    await fallback.start({ id: 'i-1', app: 'web', namespace: 'default', release: 1, slot: 0, spec: {} as never });
+    await fallback.start({ id: 'i-1', app: 'web', namespace: 'default', release: 1, slot: 0, spec: {} as never, secrets: {} });
     expect((await runc.list()).map((i) => i.id)).toEqual(['i-1']);
     expect(await fallback.list()).toEqual([]); // listed once, by runc, which also stops and re-adopts it
     expect((await fallback.inspect('i-1'))?.state).toBe('running');

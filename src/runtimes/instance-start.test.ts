@@ -30,7 +30,7 @@ const runtime = {
 };
 
 function request(id: string): StartRequest {
-  return { id, app: 'shop', namespace: 'default', release: 1, slot: 0, spec: {} as never };
+  return { id, app: 'shop', namespace: 'default', release: 1, slot: 0, spec: {} as never, secrets: {} };
 }
 
 function steps(id: string, run: (record: TestRecord) => Promise<void> = async () => {}) {

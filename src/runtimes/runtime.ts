@@ -43,6 +43,13 @@ export interface StartRequest {
   release: number;
   slot: number;
   spec: TaskSpec;
+  /**
+   * Values of the secrets the spec's containers name, by name (every name present). They reach
+   * the instance only through files the runtime keeps private (runc: the container's config.json;
+   * microVMs: the config disk), never through a command line, the environment of a host process,
+   * a log line or an error message.
+   */
+  secrets: Readonly<Record<string, string>>;
 }
 
 export interface RuntimeInstance {

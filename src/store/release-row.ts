@@ -1,5 +1,5 @@
 import type { Release } from '../domain/app.js';
-import type { TaskSpec } from '../domain/task-spec.js';
+import type { SecretRef, TaskSpec } from '../domain/task-spec.js';
 import type { ReleaseRow } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
 import { fromNumberColumn as num } from './number-column.js';
@@ -31,7 +31,12 @@ export function rowToRelease(row: ReleaseRow): Release {
  * then get the defaults a task file without them gets today, so old releases read complete.
  */
 function withCurrentDefaults(spec: TaskSpec): TaskSpec {
-  if (!spec.deploy) return spec;
+  // Secrets were bare names before they could be files.
+  const containers = spec.containers.map((container) => ({
+    ...container,
+    secrets: (container.secrets as (SecretRef | string)[]).map((ref) => (typeof ref === 'string' ? { name: ref, file: null } : ref)),
+  }));
+  if (!spec.deploy) return { ...spec, containers };
   const stored: Partial<TaskSpec['deploy']> = spec.deploy;
-  return { ...spec, deploy: { ...spec.deploy, drain_delay_ms: stored.drain_delay_ms ?? 2_000, switch_grace_ms: stored.switch_grace_ms ?? 30_000 } };
+  return { ...spec, containers, deploy: { ...spec.deploy, drain_delay_ms: stored.drain_delay_ms ?? 2_000, switch_grace_ms: stored.switch_grace_ms ?? 30_000 } };
 }

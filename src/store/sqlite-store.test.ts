@@ -53,7 +53,7 @@ const SPEC: TaskSpec = {
   runtime: 'microvm',
   resources: { cpus: 0.5, memory_mib: 256, disk_mib: 1024 },
   containers: [
-    { name: 'web', image: 'nginx:1.27', command: null, args: ['-g', 'daemon off;'], env: { A: 'ü "quoted"' }, workdir: null, user: 'www', secrets: ['db'], restart: 'always', stop_timeout_ms: 10_000 },
+    { name: 'web', image: 'nginx:1.27', command: null, args: ['-g', 'daemon off;'], env: { A: 'ü "quoted"' }, workdir: null, user: 'www', secrets: [{ name: 'db', file: null }], restart: 'always', stop_timeout_ms: 10_000 },
   ],
   ports: [{ name: 'http', port: 8080, protocol: 'http', public: { host: 'web.example.com', port: 443, tls: { cert: 'c', key: 'k' } } }],
   check: { kind: 'http', port: 'http', path: '/healthz', expect: null, command: null, interval_ms: 5000, timeout_ms: 1000, healthy_threshold: 2, unhealthy_threshold: 3, grace_period_ms: 0 },

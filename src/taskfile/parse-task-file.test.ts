@@ -50,7 +50,7 @@ describe('parseTaskFile', () => {
           env: { GREETING: 'hello', LOG_LEVEL: 'info' },
           workdir: null,
           user: null,
-          secrets: ['SESSION_KEY'],
+          secrets: [{ name: 'SESSION_KEY', file: null }],
           restart: 'always',
           stop_timeout_ms: 15_000,
         },

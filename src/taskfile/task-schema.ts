@@ -228,6 +228,33 @@ const ResourcesSchema = z
   })
   .transform(({ cpus, memory, disk }) => ({ cpus, memory_mib: memory, disk_mib: disk }));
 
+const SECRET_NAME_MESSAGE = 'a secret name must be letters, digits and "_", not starting with a digit';
+// Where a secret file may not go: the kernel's and bubo's own mounts of every container.
+const RESERVED_SECRET_DIRS = ['/proc', '/sys', '/dev', '/etc/resolv.conf', '/etc/hosts', '/etc/hostname'];
+
+const SECRET_TYPE_MESSAGE = 'a secret is a name ("STRIPE_KEY") or a table { name = "TLS_KEY", file = "/run/secrets/tls.key" }';
+
+// `"NAME"` is short for `{ name = "NAME" }`; both come out as { name, file }.
+const SecretRefSchema = z
+  .union(
+    [
+      z.string().regex(ENV_NAME, SECRET_NAME_MESSAGE),
+      z.strictObject({
+        name: z.string().regex(ENV_NAME, SECRET_NAME_MESSAGE),
+        file: orNull(
+          absolutePath('Where the container reads the secret (default: an environment variable)')
+            .refine((file) => file !== '/', 'a secret file cannot be "/"')
+            .refine(
+              (file) => !RESERVED_SECRET_DIRS.some((dir) => file === dir || file.startsWith(`${dir}/`)),
+              `a secret file cannot be under ${RESERVED_SECRET_DIRS.join(', ')}`,
+            ),
+        ),
+      }),
+    ],
+    { error: (issue) => (issue.code === 'invalid_union' ? SECRET_TYPE_MESSAGE : undefined) },
+  )
+  .transform((ref) => (typeof ref === 'string' ? { name: ref, file: null } : ref));
+
 const ContainerSchema = z
   .strictObject({
     name: dnsLabel('a container name'),
@@ -271,11 +298,16 @@ const ContainerSchema = z
         .regex(USER, 'must be a user name or id, optionally with a group: "1000", "1000:1000" or "nobody"'),
     ),
     secrets: z
-      .array(z.string().regex(ENV_NAME, 'a secret name must be letters, digits and "_", not starting with a digit'))
+      .array(SecretRefSchema)
       .max(LIMITS.secrets, `at most ${LIMITS.secrets} secrets are allowed`)
       .prefault([])
-      .meta({ description: "Names of secrets in the app's namespace, delivered as environment variables" })
-      .check(z.superRefine((secrets, ctx) => requireUnique(secrets, '', 'secret', ctx, []))),
+      .meta({ description: "Secrets of the app's namespace: a name (an environment variable) or { name, file } (a read-only file)" })
+      .check(
+        z.superRefine((secrets, ctx) => {
+          requireUnique(secrets.map((s) => s.name), '', 'secret', ctx, []);
+          requireUnique(secrets.map((s) => s.file), '', 'secret file', ctx, []);
+        }),
+      ),
     restart: z.enum(['always', 'on-failure', 'never']).default('always'),
     stop_timeout: duration(false, HOUR_MS).prefault('10s'),
   })

@@ -57,7 +57,7 @@ describe('buildRunConfig', () => {
 
   it('orders env as image, task, secrets, then the variables bubo owns', () => {
     const run = buildRunConfig(
-      input([container({ env: { MODE: 'task', TOKEN: 'from-env' }, secrets: ['TOKEN', 'DB_PASSWORD'] })], [image()], {
+      input([container({ env: { MODE: 'task', TOKEN: 'from-env' }, secrets: [{ name: 'TOKEN', file: null }, { name: 'DB_PASSWORD', file: null }] })], [image()], {
         secrets: { TOKEN: 's3cret', DB_PASSWORD: "p'w\nd" },
         hostname: 'web-host',
       }),
@@ -90,7 +90,7 @@ describe('buildRunConfig', () => {
   });
 
   it.each<[string, RunConfigInput, RegExp]>([
-    ['a secret without a value', input([container({ secrets: ['NOPE'] })], [image()]), /container "web": secret NOPE has no value/],
+    ['a secret without a value', input([container({ secrets: [{ name: 'NOPE', file: null }] })], [image()]), /container "web": secret NOPE has no value/],
     ['nothing to run', input([container()], [image({ Entrypoint: null, Cmd: null })]), /container "web" has nothing to run/],
     ['an unknown user', input([container({ user: 'ghost' })], [image()]), /container "web": user "ghost" is not in the image's \/etc\/passwd/],
     ['images and containers that do not pair up', input([container()], []), /one image per container/],

@@ -49,10 +49,10 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
   const containers = input.containers.map((container, i): GuestContainer => {
     const image = input.images[i] as RunConfigImage;
     const secretEnv: Record<string, string> = {};
-    for (const name of container.secrets) {
+    for (const { name, file } of container.secrets) {
       const value = input.secrets[name];
       if (value === undefined) throw new RunConfigError(`container "${container.name}": secret ${name} has no value`);
-      secretEnv[name] = value;
+      if (file === null) secretEnv[name] = value;
     }
     let process: ReturnType<typeof buildRuncSpec>['process'];
     try {

@@ -61,5 +61,5 @@ export function conformanceStartRequest(request: ConformanceRequest, options: St
     deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, drain_delay_ms: 0, switch_grace_ms: 0 },
     volumes: [],
   };
-  return { id: request.id, app: 'conformance', namespace: 'default', release: 1, slot: 0, spec };
+  return { id: request.id, app: 'conformance', namespace: 'default', release: 1, slot: 0, spec, secrets: {} };
 }

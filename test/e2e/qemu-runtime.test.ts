@@ -38,7 +38,7 @@ function request(id: string, containers: ContainerSpec[]): StartRequest {
     deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, drain_delay_ms: 0, switch_grace_ms: 0 },
     volumes: [],
   };
-  return { id, app: 'qe2e', namespace: 'default', release: 1, slot: 0, spec };
+  return { id, app: 'qe2e', namespace: 'default', release: 1, slot: 0, spec, secrets: {} };
 }
 
 async function httpGet(url: string): Promise<string> {

@@ -94,7 +94,7 @@ describe.runIf(canRun)('microVM guest under QEMU TCG', () => {
 
   it('runs containers side by side, execs in them, and stops each gracefully with its stop signal on shutdown', async () => {
     const vm = await boot('two-containers', [
-      spec('web', { restart: 'always', env: { FROM_TASK: 'task value' }, secrets: ['API_KEY'] }),
+      spec('web', { restart: 'always', env: { FROM_TASK: 'task value' }, secrets: [{ name: 'API_KEY', file: null }] }),
       spec('sidecar', {
         command: ['/bin/sh', '-c', "trap 'echo got TERM; exit 0' TERM; echo sidecar up; while :; do sleep 1; done"],
         restart: 'always',

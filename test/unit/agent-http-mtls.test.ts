@@ -34,7 +34,7 @@ beforeAll(async () => {
   const own = await hostCredential(cluster, 'web-1');
   otherHost = await hostCredential(cluster, 'web-2');
   const runtime = new FakeRuntime();
-  await runtime.start({ id: 'shop-1', app: 'shop', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec });
+  await runtime.start({ id: 'shop-1', app: 'shop', namespace: 'default', release: 1, slot: 0, spec: {} as TaskSpec, secrets: {} });
   agent = await startAgentHttp({ listen: '127.0.0.1:0', tls: { ...own, ca }, runtimes: [runtime] });
 });
 afterAll(async () => {

@@ -99,7 +99,7 @@ describe('Agent', () => {
 
   it('reports a failed start with the runtime\'s reason and stops what it does not hold', async () => {
     const runtime = new FakeRuntime({ name: 'qemu' });
-    await runtime.start({ id: 'orphan-1', app: 'x', namespace: 'default', release: 1, slot: 0, spec: {} as never });
+    await runtime.start({ id: 'orphan-1', app: 'x', namespace: 'default', release: 1, slot: 0, spec: {} as never, secrets: {} });
     runtime.failStarts(() => 'image registry.internal:5000/shop:1.4.2 not found in the registry');
     agent = new Agent({ client: client(), name: 'h1', group: 'web', address: '192.0.2.1', capacity: { cpus: 4, memory_mib: 4096, disk_mib: 10000 }, runtimes: [runtime], pollWaitMs: 200, monitorIntervalMs: 20 });
     await agent.start();

@@ -63,7 +63,7 @@ function request(id: string, cpus: number, memoryMib: number): StartRequest {
     deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 },
     volumes: [],
   };
-  return { id, app: 'shop', namespace: 'default', release: 1, slot: 0, spec: task };
+  return { id, app: 'shop', namespace: 'default', release: 1, slot: 0, spec: task, secrets: {} };
 }
 
 let dir: string;

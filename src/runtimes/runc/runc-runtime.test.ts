@@ -88,7 +88,7 @@ function request(id: string, containers: ContainerSpec[], memoryMib = 64): Start
     deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, drain_delay_ms: 2_000, switch_grace_ms: 30_000 },
     volumes: [],
   };
-  return { id, app: 'rt', namespace: 'default', release: 1, slot: 0, spec };
+  return { id, app: 'rt', namespace: 'default', release: 1, slot: 0, spec, secrets: {} };
 }
 
 function runcPid(name: string): number {
