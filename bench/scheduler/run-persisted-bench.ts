@@ -47,7 +47,7 @@ export async function runPersistedBench(opts: { instances: number; hosts: number
       await tx.ensureGroup('bench', now);
       for (const host of hosts) await tx.upsertHost(host);
       await tx.insertApp({ id: 'default/bench', namespace: 'default', name: 'bench', group: 'bench', count: opts.instances, stopped: false, destroying: false, release: 1, overProvision: false, createdAt: now, updatedAt: now });
-      await tx.insertRelease({ appId: 'default/bench', version: 1, spec: {} as TaskSpec, warnings: [], digests: {}, createdAt: now });
+      await tx.insertRelease({ appId: 'default/bench', version: 1, spec: {} as TaskSpec, warnings: [], digests: {}, secretVersions: {}, createdAt: now });
     });
     const snapshot: SchedulerSnapshot = {
       hosts: hosts.map((h) => ({ id: h.id, name: h.name, group: h.group, cordoned: false, status: 'ready', runtimes: h.runtimes, capacity: h.capacity, allocated: { millicpus: 0, memoryMib: 0, diskMib: 0 }, appCounts: new Map() })),

@@ -6,6 +6,8 @@ export const ReleaseView = z.object({
   images: z.array(z.string()),
   count: z.number().int(),
   warnings: z.array(z.string()),
+  /** Secret name → the version this release runs. */
+  secrets: z.record(z.string(), z.number().int()),
   created_at: z.string(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;

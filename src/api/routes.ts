@@ -17,6 +17,7 @@ import { DeploymentView } from './deployment-view.js';
 import { EventList } from './event-view.js';
 import { GroupList } from './group-view.js';
 import { HostList, HostView } from './host-view.js';
+import { SecretKeyRotated, SecretList, SecretListQuery, SecretParams, SecretRemoved, SecretSetRequest, SecretView } from './secret-view.js';
 import { HostCredential, JoinRequest, JoinTokenCreated, JoinTokenCreateRequest, JoinTokenList, JoinTokenView, RenewRequest } from './join-token.js';
 import { ReleaseList } from './release-view.js';
 import { RollbackRequest } from './rollback-request.js';
@@ -28,7 +29,7 @@ import { ScaleRequest } from './scale-request.js';
  * Paths use `:param` segments.
  */
 export interface RouteDef {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   summary: string;
   auth: boolean;
@@ -67,6 +68,7 @@ export const routes = {
   getApp: { method: 'GET', path: '/v1/apps/:namespace/:app', summary: 'Status of one app', auth: true, params: AppParams, status: 200, response: AppStatus },
   scaleApp: { method: 'POST', path: '/v1/apps/:namespace/:app/scale', summary: 'Change the instance count', auth: true, params: AppParams, body: ScaleRequest, status: 200, response: AppStatus },
   rollbackApp: { method: 'POST', path: '/v1/apps/:namespace/:app/rollback', summary: 'Deploy an earlier release again (the previous one by default)', auth: true, params: AppParams, body: RollbackRequest, status: 201, response: DeployResponse },
+  restartApp: { method: 'POST', path: '/v1/apps/:namespace/:app/restart', summary: 'A new release of the current one with the latest secret versions, rolled out', auth: true, params: AppParams, status: 201, response: DeployResponse },
   stopApp: { method: 'POST', path: '/v1/apps/:namespace/:app/stop', summary: 'Stop every instance, keep the app', auth: true, params: AppParams, status: 200, response: AppStatus },
   destroyApp: { method: 'DELETE', path: '/v1/apps/:namespace/:app', summary: 'Stop every instance and delete the app', auth: true, params: AppParams, status: 202, response: Destroyed },
   appLogs: { method: 'GET', path: '/v1/apps/:namespace/:app/logs', summary: 'Container output of an app\'s instances, streamed as NDJSON (one line per container line)', auth: true, params: AppParams, query: AppLogsQuery, status: 200, response: AppLogLine, stream: true },
@@ -80,6 +82,10 @@ export const routes = {
   createJoinToken: { method: 'POST', path: '/v1/join-tokens', summary: 'Create a token that lets machines join a group', auth: true, body: JoinTokenCreateRequest, status: 201, response: JoinTokenCreated },
   listJoinTokens: { method: 'GET', path: '/v1/join-tokens', summary: 'Every join token (never the secret)', auth: true, status: 200, response: JoinTokenList },
   revokeJoinToken: { method: 'DELETE', path: '/v1/join-tokens/:id', summary: 'Revoke a join token', auth: true, params: TokenParams, status: 200, response: JoinTokenView },
+  setSecret: { method: 'PUT', path: '/v1/secrets/:namespace/:name', summary: 'Store a new version of a secret (nothing restarts)', auth: true, params: SecretParams, body: SecretSetRequest, status: 200, response: SecretView },
+  listSecrets: { method: 'GET', path: '/v1/secrets', summary: 'Secrets with their latest versions and users (never values)', auth: true, query: SecretListQuery, status: 200, response: SecretList },
+  removeSecret: { method: 'DELETE', path: '/v1/secrets/:namespace/:name', summary: 'Delete every version of a secret (refused while a current release uses it)', auth: true, params: SecretParams, status: 200, response: SecretRemoved },
+  rotateSecretKey: { method: 'POST', path: '/v1/server/rotate-key', summary: 'A new secret key; every stored value re-encrypted with it, the old keys dropped', auth: true, status: 200, response: SecretKeyRotated },
   listGroups: { method: 'GET', path: '/v1/groups', summary: 'Capacity of every host group', auth: true, status: 200, response: GroupList },
   listEvents: { method: 'GET', path: '/v1/events', summary: 'The event log, oldest first', auth: true, query: EventsQuery, status: 200, response: EventList },
   agentJoin: { method: 'POST', path: '/v1/agent/join', summary: 'Join with a join token: get a host certificate for a certificate request', auth: false, body: JoinRequest, status: 200, response: HostCredential },

@@ -13,7 +13,9 @@ import { registerKit } from './commands/register-kit.js';
 import { registerLogs } from './commands/register-logs.js';
 import { registerReleases } from './commands/register-releases.js';
 import { registerRollback } from './commands/register-rollback.js';
+import { registerRestart } from './commands/register-restart.js';
 import { registerScale } from './commands/register-scale.js';
+import { registerSecret } from './commands/register-secret.js';
 import { registerServer } from './commands/register-server.js';
 import { registerStatus } from './commands/register-status.js';
 import { registerStop } from './commands/register-stop.js';
@@ -60,6 +62,8 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerDestroy,
     registerReleases,
     registerRollback,
+    registerRestart,
+    registerSecret,
     registerHost,
     registerEvents,
     registerLogs,

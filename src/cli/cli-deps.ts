@@ -18,6 +18,8 @@ export interface CliDeps {
   /** Whether a human can answer a question (stdin and stderr are terminals). */
   interactive: boolean;
   readFile(path: string): Promise<string>;
+  /** A secret value from stdin (piped: until EOF; a terminal: one line, not echoed, after `prompt`). */
+  readSecretInput(prompt: string): Promise<string>;
   /** Asks a yes/no question on the terminal. */
   confirm(question: string): Promise<boolean>;
   /** Resolves after `ms`, or early when `signal` aborts. */

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliDeps } from './cli-deps.js';
+import { readSecretInput } from './read-secret-input.js';
 import { runCli } from './run-cli.js';
 
 // The process edge of the CLI: real streams, environment, files, terminal and signals.
@@ -21,6 +22,7 @@ const deps: CliDeps = {
   version: pkg.version,
   interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   readFile: (path) => readFile(path, 'utf8'),
+  readSecretInput: (prompt) => readSecretInput(prompt),
   confirm: async (question) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {

@@ -65,7 +65,7 @@ export class ApiClient {
 
   async call<N extends RouteName>(name: N, ...[input]: CallArgs<N>): Promise<CallOutput<N>> {
     const route: RouteDef = routes[name];
-    const { params, query, body, signal, timeoutMs = this.#timeoutMs } = (input ?? {}) as CallOptions & {
+    const { params, query, body, signal, timeoutMs = this.#timeoutMs } = ((input as unknown) ?? {}) as CallOptions & {
       params?: Record<string, unknown>;
       query?: Record<string, unknown>;
       body?: unknown;
@@ -133,7 +133,7 @@ export class ApiClient {
   /** A streaming route (`stream: true`, NDJSON): resolves once the server answered, then yields each line parsed. */
   stream<N extends RouteName>(name: N, ...[input]: CallArgs<N>): Promise<AsyncIterable<CallOutput<N>>> {
     const route: RouteDef = routes[name];
-    const { params, query, signal, timeoutMs = this.#timeoutMs } = (input ?? {}) as CallOptions & { params?: Record<string, unknown>; query?: Record<string, unknown> };
+    const { params, query, signal, timeoutMs = this.#timeoutMs } = ((input as unknown) ?? {}) as CallOptions & { params?: Record<string, unknown>; query?: Record<string, unknown> };
     const headers: Record<string, string> = { accept: 'application/x-ndjson' };
     if (this.#token) headers['authorization'] = `Bearer ${this.#token}`;
     const what = `${route.method} ${route.path}`;

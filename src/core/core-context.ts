@@ -1,3 +1,4 @@
+import type { SecretKeyring } from '../secrets/secret-keyring.js';
 import type { Store } from '../store/store.js';
 import type { CatalogAnswers } from './get-catalog.js';
 import type { AnswerCache } from './answer-cache.js';
@@ -39,6 +40,8 @@ export interface CoreContext {
   options: CoreOptions;
   /** The cluster CA (joining hosts, renewals); absent in cores built without one (tests). */
   pki?: HostCertAuthority;
+  /** The secret key file (secrets set, delivered, rotated); absent in cores built without one (tests). */
+  keyring?: SecretKeyring;
 }
 
 export interface CoreOptions {

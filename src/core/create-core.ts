@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { SecretKeyring } from '../secrets/secret-keyring.js';
 import type { Store } from '../store/store.js';
 import type { CatalogAnswers } from './get-catalog.js';
 import { AnswerCache } from './answer-cache.js';
@@ -18,6 +19,7 @@ export interface CoreSetup {
   now?: () => number;
   seed?: () => number;
   pki?: HostCertAuthority;
+  keyring?: SecretKeyring;
 }
 
 /** Wires a context and its control loop together (the loop is not started). */
@@ -40,6 +42,7 @@ export function createCore(setup: CoreSetup): { ctx: CoreContext; loop: ControlL
     seed: setup.seed ?? (() => randomInt(2 ** 31)),
     options: { ...DEFAULT_CORE_OPTIONS, ...setup.options },
     ...(setup.pki ? { pki: setup.pki } : {}),
+    ...(setup.keyring ? { keyring: setup.keyring } : {}),
   };
   loop = new ControlLoop(ctx, {
     intervalMs: 1_000,

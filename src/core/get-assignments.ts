@@ -4,6 +4,7 @@ import type { CoreContext } from './core-context.js';
 import { findHost } from './find-host.js';
 import { assignmentsKey } from './mark-assignments-changed.js';
 import { pinnedSpec } from './pinned-spec.js';
+import { releaseSecretValues } from './release-secret-values.js';
 import { waitForChange } from './wait-for-change.js';
 
 /**
@@ -30,7 +31,8 @@ export async function getAssignments(
       slot: instance.slot,
       desired: instance.desired,
       spec: pinnedSpec(release),
-      secrets: {},
+      // Only where the host will start something: a stop needs no secret.
+      secrets: instance.desired === 'run' ? await releaseSecretValues(ctx, release) : {},
     });
   }
   return { index, instances: out };

@@ -37,6 +37,13 @@ export async function rollbackApp(
     }
     if (to === app.release) throw new ConflictError(`app ${app.id} already runs release ${to}`);
     const release = await ctx.releases.get(tx, app.id, to);
+    const gone: string[] = [];
+    for (const [name, version] of Object.entries(release.secretVersions)) {
+      if (!(await tx.getSecret(app.namespace, name, version))) gone.push(`${name} version ${version}`);
+    }
+    if (gone.length > 0) {
+      throw new ConflictError(`release ${to} of ${app.id} runs secret ${gone.join(', ')}, removed since ("bubo secret rm"); deploy its task file again to use the secrets as they are now`);
+    }
     // Decided in the transaction that records the release, like a deploy (see `checkCapacity`).
     const { warnings } = await checkCapacity(ctx, tx, release.spec, app.count, app.overProvision, { rolloutTo: to });
     const now = ctx.now();

@@ -13,6 +13,7 @@ import { hostIdentityUri } from '../pki/identity-uri.js';
 import { issueServerCredentials } from '../pki/server-credentials.js';
 import { signHostCsr } from '../pki/sign-host-csr.js';
 import type { HostCertAuthority } from '../core/host-cert-authority.js';
+import { SecretKeyring } from '../secrets/secret-keyring.js';
 
 export interface ServerOptions {
   stateDir: string;
@@ -25,6 +26,11 @@ export interface ServerOptions {
   core?: Partial<CoreOptions>;
   /** How long the host certificates it signs (join, renewal) are valid; default 30 days (`--host-cert-ttl`). */
   hostCertValidityMs?: number;
+  /**
+   * The key file secrets are encrypted with (created 0600 when missing); default
+   * `secret-keys.json` in the state directory. Keep it off the database's backups, or back it up apart.
+   */
+  secretKeyFile?: string;
   /** Start-up notices (a state directory whose permissions were fixed); default: stderr. */
   log?: (line: string) => void;
 }
@@ -57,8 +63,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     joinUrl: null,
     signHost: (input) => signHostCsr(ca, { ...input, ...(options.hostCertValidityMs ? { validityMs: options.hostCertValidityMs } : {}) }),
   };
+  const keyring = await SecretKeyring.open(options.secretKeyFile ?? join(options.stateDir, 'secret-keys.json'), log);
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));
-  const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki });
+  const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki, keyring });
   const agentLogs = agentLogOpener({ token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri });
   const app = buildHttpApp({ ctx, token, agentLogs });
   const tlsApp = tlsListen ? buildHttpApp({ ctx, token, agentLogs, tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } }) : undefined;

@@ -39,5 +39,7 @@ export interface Release {
    * (`{}` until then). Instances placed afterwards pull by digest: one release, the same bytes.
    */
   digests: Record<string, string>;
+  /** Secret name → the version this release runs (every secret its spec names). */
+  secretVersions: Record<string, number>;
   createdAt: number;
 }

@@ -20,6 +20,8 @@ export const ERROR_STATUS: Record<ErrorCode, number | 'internal'> = {
   not_found: 404,
   conflict: 409,
   insufficient_capacity: 409,
+  secrets_missing: 409,
+  secret_in_use: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   cluster_full: 507,
@@ -29,6 +31,8 @@ export const ERROR_STATUS: Record<ErrorCode, number | 'internal'> = {
   image_pull_failed: 'internal',
   lb_config_invalid: 'internal',
   guest_kit_unavailable: 'internal',
+  // The server's own key file: the operator must see what is wrong with it (the message names no value or key).
+  secret_key_invalid: 500,
   network_not_ready: 'internal',
   address_exhausted: 'internal',
   registry_failed: 'internal',

@@ -28,6 +28,11 @@ import type { Principal } from '../core/principal.js';
 import { removeHost } from '../core/remove-host.js';
 import { renewHostCert } from '../core/renew-host-cert.js';
 import { revokeJoinToken } from '../core/revoke-join-token.js';
+import { listSecrets } from '../core/list-secrets.js';
+import { removeSecret } from '../core/remove-secret.js';
+import { restartApp } from '../core/restart-app.js';
+import { rotateSecretKey } from '../core/rotate-secret-key.js';
+import { setSecret } from '../core/set-secret.js';
 
 type Parsed<R extends RouteDef, K extends keyof RouteDef> = R[K] extends z.ZodType ? z.output<R[K]> : undefined;
 
@@ -60,6 +65,7 @@ export const handlers: Handlers = {
   getApp: (ctx, { params }) => getAppStatus(ctx, params.namespace, params.app),
   scaleApp: (ctx, { params, body, actor }) => scaleApp(ctx, { ...params, ...body, actor }),
   rollbackApp: (ctx, { params, body, actor }) => rollbackApp(ctx, { ...params, ...body, actor }),
+  restartApp: (ctx, { params, actor }) => restartApp(ctx, { ...params, actor }),
   stopApp: (ctx, { params, actor }) => stopApp(ctx, { ...params, actor }),
   destroyApp: (ctx, { params, actor }) => destroyApp(ctx, { ...params, actor }),
   appLogs: (ctx, { params, query, signal, agentLogs }) =>
@@ -69,6 +75,10 @@ export const handlers: Handlers = {
   listHosts: (ctx) => listHostViews(ctx),
   cordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, actor }),
   uncordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: false, actor }),
+  setSecret: (ctx, { params, body, actor }) => setSecret(ctx, { ...params, value: body.value, actor }),
+  listSecrets: (ctx, { query }) => listSecrets(ctx, query.namespace),
+  removeSecret: (ctx, { params, actor }) => removeSecret(ctx, { ...params, actor }),
+  rotateSecretKey: (ctx, { actor }) => rotateSecretKey(ctx, { actor }),
   listGroups: (ctx) => listGroupViews(ctx),
   listEvents: (ctx, { query }) => listEvents(ctx, query),
   drainHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, drain: true, actor }),

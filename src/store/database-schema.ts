@@ -16,6 +16,7 @@ export interface Database {
   events: EventTable;
   join_tokens: JoinTokenTable;
   host_certs: HostCertTable;
+  secrets: SecretTable;
 }
 
 export interface CounterTable {
@@ -76,6 +77,8 @@ export interface ReleaseTable {
   warnings: string;
   /** JSON object: container name → image digest (`{}` until the first start reports them). */
   digests: string;
+  /** JSON object: secret name → version this release runs (migration 0008; `{}` before). */
+  secret_versions: string;
   created_at: number;
 }
 
@@ -155,7 +158,20 @@ export interface HostCertTable {
   join_token_id: string | null;
 }
 
+/** Added by migration 0008. The value only encrypted: `nonce` and `ciphertext` (with its GCM tag) are base64. */
+export interface SecretTable {
+  namespace: string;
+  name: string;
+  version: number;
+  key_id: string;
+  nonce: string;
+  ciphertext: string;
+  created_at: number;
+  created_by: string;
+}
+
 export type HostRow = Selectable<HostTable>;
+export type SecretRow = Selectable<SecretTable>;
 export type JoinTokenRow = Selectable<JoinTokenTable>;
 export type HostCertRow = Selectable<HostCertTable>;
 export type AppRow = Selectable<AppTable>;

@@ -13,6 +13,8 @@ import { hostCertToRow, rowToHostCert } from './host-cert-row.js';
 import { joinTokenToRow, rowToJoinToken } from './join-token-row.js';
 import type { HostCert } from '../domain/host-cert.js';
 import type { JoinToken } from '../domain/join-token.js';
+import type { StoredSecret } from '../domain/secret.js';
+import { rowToSecret, secretToRow } from './secret-row.js';
 import { instancePatchToRow, instanceToRow, pushInstanceParameters, rowToInstance } from './instance-row.js';
 import { toJsonColumn } from './json-column.js';
 import { fromNumberColumn } from './number-column.js';
@@ -235,6 +237,56 @@ export class KyselyStore implements Store {
       .where('app_id', '=', appId)
       .executeTakeFirst();
     return row?.latest === null || row?.latest === undefined ? 0 : fromNumberColumn(row.latest);
+  }
+
+  // Secrets
+
+  async insertSecret(secret: StoredSecret): Promise<void> {
+    await this.#db.insertInto('secrets').values(secretToRow(secret)).execute();
+  }
+
+  async listSecrets(filter: { namespace?: string; name?: string } = {}): Promise<StoredSecret[]> {
+    let query = this.#db.selectFrom('secrets').selectAll();
+    if (filter.namespace !== undefined) query = query.where('namespace', '=', filter.namespace);
+    if (filter.name !== undefined) query = query.where('name', '=', filter.name);
+    const rows = await query.orderBy('namespace').orderBy('name').orderBy('version').execute();
+    return rows.map(rowToSecret);
+  }
+
+  async getSecret(namespace: string, name: string, version: number): Promise<StoredSecret | undefined> {
+    const row = await this.#db
+      .selectFrom('secrets')
+      .selectAll()
+      .where('namespace', '=', namespace)
+      .where('name', '=', name)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToSecret(row);
+  }
+
+  async latestSecretVersion(namespace: string, name: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('secrets')
+      .select((eb) => eb.fn.max('version').as('latest'))
+      .where('namespace', '=', namespace)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.latest === null || row?.latest === undefined ? 0 : fromNumberColumn(row.latest);
+  }
+
+  async deleteSecret(namespace: string, name: string): Promise<number> {
+    const result = await this.#db.deleteFrom('secrets').where('namespace', '=', namespace).where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async resealSecret(namespace: string, name: string, version: number, sealed: StoredSecret['sealed']): Promise<void> {
+    await this.#db
+      .updateTable('secrets')
+      .set({ key_id: sealed.keyId, nonce: sealed.nonce, ciphertext: sealed.ciphertext })
+      .where('namespace', '=', namespace)
+      .where('name', '=', name)
+      .where('version', '=', version)
+      .execute();
   }
 
   // Instances

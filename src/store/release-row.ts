@@ -11,6 +11,7 @@ export function releaseToRow(release: Release): ReleaseRow {
     spec: toJsonColumn(release.spec),
     warnings: toJsonColumn(release.warnings),
     digests: toJsonColumn(release.digests),
+    secret_versions: toJsonColumn(release.secretVersions),
     created_at: release.createdAt,
   };
 }
@@ -22,6 +23,7 @@ export function rowToRelease(row: ReleaseRow): Release {
     spec: withCurrentDefaults(fromJsonColumn<TaskSpec>(row.spec)),
     warnings: fromJsonColumn<string[]>(row.warnings),
     digests: fromJsonColumn<Record<string, string>>(row.digests),
+    secretVersions: fromJsonColumn<Record<string, number>>(row.secret_versions),
     createdAt: num(row.created_at),
   };
 }

@@ -62,7 +62,7 @@ const SPEC: TaskSpec = {
 };
 
 function release(over: Partial<Release> = {}): Release {
-  return { appId: 'default/web', version: 1, spec: SPEC, warnings: ['group edge is over-provisioned'], digests: {}, createdAt: T0, ...over };
+  return { appId: 'default/web', version: 1, spec: SPEC, warnings: ['group edge is over-provisioned'], digests: {}, secretVersions: { db: 2 }, createdAt: T0, ...over };
 }
 
 function instance(over: Partial<Instance> = {}): Instance {
@@ -273,7 +273,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets']);
     } finally {
       await db.destroy();
     }

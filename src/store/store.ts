@@ -5,6 +5,7 @@ import type { Host } from '../domain/host.js';
 import type { HostCert } from '../domain/host-cert.js';
 import type { JoinToken } from '../domain/join-token.js';
 import type { Instance } from '../domain/instance.js';
+import type { StoredSecret } from '../domain/secret.js';
 
 export interface InstanceFilter {
   appId?: string;
@@ -89,6 +90,17 @@ export interface Store {
   latestReleaseVersion(appId: string): Promise<number>;
   /** Records a release's image digests if none are recorded yet; returns whether it did. */
   pinReleaseDigests(appId: string, version: number, digests: Record<string, string>): Promise<boolean>;
+
+  insertSecret(secret: StoredSecret): Promise<void>;
+  /** Every stored version, by namespace, name and version; filtered when asked. */
+  listSecrets(filter?: { namespace?: string; name?: string }): Promise<StoredSecret[]>;
+  getSecret(namespace: string, name: string, version: number): Promise<StoredSecret | undefined>;
+  /** 0 when the secret has no version. */
+  latestSecretVersion(namespace: string, name: string): Promise<number>;
+  /** Deletes every version of the secret; returns how many. */
+  deleteSecret(namespace: string, name: string): Promise<number>;
+  /** Replaces the encrypted value of one version (key rotation: same value, another key). */
+  resealSecret(namespace: string, name: string, version: number, sealed: StoredSecret['sealed']): Promise<void>;
 
   /** Inserts many rows; implementations batch so that a million rows are fine. */
   insertInstances(instances: Instance[]): Promise<void>;

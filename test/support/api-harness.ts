@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureClusterCa, type ClusterCa } from '../../src/pki/cluster-ca.js';
 import { signHostCsr } from '../../src/pki/sign-host-csr.js';
+import { SecretKeyring } from '../../src/secrets/secret-keyring.js';
 import type { CoreContext } from '../../src/core/core-context.js';
 import type { ControlLoop } from '../../src/core/control-loop.js';
 import { createCore } from '../../src/core/create-core.js';
@@ -25,7 +26,7 @@ export interface Harness {
   ca: ClusterCa;
   /** Injects a request (authenticated unless `token` is null) and checks the answer against OpenAPI. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers; the OpenAPI checker validates their shape
-  request(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
+  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -39,7 +40,8 @@ export async function createHarness(openapi?: OpenApiChecker, options: { wrapSto
   const caDir = await mkdtemp(join(tmpdir(), 'bubo-harness-ca-'));
   const ca = await ensureClusterCa(caDir);
   const pki = { caCertPem: ca.certPem, caFingerprint: ca.fingerprint, joinUrl: 'https://127.0.0.1:7443', signHost: (input: { name: string; csrPem: string; now: number }) => signHostCsr(ca, input) };
-  const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42, pki });
+  const keyring = await SecretKeyring.open(join(caDir, 'secret-keys.json'));
+  const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42, pki, keyring });
   const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {} });
   await app.ready();
   const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json', headers: { authorization: `Bearer ${TOKEN}` } })).json();

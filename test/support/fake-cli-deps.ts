@@ -58,6 +58,9 @@ export function fakeCliDeps(routes: FakeRoutes = {}, overrides: Partial<CliDeps>
     readFile: async (path) => {
       throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
     },
+    readSecretInput: async () => {
+      throw new Error('no stdin in this test');
+    },
     confirm: async () => false,
     sleep: async () => {},
     now: () => Date.parse('2024-05-01T12:00:00Z'),

@@ -8,7 +8,7 @@ import { type ControlSnapshot, releaseKey } from '../../src/core/control-pass/co
 export function testRelease(app: string, version: number, over: { count?: number; strategy?: 'rolling' | 'blue-green'; check?: boolean } = {}): Release {
   const check = over.check ? '\n[check]\ntcp = { port = "http" }\n' : '';
   const text = `app = "${app}"\ngroup = "g"\ncount = ${over.count ?? 2}\nruntime = "container"\n[[containers]]\nname = "main"\nimage = "r:5000/${app}:${version}"\n[[ports]]\nname = "http"\nport = 80\n[deploy]\nstrategy = "${over.strategy ?? 'rolling'}"\nhealthy_deadline = "60s"\n${check}`;
-  return { appId: `default/${app}`, version, spec: parseTaskFile(text), warnings: [], digests: {}, createdAt: 0 };
+  return { appId: `default/${app}`, version, spec: parseTaskFile(text), warnings: [], digests: {}, secretVersions: {}, createdAt: 0 };
 }
 
 export function testApp(name: string, over: Partial<App> = {}): App {

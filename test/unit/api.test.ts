@@ -844,3 +844,16 @@ afterAll(() => {
   expect(checker?.uncovered()).toEqual([]);
 });
 
+
+describe('secrets and restart (in detail: api-secrets.test.ts)', () => {
+  it('sets, lists, rotates, restarts with and removes a secret through documented answers', async () => {
+    await register('h1');
+    expect((await h.request('PUT', '/v1/secrets/default/TOKEN', { value: 'v1' })).body.version).toBe(1);
+    const task = taskFile({ count: 1 }).replace('[[ports]]', 'secrets = ["TOKEN"]\n\n[[ports]]');
+    expect((await h.request('POST', '/v1/deploy', { task })).status).toBe(201);
+    expect((await h.request('GET', '/v1/secrets')).body.secrets[0].used_by).toEqual([{ app: 'shop', version: 1 }]);
+    expect((await h.request('POST', '/v1/server/rotate-key')).body.resealed).toBe(1);
+    expect((await h.request('POST', '/v1/apps/default/shop/restart')).body.release).toBe(2);
+    expect((await h.request('DELETE', '/v1/secrets/default/TOKEN')).status).toBe(409);
+  });
+});

@@ -36,7 +36,7 @@ describe('bubo logs', () => {
   it('prints bare lines for one instance of a one-container release', async () => {
     const cli = cliWithLogs(ndjson([lines[0]]), {
       'GET /v1/apps/ops/shop': { instances: [{ id: 'shop-1', host: 'h1', release: 3, slot: 0, desired: 'run', state: 'running', address: null, message: '', health: 'none', health_message: '' }], name: 'shop', namespace: 'ops', group: 'web', release: 3, desired: 1, running: 1, healthy: 1, count: 1, stopped: false, destroying: false, deployment: null },
-      'GET /v1/apps/ops/shop/releases': { app: 'shop', namespace: 'ops', releases: [{ version: 3, current: true, images: ['shop:1'], count: 1, warnings: [], created_at: '2024-05-01T00:00:00Z' }] },
+      'GET /v1/apps/ops/shop/releases': { app: 'shop', namespace: 'ops', releases: [{ version: 3, current: true, images: ['shop:1'], count: 1, warnings: [], secrets: {}, created_at: '2024-05-01T00:00:00Z' }] },
     });
     await runCli(['logs', 'ops/shop', '--instance', 'shop-1'], cli.deps);
     expect(cli.stdout()).toBe('GET / 200\n');

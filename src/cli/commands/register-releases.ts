@@ -23,8 +23,16 @@ export function registerReleases(program: Command, deps: CliDeps): void {
         const now = deps.now();
         deps.stdout(
           formatTable(
-            ['RELEASE', 'CURRENT', 'COUNT', 'CREATED', 'WARNINGS', 'IMAGES'],
-            body.releases.map((r) => [r.version, r.current ? '*' : '', r.count, formatAge(r.created_at, now), r.warnings.length, r.images.join(',')]),
+            ['RELEASE', 'CURRENT', 'COUNT', 'CREATED', 'WARNINGS', 'SECRETS', 'IMAGES'],
+            body.releases.map((r) => [
+              r.version,
+              r.current ? '*' : '',
+              r.count,
+              formatAge(r.created_at, now),
+              r.warnings.length,
+              Object.entries(r.secrets).map(([name, version]) => `${name}:${version}`).join(',') || '-',
+              r.images.join(','),
+            ]),
           ),
         );
       }),

@@ -4,12 +4,13 @@ import type { CliDeps } from '../cli-deps.js';
 import { globalOptions } from '../global-options.js';
 import { hostCertTtlOption } from '../host-cert-ttl-option.js';
 import { hostTtlOptions } from '../host-ttl-options.js';
+import { openClient } from '../open-client.js';
 import { printJson } from '../print-json.js';
 import { runCommand } from '../run-command.js';
 
 /** `bubo server`: runs the control plane until SIGINT or SIGTERM, then closes it gracefully. */
 export function registerServer(program: Command, deps: CliDeps): void {
-  program
+  const server = program
     .command('server')
     .description('run the bubo control plane (HTTP API, scheduler, deploy engine)')
     .option('--state-dir <dir>', 'where the database and admin.token live (default: /var/lib/bubo/server for root, else ~/.local/share/bubo/server)')
@@ -18,10 +19,11 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .option('--tls-san <name>', 'a host name or IP address the TLS certificate is valid for (repeatable; default: this machine\'s name and IPv4 addresses)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--cluster-cidr <cidr>', 'IPv4 range from which every host gets a /24 for its instances', '10.88.0.0/16')
     .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 8s)')
+    .option('--secret-key-file <path>', 'the key file secrets are encrypted with, created 0600 when missing (default: secret-keys.json in the state directory); e.g. a systemd credential, $CREDENTIALS_DIRECTORY/bubo-secret-keys')
     .option('--host-cert-ttl <duration>', 'how long the host certificates it signs are valid, at join and renewal; e.g. 30d, 12h; agents renew with a third left (default 30d, at least 5s)')
     .action(
       runCommand(deps, async (command) => {
-        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string; hostCertTtl?: string }>();
+        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string; hostCertTtl?: string; secretKeyFile?: string }>();
         const ttl = hostTtlOptions(options.hostTtl);
         const certTtl = hostCertTtlOption(options.hostCertTtl);
         const stateDir = options.stateDir ?? defaultServerStateDir({ home: deps.home, ...(deps.uid === undefined ? {} : { uid: deps.uid }) });
@@ -33,6 +35,7 @@ export function registerServer(program: Command, deps: CliDeps): void {
           ...(options.tlsListen ? { tlsListen: options.tlsListen, tlsSans: options.tlsSan } : {}),
           core: { clusterCidr: options.clusterCidr, ...ttl },
           ...certTtl,
+          ...(options.secretKeyFile ? { secretKeyFile: options.secretKeyFile } : {}),
         });
         if (globalOptions(command).json) {
           printJson(deps, { url: server.url, tls_url: server.tlsUrl ?? null, ca_fingerprint: server.caFingerprint ?? null, state_dir: stateDir, admin_token_path: server.adminTokenPath });
@@ -43,6 +46,17 @@ export function registerServer(program: Command, deps: CliDeps): void {
         if (!shutdown.aborted) await new Promise((resolve) => shutdown.addEventListener('abort', resolve, { once: true }));
         deps.stderr(`bubo: ${String(shutdown.reason)} received, stopping\n`);
         await server.close();
+      }),
+    );
+  server
+    .command('rotate-key')
+    .description('make a new secret key current, re-encrypt every stored secret with it and drop the old keys from the key file (run against a running server)')
+    .action(
+      runCommand(deps, async (command) => {
+        const rotated = await (await openClient(command, deps)).call('rotateSecretKey');
+        if (globalOptions(command).json) return printJson(deps, rotated);
+        const retired = rotated.retired.length > 0 ? `; dropped ${rotated.retired.join(', ')} from the key file` : '';
+        deps.stdout(`secret key rotated to ${rotated.key_id}: ${rotated.resealed} stored value(s) re-encrypted${retired}\n`);
       }),
     );
 }

@@ -9,6 +9,7 @@ export function toReleaseView(release: Release, current: number | null): Release
     images: release.spec.containers.map((c) => pinImage(c.image, release.digests[c.name])),
     count: release.spec.count,
     warnings: release.warnings,
+    secrets: release.secretVersions,
     created_at: new Date(release.createdAt).toISOString(),
   };
 }

@@ -6,6 +6,7 @@ import { health } from './0004-health.js';
 import { deploymentFromCount } from './0005-deployment-from-count.js';
 import { rollbackKindLiveSlot } from './0006-rollback-kind-live-slot.js';
 import { joinTokensHostCerts } from './0007-join-tokens-host-certs.js';
+import { secrets } from './0008-secrets.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-deployment-from-count': deploymentFromCount,
   '0006-rollback-kind-live-slot': rollbackKindLiveSlot,
   '0007-join-tokens-host-certs': joinTokensHostCerts,
+  '0008-secrets': secrets,
 };
 
 export const migrationProvider: MigrationProvider = {
