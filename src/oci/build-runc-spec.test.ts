@@ -27,8 +27,14 @@ const input = (over: Partial<RuncSpecInput> = {}): RuncSpecInput => ({
   cgroupsPath: '/bubo/shop-1a2b/web',
   resolvConfPath: '/state/instances/shop-1a2b/resolv.conf',
   hostsPath: '/state/instances/shop-1a2b/hosts.txt',
+  secrets: {},
+  secretsDir: '/state/instances/shop-1a2b/web/secrets',
   ...over,
 });
+
+const env = (name: string) => ({ name, file: null });
+const file = (name: string, path: string) => ({ name, file: path });
+const SECRET_MOUNT_OPTIONS = ['bind', 'ro', 'nosuid', 'nodev', 'noexec'];
 
 describe('buildRuncSpec', () => {
   it.each([
@@ -136,5 +142,60 @@ describe('buildRuncSpec', () => {
     const spec = buildRuncSpec(input());
     expect(spec.linux.maskedPaths).toContain('/proc/kcore');
     expect(spec.linux.readonlyPaths).toEqual(['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']);
+  });
+
+  describe('secrets', () => {
+    const values = { TOKEN: 'tok-VALUE-1', DB_PASSWORD: "p'w\nd=x", TLS_KEY: '-----BEGIN KEY-----\nVALUE-2\n', UNUSED: 'VALUE-3', GREETING: 'VALUE-4' };
+    const secretsOf = (secrets: ReturnType<typeof env | typeof file>[], over: Partial<ContainerSpec> = {}) =>
+      buildRuncSpec(input({ container: container({ secrets, ...over }), secrets: values }));
+
+    it.each<[string, ReturnType<typeof env | typeof file>[], Record<string, string>, string[]]>([
+      ['none: the env of before', [], {}, ['PATH=/bin', 'GREETING=hi']],
+      ['an env secret after the image and task variables', [env('TOKEN')], { MODE: 'task' }, ['PATH=/bin', 'GREETING=hi', 'MODE=task', 'TOKEN=tok-VALUE-1']],
+      ['a secret wins over a task entry of its name, in that entry\'s place', [env('TOKEN')], { TOKEN: 'from-env', MODE: 'task' }, ['PATH=/bin', 'GREETING=hi', 'TOKEN=tok-VALUE-1', 'MODE=task']],
+      ['a secret wins over an image variable of its name', [env('GREETING')], {}, ['PATH=/bin', 'GREETING=VALUE-4']],
+      ['secrets in the order the task lists them, any bytes kept', [env('DB_PASSWORD'), env('TOKEN')], {}, ['PATH=/bin', 'GREETING=hi', "DB_PASSWORD=p'w\nd=x", 'TOKEN=tok-VALUE-1']],
+      ['a file secret is not in the environment', [file('TLS_KEY', '/run/secrets/tls.key'), env('TOKEN')], {}, ['PATH=/bin', 'GREETING=hi', 'TOKEN=tok-VALUE-1']],
+    ])('env: %s, then the variables bubo owns', (_name, secrets, taskEnv, before) => {
+      expect(secretsOf(secrets, { env: taskEnv }).process.env).toEqual([...before, 'HOSTNAME=shop-1a2b', 'BUBO_INSTANCE=shop-1a2b', 'BUBO_APP=shop']);
+    });
+
+    it('cannot take over a variable bubo owns', () => {
+      const spec = buildRuncSpec(input({ container: container({ secrets: [env('BUBO_APP')] }), secrets: { BUBO_APP: 'evil' } }));
+      expect(spec.process.env).toContain('BUBO_APP=shop');
+      expect(spec.process.env).not.toContain('BUBO_APP=evil');
+    });
+
+    it('bind-mounts each file secret read-only from the secrets directory, after the other mounts', () => {
+      const spec = secretsOf([file('TLS_KEY', '/run/secrets/tls.key'), env('TOKEN'), file('DB_PASSWORD', '/etc/app/db password')]);
+      expect(spec.mounts.slice(-3)).toEqual([
+        { destination: '/etc/hosts', type: 'bind', source: '/state/instances/shop-1a2b/hosts.txt', options: ['rbind', 'ro'] },
+        { destination: '/run/secrets/tls.key', type: 'bind', source: '/state/instances/shop-1a2b/web/secrets/TLS_KEY', options: SECRET_MOUNT_OPTIONS },
+        { destination: '/etc/app/db password', type: 'bind', source: '/state/instances/shop-1a2b/web/secrets/DB_PASSWORD', options: SECRET_MOUNT_OPTIONS },
+      ]);
+      expect(JSON.stringify(spec.mounts)).not.toContain('VALUE');
+      expect(spec.root.readonly).toBe(false); // runc creates the mountpoints in the writable root
+    });
+
+    it.each([
+      ['an env secret', [env('TOKEN'), env('NOPE')]],
+      ['a file secret', [env('TOKEN'), file('NOPE', '/run/nope')]],
+    ])('refuses %s without a value, naming the container and the secret and no value', (_name, secrets) => {
+      const error = (() => {
+        try {
+          secretsOf(secrets);
+        } catch (e) {
+          return e as Error;
+        }
+        throw new Error('buildRuncSpec did not throw');
+      })();
+      expect(error).toBeInstanceOf(RuncSpecError);
+      expect(error.message).toBe('container "web": secret NOPE has no value');
+      expect(error.message).not.toMatch(/VALUE/);
+    });
+
+    it('does not take a value from Object.prototype for a secret named like one of its keys', () => {
+      expect(() => secretsOf([env('constructor')])).toThrow('container "web": secret constructor has no value');
+    });
   });
 });

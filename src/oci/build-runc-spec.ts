@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { OciImageConfig } from '../images/image-provider.js';
 import type { ContainerSpec, TaskResources } from '../domain/task-spec.js';
+import { containerSecrets } from './container-secrets.js';
 import { type AccountFiles, resolveUser } from './resolve-user.js';
 import {
   CPU_PERIOD_US,
@@ -12,6 +14,9 @@ import {
   type OciMount,
   PIDS_LIMIT,
 } from './runc-spec-defaults.js';
+import { RuncSpecError } from './runc-spec-error.js';
+
+export { RuncSpecError };
 
 export interface RuncSpecInput {
   instanceId: string;
@@ -28,6 +33,13 @@ export interface RuncSpecInput {
   /** Files bubo wrote in the instance directory, bind-mounted read-only. */
   resolvConfPath: string;
   hostsPath: string;
+  /** Values of the secrets the container names, by name (others may be present; each named one must be). */
+  secrets: Readonly<Record<string, string>>;
+  /**
+   * Host directory of the container's secret files, `<secretsDir>/<NAME>`, written by the runtime
+   * (owned by the container's user, 0400) and bind-mounted read-only at each file's path.
+   */
+  secretsDir: string;
 }
 
 /** The subset of the OCI runtime spec bubo writes (`config.json`). */
@@ -60,19 +72,14 @@ export interface RuncSpec {
   };
 }
 
-/** A container the image and the task together do not describe well enough to run. */
-export class RuncSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RuncSpecError';
-  }
-}
-
 /**
  * Builds a container's `config.json`: the image config overridden by the task. Like Kubernetes,
  * `command` replaces the image's Entrypoint and drops its Cmd unless `args` is also given; `args`
- * replaces Cmd. Env: image, then task (task wins), then HOSTNAME/BUBO_INSTANCE/BUBO_APP, which
- * bubo owns. Resources are the task's, applied to each container's cgroup.
+ * replaces Cmd. Env: image, then task (task wins), then the container's environment secrets (a
+ * secret wins over a task entry of its name), then HOSTNAME/BUBO_INSTANCE/BUBO_APP, which bubo
+ * owns; the microVM run config (vm/build-run-config.ts) takes this env as is. File secrets are
+ * read-only bind mounts and not in the env. A secret without a value is a RuncSpecError naming the
+ * container and the secret (never a value). Resources are the task's, applied to each container's cgroup.
  */
 export function buildRuncSpec(input: RuncSpecInput): RuncSpec {
   const { container, image, resources } = input;
@@ -88,6 +95,7 @@ export function buildRuncSpec(input: RuncSpecInput): RuncSpec {
   } catch (error) {
     throw new RuncSpecError(`container "${container.name}": ${(error as Error).message}`);
   }
+  const secrets = containerSecrets(container, input.secrets);
   const memoryBytes = Math.round(resources.memory_mib * 1024 * 1024);
   const capabilities = [...DEFAULT_CAPABILITIES];
   return {
@@ -96,7 +104,7 @@ export function buildRuncSpec(input: RuncSpecInput): RuncSpec {
       terminal: false,
       user,
       args,
-      env: mergeEnv(image.Env ?? [], container.env, {
+      env: mergeEnv(image.Env ?? [], container.env, secrets.env, {
         HOSTNAME: input.instanceId,
         BUBO_INSTANCE: input.instanceId,
         BUBO_APP: input.app,
@@ -112,6 +120,16 @@ export function buildRuncSpec(input: RuncSpecInput): RuncSpec {
       ...DEFAULT_MOUNTS.map((m) => ({ ...m, ...(m.options ? { options: [...m.options] } : {}) })),
       { destination: '/etc/resolv.conf', type: 'bind', source: input.resolvConfPath, options: ['rbind', 'ro'] },
       { destination: '/etc/hosts', type: 'bind', source: input.hostsPath, options: ['rbind', 'ro'] },
+      // The root is the container's own writable overlay (`root.readonly` false), so runc creates a
+      // missing mountpoint (parent directories and an empty file, resolved inside the root, symlinks
+      // included) in the container's upper layer, which goes with the instance directory. The
+      // task file keeps these paths off /proc, /sys, /dev and bubo's /etc files (task-schema.ts).
+      ...secrets.files.map((file) => ({
+        destination: file.path,
+        type: 'bind',
+        source: join(input.secretsDir, file.name),
+        options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'],
+      })),
     ],
     linux: {
       cgroupsPath: input.cgroupsPath,

@@ -107,4 +107,19 @@ describe('startInstance', () => {
     expect(await records.all()).toEqual([]);
     expect(calls).toEqual(['inspect web-1']);
   });
+
+  it('refuses a container secret without a value before anything is written, naming the container and the secret', async () => {
+    const spec = {
+      containers: [
+        { name: 'web', secrets: [{ name: 'TOKEN', file: null }] },
+        { name: 'side', secrets: [{ name: 'TOKEN', file: null }, { name: 'TLS_KEY', file: '/run/secrets/tls.key' }] },
+      ],
+    } as never;
+    const error = await startInstance(runtime, records, { ...request('web-1'), spec, secrets: { TOKEN: 'TOKEN-VALUE' } }, steps('web-1', async () => expect.fail('ran'))).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(RuntimeStartError);
+    expect(error.message).toBe('Cannot start instance web-1: container "side": secret TLS_KEY has no value');
+    expect(error.message).not.toContain('TOKEN-VALUE');
+    expect(await records.read('web-1')).toBeNull();
+    expect(calls).toEqual(['inspect web-1']);
+  });
 });

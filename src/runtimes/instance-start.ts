@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { containerSecrets } from '../oci/container-secrets.js';
 import { isInstanceId } from './instance-id.js';
 import type { RecordBase, RecordedInstances } from './recorded-instances.js';
 import type { Runtime, RuntimeInstance, StartRequest } from './runtime.js';
@@ -23,10 +24,10 @@ export interface StartSteps<R extends RecordBase, Prepared> {
 
 /**
  * The start flow every runtime shares (its named steps are in each runtime's `start-step.ts`):
- * validate the id → inspect (a running instance is returned as is; leftovers of an earlier try
- * are stopped) → prepare → step `record`: `instance.json` in phase `starting`, written first so
- * that a crash at any later step leaves something `stop` removes entirely → the runtime's steps
- * → phase `started` → `inspect`.
+ * validate the id → inspect (a running instance is returned as is) → every secret a container
+ * names has a value → leftovers of an earlier try are stopped → prepare → step `record`:
+ * `instance.json` in phase `starting`, written first so that a crash at any later step leaves
+ * something `stop` removes entirely → the runtime's steps → phase `started` → `inspect`.
  *
  * Any failure: `stop(id, 0)` cleans everything up, then a RuntimeStartError ("Cannot start
  * instance <id>: …"). A SimulatedCrash (tests) is rethrown without cleaning up, as a killed agent
@@ -43,6 +44,7 @@ export async function startInstance<R extends RecordBase, Prepared = void>(
   steps.check?.();
   const existing = await runtime.inspect(id);
   if (existing?.state === 'running') return existing;
+  checkSecrets(request);
   if (existing) await runtime.stop(id, 0);
   const prepared = await wrapped(id, async () => (steps.prepare ? steps.prepare() : (undefined as Prepared)));
   records.starting.add(id);
@@ -62,6 +64,21 @@ export async function startInstance<R extends RecordBase, Prepared = void>(
     if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.
     await runtime.stop(id, 0).catch(() => {});
     throw asStartError(id, error);
+  }
+}
+
+/**
+ * Fails before anything is pulled or written when a container names a secret the request has no
+ * value for: "Cannot start instance <id>: container "web": secret DB_PASSWORD has no value". The
+ * message names the container and the secret, never a value.
+ */
+function checkSecrets(request: StartRequest): void {
+  for (const container of request.spec.containers ?? []) {
+    try {
+      containerSecrets(container, request.secrets);
+    } catch (error) {
+      throw RuntimeStartError.of(request.id, (error as Error).message);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../domain/task-spec.js';
+import { buildRuncSpec } from '../oci/build-runc-spec.js';
 import { buildRunConfig, RunConfigError, type RunConfigImage, type RunConfigInput } from './build-run-config.js';
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
@@ -91,11 +92,51 @@ describe('buildRunConfig', () => {
 
   it.each<[string, RunConfigInput, RegExp]>([
     ['a secret without a value', input([container({ secrets: [{ name: 'NOPE', file: null }] })], [image()]), /container "web": secret NOPE has no value/],
+    ['a file secret without a value', input([container({ secrets: [{ name: 'NOPE', file: '/run/nope' }] })], [image()], { secrets: { OTHER: 'VALUE' } }), /^container "web": secret NOPE has no value$/],
     ['nothing to run', input([container()], [image({ Entrypoint: null, Cmd: null })]), /container "web" has nothing to run/],
     ['an unknown user', input([container({ user: 'ghost' })], [image()]), /container "web": user "ghost" is not in the image's \/etc\/passwd/],
     ['images and containers that do not pair up', input([container()], []), /one image per container/],
   ])('refuses %s with a RunConfigError', (_name, bad, message) => {
     expect(() => buildRunConfig(bad)).toThrow(RunConfigError);
     expect(() => buildRunConfig(bad)).toThrow(message);
+  });
+
+  it('gives the guest the same env as runc gets in config.json, secrets included', () => {
+    const web = container({ env: { MODE: 'task', TOKEN: 'from-env' }, secrets: [{ name: 'TOKEN', file: null }, { name: 'KEY', file: '/k' }] });
+    const secrets = { TOKEN: 's3cret', KEY: 'file-only' };
+    const run = buildRunConfig(input([web], [image()], { secrets }));
+    const runc = buildRuncSpec({
+      ...{ instanceId: 'shop-web-1', app: 'shop', container: web, image: image().config, accounts: image().accounts },
+      ...{ resources: { cpus: 1, memory_mib: 256, disk_mib: 512 }, netnsPath: '', cgroupsPath: '', resolvConfPath: '', hostsPath: '', secrets, secretsDir: '/s' },
+    });
+    expect(run.containers[0]?.env).toEqual(runc.process.env);
+    expect(run.containers[0]?.env.join('\n')).not.toContain('file-only');
+  });
+
+  it('lists file secrets by path and config-disk file, without their values and not in the env', () => {
+    const run = buildRunConfig(
+      input(
+        [
+          container({ name: 'web', secrets: [{ name: 'TLS_KEY', file: '/run/secrets/tls.key' }, { name: 'TOKEN', file: null }] }),
+          container({ name: 'plain' }),
+          container({ name: 'side', user: 'web', secrets: [{ name: 'TLS_KEY', file: '/etc/side/key' }, { name: 'DB', file: '/etc/side/db pass' }] }),
+        ],
+        [image(), image(), image()],
+        { secrets: { TLS_KEY: 'KEY-VALUE', TOKEN: 'TOKEN-VALUE', DB: 'DB-VALUE' } },
+      ),
+    );
+    expect(run.containers.map((c) => c.secretFiles)).toEqual([
+      [{ name: 'TLS_KEY', path: '/run/secrets/tls.key', file: 'c0-TLS_KEY.secret' }],
+      undefined, // absent, as in files written before secret files existed
+      [
+        { name: 'TLS_KEY', path: '/etc/side/key', file: 'c2-TLS_KEY.secret' },
+        { name: 'DB', path: '/etc/side/db pass', file: 'c2-DB.secret' },
+      ],
+    ]);
+    expect('secretFiles' in (run.containers[1] as object)).toBe(false);
+    expect(run.containers[0]?.env).toContain('TOKEN=TOKEN-VALUE');
+    const json = JSON.stringify(run);
+    expect(json).not.toContain('KEY-VALUE');
+    expect(json).not.toContain('DB-VALUE');
   });
 });

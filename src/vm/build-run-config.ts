@@ -1,8 +1,9 @@
 import type { OciImageConfig } from '../images/image-provider.js';
 import { buildRuncSpec, RuncSpecError } from '../oci/build-runc-spec.js';
+import { containerSecrets } from '../oci/container-secrets.js';
 import type { AccountFiles } from '../oci/resolve-user.js';
 import type { ContainerSpec, TaskResources } from '../domain/task-spec.js';
-import type { GuestContainer, GuestNetwork, RunConfig } from './run-config.js';
+import type { GuestContainer, GuestNetwork, GuestSecretFile, RunConfig } from './run-config.js';
 
 /** What the guest needs of one pulled image. */
 export interface RunConfigImage {
@@ -37,9 +38,12 @@ export class RunConfigError extends Error {
 
 /**
  * The guest's run config for an instance. Entrypoint/cmd/env/workdir/user are merged exactly as
- * the runc runtime merges them (this calls `buildRuncSpec` and keeps its `process`); secrets are
- * added to the env after the task's own variables (a secret wins over an env entry of its name),
- * before the variables bubo owns (HOSTNAME, BUBO_INSTANCE, BUBO_APP).
+ * the runc runtime merges them (this calls `buildRuncSpec` and keeps its `process`), secrets
+ * included: environment secrets come after the task's own variables (a secret wins over an env
+ * entry of its name), before the variables bubo owns (HOSTNAME, BUBO_INSTANCE, BUBO_APP). File
+ * secrets are listed in `secretFiles` (path and config-disk file name, no value: guest-files.ts
+ * writes each value as its own file from `input.secrets`). A secret without a value is a
+ * RunConfigError naming the container and the secret.
  */
 export function buildRunConfig(input: RunConfigInput): RunConfig {
   if (input.images.length !== input.containers.length) {
@@ -48,18 +52,13 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
   const imageDisks: string[] = [];
   const containers = input.containers.map((container, i): GuestContainer => {
     const image = input.images[i] as RunConfigImage;
-    const secretEnv: Record<string, string> = {};
-    for (const { name, file } of container.secrets) {
-      const value = input.secrets[name];
-      if (value === undefined) throw new RunConfigError(`container "${container.name}": secret ${name} has no value`);
-      if (file === null) secretEnv[name] = value;
-    }
     let process: ReturnType<typeof buildRuncSpec>['process'];
+    let secretFiles: GuestSecretFile[];
     try {
       process = buildRuncSpec({
         instanceId: input.instanceId,
         app: input.app,
-        container: { ...container, env: { ...container.env, ...secretEnv } },
+        container,
         image: image.config,
         accounts: image.accounts,
         resources: input.resources,
@@ -68,7 +67,10 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
         cgroupsPath: '',
         resolvConfPath: '',
         hostsPath: '',
+        secrets: input.secrets,
+        secretsDir: '',
       }).process;
+      secretFiles = containerSecrets(container, input.secrets).files.map(({ name, path }) => ({ name, path, file: secretFileName(i, name) }));
     } catch (error) {
       if (error instanceof RuncSpecError) throw new RunConfigError(error.message);
       throw error;
@@ -85,6 +87,7 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
       restart: container.restart,
       stopTimeoutMs: container.stop_timeout_ms,
       ...(image.config.StopSignal ? { stopSignal: image.config.StopSignal } : {}),
+      ...(secretFiles.length > 0 ? { secretFiles } : {}),
     };
   });
   return {
@@ -95,6 +98,11 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
     containers,
     imageDisks,
   };
+}
+
+/** The config-disk file of container `index`'s secret `name` (names are `[A-Za-z_][A-Za-z0-9_]*`). */
+export function secretFileName(index: number, name: string): string {
+  return `c${index}-${name}.secret`;
 }
 
 /** buildRuncSpec sets HOSTNAME to the instance id; an explicit hostname replaces it. */

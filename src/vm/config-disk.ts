@@ -9,11 +9,12 @@ const PUBLIC_FILES = new Set(['resolv.conf', 'hosts', 'hostname']);
 
 /**
  * The instance's config disk (label `bubo-config`, attach read-only): run.json and its shell
- * form (guest-files.ts). It carries resolved secrets, so the file is 0600 and the staging
- * directory is removed at once. Replaces any file at `path`.
+ * form (guest-files.ts), and the value of each file secret `config` lists (from `secrets`, by
+ * name). It carries resolved secrets, so the file is 0600, every file in it but the three /etc
+ * ones is 0600, and the staging directory (0700) is removed at once. Replaces any file at `path`.
  */
-export async function buildConfigDisk(path: string, config: RunConfig, exec: Executor = runCommand): Promise<void> {
-  const files = guestFiles(config);
+export async function buildConfigDisk(path: string, config: RunConfig, exec: Executor = runCommand, secrets: Readonly<Record<string, string>> = {}): Promise<void> {
+  const files = guestFiles(config, secrets);
   const bytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text) + 4096, 0);
   const stage = await mkdtemp(join(dirname(path), '.config-disk-'));
   try {

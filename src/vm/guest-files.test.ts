@@ -58,6 +58,44 @@ describe('guestFiles', () => {
   });
 });
 
+describe('guestFiles with file secrets', () => {
+  const withSecrets: RunConfig = {
+    ...config,
+    containers: [
+      { ...(config.containers[0] as RunConfig['containers'][number]), secretFiles: [{ name: 'TLS_KEY', path: '/run/secrets/tls.key', file: 'c0-TLS_KEY.secret' }, { name: 'DB', path: "/etc/it's a dir/db", file: 'c0-DB.secret' }] },
+      config.containers[1] as RunConfig['containers'][number],
+    ],
+  };
+  const secrets = { TLS_KEY: '-----BEGIN KEY-----\nKEY-VALUE\n', DB: "DB-VALUE 'x'\0y", UNUSED: 'UNUSED-VALUE' };
+
+  it('writes each value as its own file, and nowhere else', () => {
+    const files = guestFiles(withSecrets, secrets);
+    expect(files['c0-TLS_KEY.secret']).toBe(secrets.TLS_KEY);
+    expect(files['c0-DB.secret']).toBe(secrets.DB);
+    for (const [name, content] of Object.entries(files)) {
+      if (name.endsWith('.secret')) continue;
+      expect(content, name).not.toMatch(/KEY-VALUE|DB-VALUE|UNUSED-VALUE/);
+    }
+    expect(JSON.parse(files['run.json'] as string)).toEqual(withSecrets);
+    expect(files['c1.sh']).toContain("C_SECRET_FILES=''\n");
+  });
+
+  it('refuses a listed secret without a value, naming it and no value', () => {
+    expect(() => guestFiles(withSecrets, { TLS_KEY: 'KEY-VALUE' })).toThrow(/^container "web": secret DB has no value for the config disk$/);
+  });
+
+  it.runIf(existsSync('/bin/busybox'))('gives busybox sh the pairs of config-disk file and container path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bubo-guest-files-'));
+    try {
+      writeFileSync(join(dir, 'c0.sh'), guestFiles(withSecrets, secrets)['c0.sh'] as string);
+      const out = execFileSync('/bin/busybox', ['sh', '-c', '. "$1/c0.sh"; eval "set -- $C_SECRET_FILES"; printf "%s\\0" "$@"', 'sh', dir], { encoding: 'utf8' });
+      expect(out.split('\0').slice(0, -1)).toEqual(['c0-TLS_KEY.secret', '/run/secrets/tls.key', 'c0-DB.secret', "/etc/it's a dir/db"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('imageDiskLabel', () => {
   it('is bi + 14 hex digits (an ext4 label holds 16 characters)', () => {
     expect(imageDiskLabel(DIGEST_A)).toBe(`bi${'a1'.repeat(7)}`);

@@ -15,10 +15,12 @@ export function imageDiskLabel(digest: string): string {
 /**
  * Every file of the config disk, by name. run.json is the canonical form; the rest is the same
  * data for a guest that only has busybox sh (no JSON parser): run.sh for the instance, c<i>.sh
- * per container (sourced; every value single-quoted; C_ENV and C_ARGS are quoted word lists for
- * `eval "set -- \"\$@\" $C_ARGS"`), and the files bind-mounted into every container's /etc.
+ * per container (sourced; every value single-quoted; C_ENV, C_ARGS and C_SECRET_FILES are quoted
+ * word lists for `eval "set -- \"\$@\" $C_ARGS"`), the files bind-mounted into every container's
+ * /etc, and one file per file secret (`secretFiles[].file`), its value from `secrets` (by name),
+ * which run.json does not carry.
  */
-export function guestFiles(config: RunConfig): Record<string, string> {
+export function guestFiles(config: RunConfig, secrets: Readonly<Record<string, string>> = {}): Record<string, string> {
   const net = config.network;
   const files: Record<string, string> = {
     'run.json': `${JSON.stringify(config, null, 2)}\n`,
@@ -49,7 +51,14 @@ export function guestFiles(config: RunConfig): Record<string, string> {
       C_STOP_SIGNAL: stopSignal(c.stopSignal),
       C_ENV: shellQuoteList(c.env),
       C_ARGS: shellQuoteList(c.args),
+      // Pairs: config-disk file, path in the container.
+      C_SECRET_FILES: shellQuoteList((c.secretFiles ?? []).flatMap((f) => [f.file, f.path])),
     });
+    for (const secret of c.secretFiles ?? []) {
+      const value = Object.hasOwn(secrets, secret.name) ? secrets[secret.name] : undefined;
+      if (typeof value !== 'string') throw new Error(`container "${c.name}": secret ${secret.name} has no value for the config disk`);
+      files[secret.file] = value;
+    }
   }
   return files;
 }

@@ -24,6 +24,8 @@ export interface BuildInstanceDisksOptions {
   imageDiskDir: string;
   /** The scratch disk's size, and the largest image content accepted (ImageTooLargeError). */
   diskMiB: number;
+  /** Values of the file secrets `config` lists, by name (written to the config disk only). */
+  secrets?: Readonly<Record<string, string>>;
   exec?: Executor;
 }
 
@@ -51,7 +53,7 @@ export async function buildInstanceDisks(options: BuildInstanceDisksOptions): Pr
     );
   }
   const disks = { config: join(options.dir, 'config.ext4'), scratch: join(options.dir, 'scratch.ext4'), images };
-  await buildConfigDisk(disks.config, config, exec);
+  await buildConfigDisk(disks.config, config, exec, options.secrets ?? {});
   await createScratchDisk(disks.scratch, options.diskMiB, exec);
   return disks;
 }

@@ -48,7 +48,7 @@ export interface GuestContainer {
   imageDisk: number;
   /** Full argv (entrypoint + cmd, task overrides applied). */
   args: string[];
-  /** `KEY=value` entries, image env + task env + secrets, in that precedence. */
+  /** `KEY=value` entries: image env, task env, environment secrets (later wins), then bubo's own. */
   env: string[];
   workdir: string;
   /** `uid:gid` numbers, resolved by the host from the image's /etc/passwd and /etc/group. */
@@ -61,4 +61,20 @@ export interface GuestContainer {
    * still parse.
    */
   stopSignal?: string;
+  /**
+   * Secrets the container reads as files: the guest copies each config-disk file to a tmpfs, owns
+   * it to `user`, mode 0400, and bind-mounts it read-only at `path` before the container starts.
+   * Added after version 1 shipped: optional (absent = none), so older hosts' files still parse.
+   */
+  secretFiles?: GuestSecretFile[];
+}
+
+/** One file secret of a container. The value is not here: it is its own file on the config disk. */
+export interface GuestSecretFile {
+  /** The secret's name (for messages). */
+  name: string;
+  /** Absolute path inside the container. */
+  path: string;
+  /** Its file on the config disk (0600), e.g. `c0-TLS_KEY.secret`. */
+  file: string;
 }

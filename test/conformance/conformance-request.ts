@@ -1,6 +1,6 @@
 import type { RuntimeKind } from '../../src/domain/runtime-kind.js';
 import type { StartRequest } from '../../src/runtimes/runtime.js';
-import type { ContainerSpec, RestartPolicy, TaskSpec } from '../../src/domain/task-spec.js';
+import type { ContainerSpec, RestartPolicy, SecretRef, TaskSpec } from '../../src/domain/task-spec.js';
 
 /** One container as a conformance case asks for it; the subject picks the image reference. */
 export interface ConformanceContainer {
@@ -12,12 +12,16 @@ export interface ConformanceContainer {
   restart?: RestartPolicy;
   /** `missing`: a reference to an image that does not exist, for the failing-start case. */
   image?: 'busybox' | 'missing';
+  /** Default none. */
+  secrets?: SecretRef[];
 }
 
 /** What a case asks `makeRequest` for. */
 export interface ConformanceRequest {
   id: string;
   containers: ConformanceContainer[];
+  /** Secret values by name (`StartRequest.secrets`); default none. */
+  secrets?: Record<string, string>;
 }
 
 export interface StartRequestOptions {
@@ -43,7 +47,7 @@ export function conformanceStartRequest(request: ConformanceRequest, options: St
       env: {},
       workdir: null,
       user: null,
-      secrets: [],
+      secrets: c.secrets ?? [],
       restart: c.restart ?? 'always',
       stop_timeout_ms: 10_000,
     }),
@@ -61,5 +65,5 @@ export function conformanceStartRequest(request: ConformanceRequest, options: St
     deploy: { strategy: 'rolling', max_unavailable: 1, max_surge: 1, healthy_deadline_ms: 60_000, drain_delay_ms: 0, switch_grace_ms: 0 },
     volumes: [],
   };
-  return { id: request.id, app: 'conformance', namespace: 'default', release: 1, slot: 0, spec, secrets: {} };
+  return { id: request.id, app: 'conformance', namespace: 'default', release: 1, slot: 0, spec, secrets: request.secrets ?? {} };
 }

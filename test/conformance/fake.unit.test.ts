@@ -27,6 +27,8 @@ describeRuntimeConformance(
     skip: {
       're-adoption': 'the fake keeps its instances in memory: there is no state for a new object to adopt',
       exec: `${NO_PROCESSES}: exec answers are injected with setExec`,
+      secrets: `${NO_PROCESSES} and has no file systems: nothing receives a secret`,
+      'start-missing-secret': 'the fake checks nothing of the spec: failing starts are injected with failStarts',
       logs: `${NO_PROCESSES}: output is injected with output.append`,
       'isolated-files': `${NO_PROCESSES} and has no file systems`,
       'start-unknown-image': 'the fake pulls no images: failing starts are injected with failStarts',

@@ -110,6 +110,7 @@ describeRuntimeConformance(
   {
     skip: {
       exec: 'FirecrackerRuntime has no Exec ability yet (the vsock control channel is not wired to exec)',
+      secrets: 'no boot here (no hardware KVM) and no Exec to read them: the config disk is checked in default-firecracker-guest.test.ts; the guest init is the one QEMU runs this case with',
       logs: 'FirecrackerRuntime has no LogSource yet (consolePath() gives the console file only)',
       'isolated-files': NO_BOOT,
       'start-bad-entrypoint': NO_BOOT,

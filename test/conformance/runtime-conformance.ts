@@ -11,11 +11,13 @@ export const CONFORMANCE_CASES = [
   'start',
   're-adoption',
   'exec',
+  'secrets',
   'logs',
   'two-instances',
   'isolated-files',
   'start-unknown-image',
   'start-bad-entrypoint',
+  'start-missing-secret',
   'restart-on-failure',
   'killed-from-outside',
   'stop-graceful',
@@ -71,6 +73,15 @@ const MARK = {
   run: 'conformance-run',
 };
 
+/** The shared instance's secrets: one as an environment variable, one as a file. */
+const SECRETS = {
+  refs: [
+    { name: 'CONFORMANCE_TOKEN', file: null },
+    { name: 'CONFORMANCE_FILE', file: '/run/conformance/secret' },
+  ],
+  values: { CONFORMANCE_TOKEN: "conformance-token 'quoted' $x", CONFORMANCE_FILE: 'conformance-file\nsecond line\n' },
+};
+
 /**
  * The main container of the shared instance: starts an httpd in the background, prints a boot
  * line and five numbered lines, then waits; on SIGTERM it prints a marker and exits 0 a second
@@ -120,7 +131,7 @@ export function describeRuntimeConformance(name: string, factory: () => Promise<
     }
     /** The instance the read-only cases share, started once. */
     function shared(): Promise<RuntimeInstance> {
-      sharedStart ??= start(subject.makeRequest({ id: id('main'), containers: [{ command: WAITING_COMMAND }] }));
+      sharedStart ??= start(subject.makeRequest({ id: id('main'), containers: [{ command: WAITING_COMMAND, secrets: SECRETS.refs }], secrets: SECRETS.values }));
       return sharedStart;
     }
     /** Polls `check` (running `supervise` first, as the agent does every second) until it is truthy. */
@@ -232,6 +243,14 @@ export function describeRuntimeConformance(name: string, factory: () => Promise<
       expect(failing.output).toContain('conformance-failing');
     });
 
+    caseTest('secrets', async () => {
+      const instance = await shared();
+      const file = '/run/conformance/secret';
+      const script = `printf '%s|%s|' "$CONFORMANCE_TOKEN" "\${CONFORMANCE_FILE-unset}"; cat ${file}; stat -c %a ${file}; (echo x >> ${file}) 2>/dev/null || echo refused; cat ${file}`;
+      const shown = await exec(instance.id, ['sh', '-c', script]);
+      expect(shown).toEqual({ exitCode: 0, output: `${SECRETS.values.CONFORMANCE_TOKEN}|unset|${SECRETS.values.CONFORMANCE_FILE}400\nrefused\n${SECRETS.values.CONFORMANCE_FILE}` });
+    });
+
     caseTest('logs', async () => {
       const instance = await shared();
       const all = await eventually('the five numbered lines in logs', async () => {
@@ -281,6 +300,22 @@ export function describeRuntimeConformance(name: string, factory: () => Promise<
 
     caseTest('start-bad-entrypoint', async () => {
       await expectStartError(subject.makeRequest({ id: id('noentry'), containers: [{ command: ['/conformance-missing-entrypoint'] }] }), '/conformance-missing-entrypoint');
+    });
+
+    caseTest('start-missing-secret', async () => {
+      const request = subject.makeRequest({
+        id: id('nosecret'),
+        containers: [{ command: ['/bin/sh', '-c', 'sleep 1000'], secrets: SECRETS.refs }],
+        secrets: { CONFORMANCE_TOKEN: 'conformance-present-value' },
+      });
+      const error = await start(request).then(
+        (instance) => new Error(`start succeeded: ${JSON.stringify(instance)}`),
+        (e: unknown) => e as Error,
+      );
+      expect(error).toBeInstanceOf(RuntimeStartError);
+      expect(error.message).toContain('container "main": secret CONFORMANCE_FILE has no value');
+      expect(error.message).not.toContain('conformance-present-value');
+      await expectGone(request.id);
     });
 
     caseTest('restart-on-failure', async () => {

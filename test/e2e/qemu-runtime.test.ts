@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,6 +192,70 @@ describe.skipIf(!canRun)('QEMU microVM runtime (real QEMU)', () => {
       await console.close();
     }
     expect(await rt.inspect(id)).toBeNull();
+  }, 180_000);
+
+  it('delivers file secrets through the config disk: read-only, 0400, the container user\'s, at their path; never on a command line', async () => {
+    const id = `qsecret-${process.pid}`;
+    ids.push(id);
+    const rt = runtime();
+    const envMarker = `bubo-env-marker-${randomBytes(8).toString('hex')}`;
+    const fileMarker = `bubo-file-marker-${randomBytes(8).toString('hex')}`;
+    const fileValue = `${fileMarker}\nline 2 with 'quotes' and $dollar\n`;
+    const sleep = ['/bin/sh', '-c', 'exec sleep 3600'];
+    const start = request(id, [
+      container('app', ref(images.httpdV1), {
+        command: sleep,
+        user: 'nobody',
+        // /run/secrets does not exist in the image; the guest creates the mountpoint.
+        secrets: [{ name: 'API_KEY', file: null }, { name: 'TLS_KEY', file: '/run/secrets/tls key.pem' }],
+      }),
+      // Root may write a 0400 file: only the read-only mount stops it.
+      container('root', ref(images.httpdV1), { command: sleep, secrets: [{ name: 'TLS_KEY', file: '/etc/app/tls.pem' }] }),
+    ]);
+    await rt.start({ ...start, secrets: { API_KEY: envMarker, TLS_KEY: fileValue } });
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    // Hashes, not values, come back: the answer is checked without the test printing a secret.
+    const show = (path: string) =>
+      [
+        `sha256sum < '${path}'`,
+        `stat -c 'mode=%a owner=%u:%g' '${path}'`,
+        'printf %s "$API_KEY" | sha256sum',
+        `(echo x >> '${path}') 2>&1 || echo write refused`,
+        `sha256sum < '${path}'`,
+      ].join('; ');
+    const app = await rt.exec(id, 'app', ['sh', '-c', show('/run/secrets/tls key.pem')], 20_000);
+    expect(app.output).toMatch(/Permission denied/);
+    expect(app.output.replace(/^.*Permission denied\n/m, '')).toBe(`${sha(fileValue)}  -\nmode=400 owner=65534:65534\n${sha(envMarker)}  -\nwrite refused\n${sha(fileValue)}  -\n`);
+    const root = await rt.exec(id, 'root', ['sh', '-c', show('/etc/app/tls.pem')], 20_000);
+    expect(root.output).toMatch(/Read-only file system/);
+    expect(root.output.replace(/^.*Read-only file system\n/m, '')).toBe(`${sha(fileValue)}  -\nmode=400 owner=0:0\n${sha('')}  -\nwrite refused\n${sha(fileValue)}  -\n`);
+    const mounts = await rt.exec(id, 'root', ['grep', '/etc/app/tls.pem', '/proc/mounts'], 20_000);
+    expect(mounts.output).toMatch(/ \/etc\/app\/tls\.pem tmpfs ro,nosuid,nodev,noexec/);
+
+    // Neither value on any command line (QEMU's included) nor in the argv QEMU was started with.
+    const layout = new QemuInstanceLayout(stateDir, id);
+    const ps = (await run('ps', ['-eo', 'args'], { maxBuffer: 16 * 2 ** 20 })).stdout;
+    expect(ps).toContain(layout.configDisk);
+    const argvFile = await readFile(layout.argvFile, 'utf8');
+    for (const marker of [envMarker, fileMarker]) {
+      expect(ps).not.toContain(marker);
+      expect(argvFile).not.toContain(marker);
+    }
+    // In the runtime's state directory only the config disk (0600) holds them, console log included.
+    expect(statSync(layout.configDisk).mode & 0o777).toBe(0o600);
+    const found: string[] = [];
+    const walk = (path: string): void => {
+      const stat = lstatSync(path);
+      if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
+      else if (stat.isFile()) {
+        const content = readFileSync(path);
+        for (const marker of [envMarker, fileMarker]) if (content.includes(marker)) found.push(`${marker === envMarker ? 'env' : 'file'} ${path.slice(stateDir.length + 1)}`);
+      }
+    };
+    walk(stateDir);
+    expect(found.sort()).toEqual([`env instances/${id}/config.ext4`, `file instances/${id}/config.ext4`]);
+    await rt.stop(id, 10_000);
+    expect(existsSync(layout.dir)).toBe(false);
   }, 180_000);
 
   it('an agent killed while the VM boots leaves it "start interrupted"; stop kills its QEMU and cleans up', async () => {

@@ -140,6 +140,25 @@ describe.runIf(hasTools)('defaultFirecrackerGuest with the real disk builders', 
     expect(readOnDisk(disks.config, 'hostname')).toBe('web-1\n');
   });
 
+  test('puts the secrets on the config disk only: env secrets in the env, each file secret as its own 0600 file listed in run.json without its value', async () => {
+    const guest = defaultFirecrackerGuest({ images, imageDiskDir: firecrackerImageDiskDir(state) });
+    const instanceDir = join(state, 'instances', 'sec-1');
+    mkdirSync(instanceDir, { recursive: true });
+    const secrets = [
+      { name: 'API_KEY', file: null },
+      { name: 'TLS_KEY', file: '/run/secrets/tls.pem' },
+    ];
+    const start = { ...request('sec-1', [container('web', { secrets })]), secrets: { API_KEY: 'api-key-VALUE', TLS_KEY: 'tls-key-VALUE\n' } };
+    const { disks } = await guest.prepareDisks(start, tapNetwork('sec-1'), instanceDir);
+    const config = JSON.parse(readOnDisk(disks.config, 'run.json')) as RunConfig;
+    expect(config.containers[0]?.env).toContain('API_KEY=api-key-VALUE');
+    expect(config.containers[0]?.secretFiles).toEqual([{ name: 'TLS_KEY', path: '/run/secrets/tls.pem', file: 'c0-TLS_KEY.secret' }]);
+    expect(readOnDisk(disks.config, 'run.json')).not.toContain('tls-key-VALUE');
+    expect(readOnDisk(disks.config, 'c0-TLS_KEY.secret')).toBe('tls-key-VALUE\n');
+    expect(execFileSync('debugfs', ['-R', 'stat /c0-TLS_KEY.secret', disks.config], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toMatch(/Mode: +0600/);
+    expect(readOnDisk(disks.config, 'c0.sh')).toMatch(/^C_SECRET_FILES=.*c0-TLS_KEY\.secret.*\/run\/secrets\/tls\.pem.*$/m);
+  });
+
   test('an instance without a NIC gets no guest network; the scratch disk is at least 64 MiB; a re-run rebuilds the per-instance disks and reuses the image disk', async () => {
     const guest = defaultFirecrackerGuest({ images, imageDiskDir: firecrackerImageDiskDir(state) });
     const instanceDir = join(state, 'instances', 'job-1');

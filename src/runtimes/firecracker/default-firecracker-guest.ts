@@ -59,8 +59,8 @@ export function defaultFirecrackerGuest(options: DefaultFirecrackerGuestOptions)
           resources: spec.resources,
           images: pulled,
           network,
-          // StartRequest carries no secrets yet; once it does, they go here (config disk only).
-          secrets: {},
+          // Config disk only, never the kernel command line or the jailer's argv.
+          secrets: request.secrets,
         });
       } catch (error) {
         if (error instanceof RunConfigError) throw new RuntimeStartError(`Cannot start instance ${request.id}: ${error.message}`);
@@ -72,6 +72,7 @@ export function defaultFirecrackerGuest(options: DefaultFirecrackerGuestOptions)
         dir,
         imageDiskDir: options.imageDiskDir,
         diskMiB: Math.max(MIN_DISK_MIB, spec.resources.disk_mib),
+        secrets: request.secrets,
         ...(exec ? { exec } : {}),
       });
       const images = Object.fromEntries(spec.containers.map((c, i) => [c.name, (pulled[i] as PulledImage).digest]));

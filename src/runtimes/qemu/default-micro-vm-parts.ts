@@ -33,7 +33,7 @@ export function defaultMicroVmParts(options: DefaultMicroVmPartsOptions): MicroV
     imageDisk: (image, limitMiB) =>
       buildImageDisk({ cacheDir: options.imageDiskDir, digest: image.digest, rootfsDir: image.rootfs, name: image.reference, limitMiB, exec }),
     scratchDisk: (path, sizeMiB) => createScratchDisk(path, sizeMiB, exec),
-    configDisk: (path, config) => buildConfigDisk(path, config, exec),
+    configDisk: (path, config, secrets) => buildConfigDisk(path, config, exec, secrets),
     connectControl: (socketPath) => ControlClient.connect(socketPath, { timeoutMs: 5_000 }),
   };
 }

@@ -14,8 +14,8 @@ export interface MicroVmParts {
   imageDisk(image: PulledImage, limitMiB: number): Promise<string>;
   /** Creates the sparse, writable scratch disk (ext4) of `sizeMiB` at `path`. */
   scratchDisk(path: string, sizeMiB: number): Promise<void>;
-  /** Writes the config disk (ext4 with run.json and the guest's files) at `path`. */
-  configDisk(path: string, config: RunConfig): Promise<void>;
+  /** Writes the config disk (ext4 with run.json, the guest's files and the value of each file secret `config` lists, from `secrets`) at `path`. */
+  configDisk(path: string, config: RunConfig, secrets: Readonly<Record<string, string>>): Promise<void>;
   /** Connects to the guest's control channel (virtio-serial port ctl0) through QEMU's socket. */
   connectControl(socketPath: string): Promise<GuestControl>;
 }

@@ -212,8 +212,8 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     const { spec } = request;
     let config: RunConfig;
     try {
-      // StartRequest carries no secrets yet; once it does, they go here (config disk only).
-      config = await instanceRunConfig({ instanceId: request.id, app: request.app, containers: spec.containers, resources: spec.resources, images, network, secrets: {} });
+      // Secrets reach the guest on the config disk only, never on QEMU's command line.
+      config = await instanceRunConfig({ instanceId: request.id, app: request.app, containers: spec.containers, resources: spec.resources, images, network, secrets: request.secrets });
     } catch (error) {
       if (error instanceof RunConfigError) throw RuntimeStartError.of(request.id, error.message);
       throw error;
@@ -224,7 +224,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     const diskMiB = Math.max(64, spec.resources.disk_mib);
     const imageDisks: string[] = [];
     for (const digest of config.imageDisks) imageDisks.push(await this.#vm.imageDisk(byDigest.get(digest) as PulledImage, diskMiB));
-    await this.#vm.configDisk(layout.configDisk, config);
+    await this.#vm.configDisk(layout.configDisk, config, request.secrets);
     await this.#vm.scratchDisk(layout.scratchDisk, diskMiB);
     return imageDisks;
   }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
  *     instances/<id>/<c>.runc.log           runc's own errors, JSON lines
  *     instances/<id>/<c>.exit               exit status, written by the shim when the container ends
  *     instances/<id>/<c>.shim.pid           the shim's pid
- *     instances/<id>/<c>/config.json        the OCI bundle; rootfs/ = overlay(image, upper/, work/)
+ *     instances/<id>/<c>/config.json        the OCI bundle (0600: it holds env secrets); rootfs/ = overlay(image, upper/, work/)
+ *     instances/<id>/<c>/secrets/<NAME>     a file secret (0400, the container user's), bind-mounted read-only
  */
 export class InstanceLayout {
   constructor(
@@ -36,6 +37,13 @@ export class InstanceLayout {
   }
   bundle(container: string): string {
     return join(this.dir, container);
+  }
+  config(container: string): string {
+    return join(this.dir, container, 'config.json');
+  }
+  /** In the bundle, not beside it: a `secrets` directory at the top would clash with a container named `secrets`. */
+  secretsDir(container: string): string {
+    return join(this.dir, container, 'secrets');
   }
   rootfs(container: string): string {
     return join(this.dir, container, 'rootfs');

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../exec/run-command.js';
+import { type Executor, runCommand } from '../../exec/run-command.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import type { ContainerSpec, TaskSpec } from '../../domain/task-spec.js';
@@ -299,6 +299,93 @@ describe.skipIf(!canRun)('RuncRuntime with real runc', { timeout: 30_000 }, () =
     await expect(runtime.exec(instance, 'nope', ['true'], 1000)).rejects.toThrow(`container "nope" not found; instance ${instance} has: main, side`);
     await runtime.stop(instance, 0);
     await expect(runtime.exec(instance, null, ['true'], 1000)).rejects.toThrow(`instance "${instance}" not found; it does not run on this host`);
+  });
+
+  it('delivers an env secret through config.json (0600) and a file secret as a read-only file of the container user, and nowhere else', async () => {
+    const instance = id('secrets');
+    const envMarker = `bubo-env-marker-${randomBytes(8).toString('hex')}`;
+    const fileMarker = `bubo-file-marker-${randomBytes(8).toString('hex')}\nline 2`;
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    // The containers print hashes, not the values: their logs are files of the state dir too.
+    const show = [
+      'printf %s "$API_TOKEN" | busybox sha256sum',
+      'busybox sha256sum < /run/secrets/tls.key',
+      'busybox stat -c "mode=%a owner=%u:%g" /run/secrets/tls.key',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template.
+      'echo "in env: ${TLS_KEY:-no}"',
+      '(echo x >> /run/secrets/tls.key) 2>&1 || echo write refused',
+      'echo shown; sleep 1000',
+    ].join('; ');
+    const argvs: string[] = [];
+    const recording: Executor = (command, signal) => {
+      argvs.push(command.argv.join(' '));
+      return runCommand(command, signal);
+    };
+    const secretRuntime = new RuncRuntime({ stateDir, images, network, cgroupParent, exec: recording });
+    const secrets = [
+      { name: 'API_TOKEN', file: null },
+      { name: 'TLS_KEY', file: '/run/secrets/tls.key' }, // /run does not exist in the image
+    ];
+    const start = request(instance, [
+      container('app', ['/bin/sh', '-c', show], { user: 'www', env: { API_TOKEN: 'from-task-env' }, secrets }),
+      // As root (CAP_DAC_OVERRIDE), only the read-only mount stops a write.
+      container('root', ['/bin/sh', '-c', show], { secrets }),
+    ]);
+    await secretRuntime.start({ ...start, secrets: { API_TOKEN: envMarker, TLS_KEY: fileMarker, OTHER: 'not-for-this-instance' } });
+    try {
+      const logs = await eventually(() => {
+        const texts = ['app', 'root'].map((c) => readFileSync(logOf(instance, c), 'utf8'));
+        return texts.every((t) => t.includes('shown')) && texts;
+      }) as string[];
+      for (const [log, owner, write] of [
+        [logs[0], '33:34', /Permission denied/],
+        [logs[1], '0:0', /Read-only file system/],
+      ] as const) {
+        expect(log).toContain(`${sha(envMarker)}  -\n${sha(fileMarker)}  -\nmode=400 owner=${owner}\nin env: no\n`);
+        expect(log).toMatch(write);
+        expect(log).toContain('write refused');
+      }
+      const dir = join(stateDir, 'instances', instance);
+      for (const c of ['app', 'root']) {
+        expect(statSync(join(dir, c, 'config.json')).mode & 0o777).toBe(0o600);
+        expect(statSync(join(dir, c, 'secrets', 'TLS_KEY')).mode & 0o777).toBe(0o400);
+      }
+      expect(readFileSync(join(dir, 'app', 'secrets', 'TLS_KEY'), 'utf8')).toBe(fileMarker);
+      // Not on any command line while it runs (the shims, runc, the containers), nor in any argv the runtime ran.
+      const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+      expect(ps).toContain(`run --bundle ${join(dir, 'app')}`);
+      for (const marker of [envMarker, fileMarker.split('\n')[0] as string]) {
+        expect(ps).not.toContain(marker);
+        expect(argvs.join('\n')).not.toContain(marker);
+      }
+      // In the state dir: the env secret only in config.json, the file secret only in its file.
+      const found: string[] = [];
+      const walk = (path: string): void => {
+        const stat = lstatSync(path);
+        if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
+        else if (stat.isFile()) {
+          const content = readFileSync(path);
+          if (content.includes(envMarker)) found.push(`env ${path.slice(dir.length + 1)}`);
+          if (content.includes(fileMarker.split('\n')[0] as string)) found.push(`file ${path.slice(dir.length + 1)}`);
+        }
+      };
+      walk(stateDir);
+      // runc's own state (runc root /run/runc): nothing of either.
+      for (const c of ['app', 'root']) walk(join('/run/runc', `${instance}-${c}`));
+      expect(found.sort()).toEqual(['env app/config.json', 'env root/config.json', 'file app/secrets/TLS_KEY', 'file root/secrets/TLS_KEY']);
+    } finally {
+      await secretRuntime.stop(instance, 0);
+    }
+    expect(existsSync(join(stateDir, 'instances', instance))).toBe(false);
+  });
+
+  it('refuses a start whose container names a secret without a value, naming it and no value', async () => {
+    const instance = id('nosecret');
+    const start = request(instance, [container('app', ['/bin/sleep', '1000'], { secrets: [{ name: 'API_TOKEN', file: null }, { name: 'TLS_KEY', file: '/k' }] })]);
+    const error = await runtime.start({ ...start, secrets: { API_TOKEN: 'value-of-the-token' } }).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(RuntimeStartError);
+    expect(error.message).toBe(`Cannot start instance ${instance}: container "app": secret TLS_KEY has no value`);
+    expect(existsSync(join(stateDir, 'instances', instance))).toBe(false);
   });
 
   describe('after a crash of the agent before each step of start', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
@@ -19,7 +19,9 @@ import type { ExecResult } from '../../domain/exec-result.js';
 import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import { RuntimeExecError, RuntimeStartError, RuntimeStopError } from '../runtime-error.js';
 import { sleep, waitUntil } from '../wait-until.js';
-import { buildRuncSpec } from '../../oci/build-runc-spec.js';
+import { buildRuncSpec, type RuncSpec, RuncSpecError } from '../../oci/build-runc-spec.js';
+import { containerSecrets } from '../../oci/container-secrets.js';
+import type { ContainerSpec } from '../../domain/task-spec.js';
 import { hostsFile, resolvConf } from './instance-files.js';
 import { InstanceLayout } from './instance-layout.js';
 import { lastRuncError } from './last-runc-error.js';
@@ -165,19 +167,29 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       await this.#step('mount');
       await this.#prepareBundle(layout, container.name, image);
       await this.#step('spec');
-      const config = buildRuncSpec({
-        instanceId: id,
-        app: request.app,
-        container,
-        image: image.config,
-        accounts: await readAccounts(image.rootfs),
-        resources: spec.resources,
-        netnsPath: network.netnsPath,
-        cgroupsPath: `${this.#cgroupParent}/${id}/${container.name}`,
-        resolvConfPath: layout.resolvConf,
-        hostsPath: layout.hosts,
-      });
-      await writeFile(join(layout.bundle(container.name), 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      let config: RuncSpec;
+      try {
+        config = buildRuncSpec({
+          instanceId: id,
+          app: request.app,
+          container,
+          image: image.config,
+          accounts: await readAccounts(image.rootfs),
+          resources: spec.resources,
+          netnsPath: network.netnsPath,
+          cgroupsPath: `${this.#cgroupParent}/${id}/${container.name}`,
+          resolvConfPath: layout.resolvConf,
+          hostsPath: layout.hosts,
+          secrets: request.secrets,
+          secretsDir: layout.secretsDir(container.name),
+        });
+      } catch (error) {
+        if (error instanceof RuncSpecError) throw RuntimeStartError.of(id, error.message);
+        throw error;
+      }
+      await writeSecretFiles(layout, container, request.secrets, config.process.user);
+      // It holds the environment secrets: root only. Removed with the instance directory.
+      await writePrivateFile(layout.config(container.name), `${JSON.stringify(config, null, 2)}\n`, 0o600);
       await this.#step('launch');
       await this.#launch(layout, containerRecord);
       await this.#step('wait-running');
@@ -460,4 +472,31 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       }
     }
   }
+}
+
+/**
+ * The container's file secrets, `<bundle>/secrets/<NAME>`: owned by the container's resolved
+ * user, 0400, so a non-root user reads it through its read-only bind mount (config.json). The
+ * directory is root's (0700): runc resolves a bind mount's source as root, before the container
+ * exists, so the container never needs to reach it.
+ */
+async function writeSecretFiles(layout: InstanceLayout, container: ContainerSpec, values: Readonly<Record<string, string>>, owner: { uid: number; gid: number }): Promise<void> {
+  const { files } = containerSecrets(container, values);
+  const dir = layout.secretsDir(container.name);
+  await rm(dir, { recursive: true, force: true });
+  if (files.length === 0) return;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  for (const file of files) {
+    const path = join(dir, file.name);
+    await writePrivateFile(path, file.value, 0o400);
+    await chown(path, owner.uid, owner.gid);
+  }
+}
+
+/** Writes `content` to a new file created with `mode` (any old file is removed first, so no wider mode survives). */
+async function writePrivateFile(path: string, content: string, mode: number): Promise<void> {
+  await rm(path, { force: true });
+  await writeFile(path, content, { mode, flag: 'wx' });
+  await chmod(path, mode); // the umask may have narrowed it further; make it exact
 }

@@ -93,6 +93,22 @@ prepare_root() (
     [ -e "$R/etc/$f" ] || : > "$R/etc/$f"
     mount --bind "$CONFIG/$f" "$R/etc/$f"
   done
+  # File secrets: the config disk's copies are root's (0600, read-only ext4), so each is copied to
+  # a tmpfs (the VM's /run; a container sees only its own root), owned by the container's user,
+  # 0400, and bind-mounted read-only at its path. The root is the container's writable overlay,
+  # so a missing mountpoint (parent directories, an empty file) is created in its upper layer.
+  S=/run/bubo-secrets/$1
+  mkdir -p "$S"
+  chmod 700 /run/bubo-secrets
+  eval "set -- $C_SECRET_FILES"
+  while [ "$#" -ge 2 ]; do
+    dst=$(root_path "$R" "$2") || fail "container $C_NAME: secret file $2: too many symbolic links"
+    cp "$CONFIG/$1" "$S/$1" && chown "$C_UID:$C_GID" "$S/$1" && chmod 0400 "$S/$1" || fail "container $C_NAME: cannot copy secret file $2"
+    [ -d "$R$dst" ] && fail "container $C_NAME: secret file $2 is a directory in the image"
+    mkdir -p "$R${dst%/*}" && { [ -e "$R$dst" ] || : > "$R$dst"; } || fail "container $C_NAME: cannot create the mountpoint of secret file $2"
+    mount --bind "$S/$1" "$R$dst" && mount -o remount,bind,ro,nosuid,nodev,noexec "$R$dst" || fail "container $C_NAME: cannot mount secret file $2"
+    shift 2
+  done
 )
 
 i=0

@@ -27,6 +27,34 @@ halt_vm() {
   if [ "$(cmdline_value bubo.halt)" = reboot ]; then reboot -f; else poweroff -f; fi
 }
 
+# Path of $2 (absolute, as the container sees it) inside the root $1, every symlink followed
+# inside the root (an absolute link target starts again at $1, `..` stops at it), like runc's
+# securejoin: a Debian image's /var/run -> /run must land in the container's /run, not the VM's.
+# Prints it relative to $1 ("/run/x"); fails after 40 links (a loop).
+root_path() {
+  rp_rest=${2#/}
+  rp_out=
+  rp_links=0
+  while [ -n "$rp_rest" ]; do
+    rp_part=${rp_rest%%/*}
+    if [ "$rp_part" = "$rp_rest" ]; then rp_rest=; else rp_rest=${rp_rest#*/}; fi
+    case "$rp_part" in
+      '' | .) continue ;;
+      ..) rp_out=${rp_out%/*}; continue ;;
+    esac
+    if [ -L "$1$rp_out/$rp_part" ]; then
+      rp_links=$((rp_links + 1))
+      [ "$rp_links" -le 40 ] || return 1
+      rp_target=$(readlink "$1$rp_out/$rp_part")
+      case "$rp_target" in /*) rp_out= ;; esac
+      rp_rest=${rp_target#/}${rp_rest:+/$rp_rest}
+    else
+      rp_out=$rp_out/$rp_part
+    fi
+  done
+  printf '%s\n' "${rp_out:-/}"
+}
+
 # Base64 of $1, one line; "-" for the empty string (an empty field would vanish when a line is split).
 b64() {
   if [ -z "$1" ]; then echo -; else printf '%s' "$1" | base64 -w 0; echo; fi
