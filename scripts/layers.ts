@@ -36,7 +36,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   http: ['api', 'auth', 'client', 'core', 'errors', 'logs', 'pki'],
   agent: ['api', 'auth', 'client', 'dns', 'domain', 'errors', 'exec', 'health', 'images', 'lb', 'logs', 'net', 'pki', 'runtimes', 'vm'],
   'image-builder': ['errors', 'exec'],
-  up: ['client', 'errors', 'exec', 'image-builder', 'taskfile'],
+  up: ['client', 'domain', 'errors', 'exec', 'image-builder', 'taskfile'],
   cli: ['api', 'client', 'daemons', 'domain', 'errors', 'taskfile'],
   daemons: ['agent', 'api', 'client', 'core', 'dns', 'domain', 'errors', 'exec', 'fs', 'http', 'image-builder', 'images', 'lb', 'logs', 'net', 'pki', 'runtimes', 'secrets', 'store', 'taskfile', 'up', 'vm'],
 };

@@ -9,6 +9,7 @@ import { startServer } from './start-server.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
 import { ensureDemoImages } from '../up/demo-images.js';
 import { DEFAULT_REGISTRY_HOST, startLocalRegistry } from '../up/local-registry.js';
+import { ensureUpSecrets } from '../up/ensure-up-secrets.js';
 import { retargetImages } from '../up/retarget-images.js';
 import { writeUpFile } from '../client/up-file.js';
 
@@ -121,6 +122,7 @@ async function deployExamples(
     await ensureDemoImages({ registryHost, log, signal });
     for (const task of todo) {
       const text = retargetImages(task.text, task.file, DEFAULT_REGISTRY_HOST, registryHost);
+      await ensureUpSecrets(client, parseTaskFile(text, task.file), log);
       const answer = await client.call('deploy', { body: { task: text, filename: task.file } });
       log(`deployed ${task.file}: ${answer.namespace}/${answer.app} release ${answer.release}`);
     }

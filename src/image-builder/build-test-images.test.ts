@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { freePort, waitFor } from '../../test/support/server-process.js';
 import { pushTestImages } from '../../test/support/test-images.js';
 import { buildTestImages, type TestImage, type TestImages } from './build-test-images.js';
 import { umoci } from './umoci-commands.js';
+import { parseTaskFile } from '../taskfile/parse-task-file.js';
 
 const TOOLS = ['/usr/bin/umoci', '/usr/bin/skopeo', '/usr/bin/docker-registry', '/bin/busybox', '/usr/bin/redis-server', '/usr/sbin/chroot'];
 const missing = TOOLS.filter((tool) => !existsSync(tool));
@@ -123,6 +124,39 @@ describe.skipIf(missing.length > 0 || !isRoot)('test images', { timeout: 60_000 
     expect(res.status).toBe(503);
     expect(await res.text()).toContain(`no answer from Redis at 127.0.0.1:${redis.port}`);
     await stopChild(child);
+  });
+
+  it("runs the demo's redis.toml command with its password from the secret file, and demo-web authenticates with it", async () => {
+    const redis = await unpack(images.redis);
+    const port = await freePort();
+    const password = `pw-${process.pid}-demo`;
+    await mkdir(join(redis.rootfs, 'run', 'secrets'), { recursive: true });
+    await writeFile(join(redis.rootfs, 'run', 'secrets', 'redis-password'), password, { mode: 0o400 });
+    const spec = parseTaskFile(await readFile(new URL('../../examples/demo/redis.toml', import.meta.url), 'utf8'), 'redis.toml');
+    const command = (spec.containers[0]?.command ?? []).map((arg) => arg.replace('--port 6379 --bind 0.0.0.0', `--port ${port} --bind 127.0.0.1`));
+    const server = startChrooted(redis.rootfs, command, redis.env);
+    await waitFor(`redis with a password on ${port} (${server.output()})`, async () => (await resp(port, 'PING\r\n')).startsWith('-NOAUTH'), 10_000);
+    expect(await resp(port, `AUTH ${password}\r\nPING\r\n`)).toBe('+OK\r\n+PONG\r\n');
+    // Redis is the container's process itself (sh exec'd it), and no command line holds the password.
+    expect(await readFile(`/proc/${server.pid}/cmdline`, 'utf8')).toMatch(/^redis-server /);
+    const { stdout: ps } = await runCommand(cmd('ps', '-eo', 'args'));
+    expect(ps).not.toContain(password);
+
+    const web = await unpack(images.demoWeb);
+    const webPort = await freePort();
+    const env = { ...web.env, PORT: `127.0.0.1:${webPort}`, HOSTNAME: 'web-1', REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) };
+    const good = startChrooted(web.rootfs, web.args, { ...env, REDIS_PASSWORD: password });
+    await waitFor(`demo-web on ${webPort} (${good.output()})`, () => httpGet(`http://127.0.0.1:${webPort}/healthz`));
+    expect(await httpGet(`http://127.0.0.1:${webPort}/`)).toContain('this page was viewed 1 times (instance web-1)');
+    await stopChild(good);
+    const wrongPort = await freePort();
+    const wrong = startChrooted(web.rootfs, web.args, { ...env, PORT: `127.0.0.1:${wrongPort}`, REDIS_PASSWORD: 'not-it' });
+    await waitFor(`demo-web on ${wrongPort} (${wrong.output()})`, () => httpGet(`http://127.0.0.1:${wrongPort}/healthz`));
+    const res = await fetch(`http://127.0.0.1:${wrongPort}/`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('Redis refused the password (the secret REDIS_PASSWORD)');
+    await stopChild(wrong);
+    await stopChild(server);
   });
 
   it('pushes every image to a local registry, where skopeo inspects it', async () => {

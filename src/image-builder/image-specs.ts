@@ -73,6 +73,8 @@ function redis(host: HostInputs): ImageSpec {
     rootfs: [
       { kind: 'dir', path: '/tmp', mode: 0o1777 },
       { kind: 'dir', path: '/data' },
+      // A shell, so a task can hand Redis its password from a secret file without a command line.
+      ...busyboxEntries(host),
       { kind: 'copy', path: '/usr/bin/redis-server', from: host.redisServer, mode: 0o755 },
       ...host.redisLibraries.map((path): RootfsEntry => ({ kind: 'copy', path, from: path, mode: 0o755 })),
     ],

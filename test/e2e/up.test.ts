@@ -164,6 +164,14 @@ describe.skipIf(!canRun)('bubo up with the demo', () => {
     const status = await runBubo(['status', '--dir', stateDir], {}, dir);
     expect(status.stdout, status.stderr).toMatch(/web/);
     expect(status.stdout).toMatch(/redis/);
+    // Both task files name the secret REDIS_PASSWORD: bubo up set a random one, and the page counts
+    // because the web instances authenticate with it; Redis itself answers nobody without it.
+    expect(up.output).toContain('set a random value for secret REDIS_PASSWORD of namespace default (redis names it)');
+    const secrets = await runBubo(['secret', 'ls', '--dir', stateDir], {}, dir);
+    expect(secrets.stdout, secrets.stderr).toMatch(/^default\s+REDIS_PASSWORD\s+1\s+.*\s+redis, web$/m);
+    const redis = all.find((i) => i.app === 'redis');
+    const { stdout: reply } = await run('busybox', ['sh', '-c', `printf 'PING\\r\\nQUIT\\r\\n' | timeout 5 busybox nc ${redis?.address} 6379`]);
+    expect(reply).toContain('-NOAUTH');
   }, 60_000);
 
   it('keeps serving and counting when the whole process group of bubo up is SIGKILLed', async () => {
