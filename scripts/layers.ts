@@ -33,7 +33,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   client: ['api', 'errors', 'fs', 'logs'],
   dns: ['api', 'client', 'errors', 'exec', 'fs'],
   core: ['api', 'domain', 'errors', 'logs', 'reconciler', 'scheduler', 'secrets', 'store', 'taskfile'],
-  http: ['api', 'auth', 'client', 'core', 'errors', 'logs', 'pki'],
+  http: ['api', 'auth', 'client', 'core', 'domain', 'errors', 'logs', 'pki'],
   agent: ['api', 'auth', 'client', 'dns', 'domain', 'errors', 'exec', 'health', 'images', 'lb', 'logs', 'net', 'pki', 'runtimes', 'vm'],
   'image-builder': ['errors', 'exec'],
   up: ['client', 'domain', 'errors', 'exec', 'image-builder', 'taskfile'],

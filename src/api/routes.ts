@@ -17,6 +17,7 @@ import { DeploymentView } from './deployment-view.js';
 import { EventList } from './event-view.js';
 import { GroupList } from './group-view.js';
 import { HostList, HostView } from './host-view.js';
+import { AuditList, AuditQuery } from './audit-view.js';
 import { SecretKeyRotated, SecretList, SecretListQuery, SecretParams, SecretRemoved, SecretSetRequest, SecretView } from './secret-view.js';
 import { HostCredential, JoinRequest, JoinTokenCreated, JoinTokenCreateRequest, JoinTokenList, JoinTokenView, RenewRequest } from './join-token.js';
 import { ReleaseList } from './release-view.js';
@@ -38,6 +39,11 @@ export interface RouteDef {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * false: not in the audit log although it is not a GET (a host's telemetry, every few seconds).
+   * Every other call but a GET is recorded, refused ones included.
+   */
+  audit?: false;
   /** Status code of a successful answer. */
   status: 200 | 201 | 202;
   /** One `response` per line, `application/x-ndjson`, streamed as it comes (the handler returns an AsyncIterable). */
@@ -87,15 +93,16 @@ export const routes = {
   removeSecret: { method: 'DELETE', path: '/v1/secrets/:namespace/:name', summary: 'Delete every version of a secret (refused while a current release uses it)', auth: true, params: SecretParams, status: 200, response: SecretRemoved },
   rotateSecretKey: { method: 'POST', path: '/v1/server/rotate-key', summary: 'A new secret key; every stored value re-encrypted with it, the old keys dropped', auth: true, status: 200, response: SecretKeyRotated },
   listGroups: { method: 'GET', path: '/v1/groups', summary: 'Capacity of every host group', auth: true, status: 200, response: GroupList },
+  listAudit: { method: 'GET', path: '/v1/audit', summary: 'The audit log: every call that asked to change something, with caller and outcome (read only)', auth: true, query: AuditQuery, status: 200, response: AuditList },
   listEvents: { method: 'GET', path: '/v1/events', summary: 'The event log, oldest first', auth: true, query: EventsQuery, status: 200, response: EventList },
   agentJoin: { method: 'POST', path: '/v1/agent/join', summary: 'Join with a join token: get a host certificate for a certificate request', auth: false, body: JoinRequest, status: 200, response: HostCredential },
   agentRenew: { method: 'POST', path: '/v1/agent/renew', summary: 'Renew the calling host\'s certificate', auth: true, hosts: true, body: RenewRequest, status: 200, response: HostCredential },
   agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, hosts: true, body: RegisterRequest, status: 200, response: RegisterResponse },
-  agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, hosts: true, body: HeartbeatRequest, status: 200, response: Ok },
+  agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, hosts: true, audit: false, body: HeartbeatRequest, status: 200, response: Ok },
   agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, hosts: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
   agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (serving instances per app) for DNS and load balancers', auth: true, hosts: true, query: CatalogQuery, status: 200, response: CatalogResponse },
-  agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, hosts: true, body: StatusReport, status: 200, response: Ok },
-  agentEvent: { method: 'POST', path: '/v1/agent/events', summary: 'Record something a host did on its own in the event log', auth: true, hosts: true, body: AgentEvent, status: 200, response: Ok },
+  agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, hosts: true, audit: false, body: StatusReport, status: 200, response: Ok },
+  agentEvent: { method: 'POST', path: '/v1/agent/events', summary: 'Record something a host did on its own in the event log', auth: true, hosts: true, audit: false, body: AgentEvent, status: 200, response: Ok },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof routes;

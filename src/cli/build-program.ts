@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { registerAgent } from './commands/register-agent.js';
 import { registerUp } from './commands/register-up.js';
+import { registerAudit } from './commands/register-audit.js';
 import { registerDeploy } from './commands/register-deploy.js';
 import { registerDestroy } from './commands/register-destroy.js';
 import { registerDns } from './commands/register-dns.js';
@@ -66,6 +67,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerSecret,
     registerHost,
     registerEvents,
+    registerAudit,
     registerLogs,
     registerKit,
     registerDns,

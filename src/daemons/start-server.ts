@@ -14,6 +14,7 @@ import { issueServerCredentials } from '../pki/server-credentials.js';
 import { signHostCsr } from '../pki/sign-host-csr.js';
 import type { HostCertAuthority } from '../core/host-cert-authority.js';
 import { SecretKeyring } from '../secrets/secret-keyring.js';
+import { auditFileSink } from './audit-file-sink.js';
 
 export interface ServerOptions {
   stateDir: string;
@@ -31,6 +32,8 @@ export interface ServerOptions {
    * `secret-keys.json` in the state directory. Keep it off the database's backups, or back it up apart.
    */
   secretKeyFile?: string;
+  /** Also append every audit record as a JSON line to this file (0600), for the site's SIEM. */
+  auditLog?: string;
   /** Start-up notices (a state directory whose permissions were fixed); default: stderr. */
   log?: (line: string) => void;
 }
@@ -67,8 +70,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));
   const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki, keyring });
   const agentLogs = agentLogOpener({ token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri });
-  const app = buildHttpApp({ ctx, token, agentLogs });
-  const tlsApp = tlsListen ? buildHttpApp({ ctx, token, agentLogs, tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } }) : undefined;
+  const auditSink = options.auditLog ? auditFileSink(options.auditLog, log).write : undefined;
+  const app = buildHttpApp({ ctx, token, agentLogs, ...(auditSink ? { auditSink } : {}) });
+  const tlsApp = tlsListen
+    ? buildHttpApp({ ctx, token, agentLogs, ...(auditSink ? { auditSink } : {}), tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } })
+    : undefined;
   const listening: { close(): Promise<void> }[] = [];
   try {
     await listenOn(app, host, port, options.listen, '--listen');

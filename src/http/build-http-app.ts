@@ -7,6 +7,7 @@ import { UnauthorizedError } from '../errors/unauthorized-error.js';
 import { ForbiddenError } from '../errors/forbidden-error.js';
 import { findHostPrincipal } from '../core/find-host-principal.js';
 import { ADMIN, type Principal } from '../core/principal.js';
+import type { AuditRecord } from '../domain/audit-record.js';
 import { certFingerprint } from '../pki/fingerprint.js';
 import { agentLogOpener } from '../client/open-agent-logs.js';
 import type { AgentLogOpener } from '../logs/agent-log-opener.js';
@@ -33,6 +34,8 @@ export interface HttpAppOptions {
    * still connects (the admin token works here too); one with a certificate of the CA is a host.
    */
   tls?: { cert: string; key: string; ca: string };
+  /** Each audit record once stored (`bubo server --audit-log FILE`); must not throw. */
+  auditSink?: (record: Omit<AuditRecord, 'id'>) => void;
 }
 
 /**
@@ -50,8 +53,9 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     forceCloseConnections: true,
     // Errors Fastify raises before routing (a path that is not valid percent-encoding) get the
     // API's error body too, not Fastify's own.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
       const { status, body } = errorToResponse(error);
+      codes.set(request, body.code);
       // Typed for the generic route; this reply has no schema, so any code and body go.
       void (reply as unknown as FastifyReply).code(status).send(body);
     },
@@ -59,6 +63,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Fastify; answer it with the same body before closing.
     clientErrorHandler: writeClientError,
   });
+  /** The error code each failed request was answered with, for the audit log. */
+  const codes = new WeakMap<object, string>();
   const logError =
     options.logError ?? ((error, request) => process.stderr.write(`bubo: ${request}: ${(error as Error)?.stack ?? String(error)}\n`));
   const openapi = buildOpenApi(routes, API_VERSION);
@@ -69,9 +75,11 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     const { status, body, internal } = errorToResponse(error);
     if (internal) logError(error, `${request.method} ${request.url}`);
+    codes.set(request, body.code);
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
+    codes.set(request, 'not_found');
     void reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: null });
   });
 
@@ -96,8 +104,36 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     }
     const principal = await findHostPrincipal(options.ctx, fingerprint);
     if (!principal) throw new UnauthorizedError('this client certificate belongs to no host of this cluster (removed, or expired); the machine must join again with a new join token');
-    if (!hostPaths.has(route)) throw new ForbiddenError(`a host certificate may only call the agent API, not ${request.method} ${request.url.split('?')[0]}`);
     principals.set(request, principal);
+    if (!hostPaths.has(route)) throw new ForbiddenError(`a host certificate may only call the agent API, not ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  // The audit log: every call but a GET, refused ones included, recorded before the answer goes
+  // out (a caller never sees an outcome the log does not hold). Only the path: bodies (task files,
+  // secret values) never enter it. No route writes or deletes records.
+  const unaudited = new Set(table.filter((r) => r.audit === false).map((r) => `${r.method} ${r.path}`));
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return payload;
+    const template = request.routeOptions.url ?? null;
+    if (template !== null && unaudited.has(`${request.method} ${template}`)) return payload;
+    const principal = principals.get(request);
+    const record: Omit<AuditRecord, 'id'> = {
+      at: options.ctx.now(),
+      actor: principal ? actorOf(principal) : 'anonymous',
+      role: principal?.kind ?? 'none',
+      method: request.method,
+      route: template,
+      target: (request.url.split('?')[0] ?? '').slice(0, 2048),
+      status: reply.statusCode,
+      code: reply.statusCode >= 400 ? (codes.get(request) ?? null) : null,
+    };
+    try {
+      await options.ctx.store.appendAudit(record);
+      options.auditSink?.(record);
+    } catch (error) {
+      logError(error, `audit record of ${request.method} ${record.target}`);
+    }
+    return payload;
   });
   app.get('/v1/openapi.json', async () => openapi);
   for (const [name, route] of Object.entries(routes) as [keyof typeof routes, RouteDef][]) {

@@ -7,6 +7,7 @@ import { getAppStatus, listAppStatus } from '../core/get-app-status.js';
 import { getAssignments } from '../core/get-assignments.js';
 import { getCatalog } from '../core/get-catalog.js';
 import { getDeployment } from '../core/get-deployment.js';
+import { listAudit } from '../core/list-audit.js';
 import { listEvents } from '../core/list-events.js';
 import { listGroupViews, listHostViews } from '../core/list-host-views.js';
 import { listReleases } from '../core/list-releases.js';
@@ -80,6 +81,7 @@ export const handlers: Handlers = {
   removeSecret: (ctx, { params, actor }) => removeSecret(ctx, { ...params, actor }),
   rotateSecretKey: (ctx, { actor }) => rotateSecretKey(ctx, { actor }),
   listGroups: (ctx) => listGroupViews(ctx),
+  listAudit: (ctx, { query }) => listAudit(ctx, query),
   listEvents: (ctx, { query }) => listEvents(ctx, query),
   drainHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, drain: true, actor }),
   removeHost: (ctx, { params, query, actor }) => removeHost(ctx, { host: params.host, force: query.force === 'true', actor }),

@@ -17,6 +17,7 @@ export interface Database {
   join_tokens: JoinTokenTable;
   host_certs: HostCertTable;
   secrets: SecretTable;
+  audit: AuditTable;
 }
 
 export interface CounterTable {
@@ -170,7 +171,21 @@ export interface SecretTable {
   created_by: string;
 }
 
+/** Added by migration 0009. */
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  role: string;
+  method: string;
+  route: string | null;
+  target: string;
+  status: number;
+  code: string | null;
+}
+
 export type HostRow = Selectable<HostTable>;
+export type AuditRow = Selectable<AuditTable>;
 export type SecretRow = Selectable<SecretTable>;
 export type JoinTokenRow = Selectable<JoinTokenTable>;
 export type HostCertRow = Selectable<HostCertTable>;

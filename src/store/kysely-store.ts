@@ -15,6 +15,8 @@ import type { HostCert } from '../domain/host-cert.js';
 import type { JoinToken } from '../domain/join-token.js';
 import type { StoredSecret } from '../domain/secret.js';
 import { rowToSecret, secretToRow } from './secret-row.js';
+import type { AuditRecord } from '../domain/audit-record.js';
+import { auditToRow, rowToAudit } from './audit-row.js';
 import { instancePatchToRow, instanceToRow, pushInstanceParameters, rowToInstance } from './instance-row.js';
 import { toJsonColumn } from './json-column.js';
 import { fromNumberColumn } from './number-column.js';
@@ -394,6 +396,21 @@ export class KyselyStore implements Store {
       .limit(filter.limit ?? DEFAULT_EVENT_LIMIT)
       .execute();
     return rows.reverse().map(rowToEvent);
+  }
+
+  async appendAudit(record: Omit<AuditRecord, 'id'>): Promise<void> {
+    await this.#db.insertInto('audit').values(auditToRow(record)).execute();
+  }
+
+  async listAudit(filter: { actor?: string; since?: number; limit?: number } = {}): Promise<AuditRecord[]> {
+    let query = this.#db.selectFrom('audit').selectAll();
+    if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+    if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? DEFAULT_EVENT_LIMIT)
+      .execute();
+    return rows.reverse().map(rowToAudit);
   }
 
   async incrementCounter(name: string): Promise<number> {

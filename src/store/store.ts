@@ -6,6 +6,7 @@ import type { HostCert } from '../domain/host-cert.js';
 import type { JoinToken } from '../domain/join-token.js';
 import type { Instance } from '../domain/instance.js';
 import type { StoredSecret } from '../domain/secret.js';
+import type { AuditRecord } from '../domain/audit-record.js';
 
 export interface InstanceFilter {
   appId?: string;
@@ -121,6 +122,10 @@ export interface Store {
 
   appendEvents(events: Omit<BuboEvent, 'id'>[]): Promise<void>;
   listEvents(filter?: EventFilter): Promise<BuboEvent[]>;
+
+  appendAudit(record: Omit<AuditRecord, 'id'>): Promise<void>;
+  /** Newest `limit` records (default 100) matching the filter, returned oldest first. */
+  listAudit(filter?: { actor?: string; since?: number; limit?: number }): Promise<AuditRecord[]>;
 
   /** A named monotonic counter (e.g. the assignments change index); returns the new value. */
   incrementCounter(name: string): Promise<number>;

@@ -857,3 +857,42 @@ describe('secrets and restart (in detail: api-secrets.test.ts)', () => {
     expect((await h.request('DELETE', '/v1/secrets/default/TOKEN')).status).toBe(409);
   });
 });
+
+describe('audit log', () => {
+  it('records every call that asks to change something, refused ones included, with caller and outcome, never a body', async () => {
+    const hostId = await register('h1');
+    await h.request('POST', '/v1/agent/heartbeat', { host_id: hostId });
+    await h.request('POST', '/v1/deploy', { task: taskFile() }, 'not-the-token');
+    await h.request('PUT', '/v1/secrets/default/TOKEN', { value: 'audit-marker-value' });
+    const task = taskFile({ count: 1 }).replace('[[ports]]', 'secrets = ["NOPE"]\n\n[[ports]]');
+    await h.request('POST', '/v1/deploy', { task });
+    h.clock.now += 60_000;
+    await h.request('POST', '/v1/hosts/nohost/cordon');
+    await h.request('GET', '/v1/apps');
+    await h.request('POST', '/v1/no/such/route');
+
+    const all = await h.request('GET', '/v1/audit');
+    expect(all.status).toBe(200);
+    const rows = all.body.records.map((r: { actor: string; role: string; method: string; target: string; status: number; code: string | null }) => [r.actor, r.role, `${r.method} ${r.target}`, r.status, r.code]);
+    expect(rows).toEqual([
+      ['admin', 'admin', 'POST /v1/agent/register', 200, null],
+      ['anonymous', 'none', 'POST /v1/deploy', 401, 'unauthorized'],
+      ['admin', 'admin', 'PUT /v1/secrets/default/TOKEN', 200, null],
+      ['admin', 'admin', 'POST /v1/deploy', 409, 'secrets_missing'],
+      ['admin', 'admin', 'POST /v1/hosts/nohost/cordon', 404, 'not_found'],
+      ['admin', 'admin', 'POST /v1/no/such/route', 404, 'not_found'],
+    ]);
+    expect(all.body.records[0].route).toBe('/v1/agent/register');
+    expect(all.body.records[5].route).toBeNull();
+    expect(JSON.stringify(all.body)).not.toContain('audit-marker-value');
+    expect(JSON.stringify(await h.store.listAudit())).not.toContain('audit-marker-value');
+
+    const since = await h.request('GET', `/v1/audit?since=${h.clock.now}`);
+    expect(since.body.records.map((r: { target: string }) => r.target)).toEqual(['/v1/hosts/nohost/cordon', '/v1/no/such/route']);
+    const anonymous = await h.request('GET', '/v1/audit?actor=anonymous&limit=5');
+    expect(anonymous.body.records).toHaveLength(1);
+    // Nothing in the API changes or removes a record.
+    const { routes } = await import('../../src/api/routes.js');
+    expect(Object.values(routes).filter((r) => r.path.startsWith('/v1/audit') && r.method !== 'GET')).toEqual([]);
+  });
+});

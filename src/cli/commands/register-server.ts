@@ -20,10 +20,11 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .option('--cluster-cidr <cidr>', 'IPv4 range from which every host gets a /24 for its instances', '10.88.0.0/16')
     .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 8s)')
     .option('--secret-key-file <path>', 'the key file secrets are encrypted with, created 0600 when missing (default: secret-keys.json in the state directory); e.g. a systemd credential, $CREDENTIALS_DIRECTORY/bubo-secret-keys')
+    .option('--audit-log <file>', 'also append every audit record (calls that change something, refused ones included) to this file as JSON lines, 0600, for a log shipper or SIEM')
     .option('--host-cert-ttl <duration>', 'how long the host certificates it signs are valid, at join and renewal; e.g. 30d, 12h; agents renew with a third left (default 30d, at least 5s)')
     .action(
       runCommand(deps, async (command) => {
-        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string; hostCertTtl?: string; secretKeyFile?: string }>();
+        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string; hostCertTtl?: string; secretKeyFile?: string; auditLog?: string }>();
         const ttl = hostTtlOptions(options.hostTtl);
         const certTtl = hostCertTtlOption(options.hostCertTtl);
         const stateDir = options.stateDir ?? defaultServerStateDir({ home: deps.home, ...(deps.uid === undefined ? {} : { uid: deps.uid }) });
@@ -36,6 +37,7 @@ export function registerServer(program: Command, deps: CliDeps): void {
           core: { clusterCidr: options.clusterCidr, ...ttl },
           ...certTtl,
           ...(options.secretKeyFile ? { secretKeyFile: options.secretKeyFile } : {}),
+          ...(options.auditLog ? { auditLog: options.auditLog } : {}),
         });
         if (globalOptions(command).json) {
           printJson(deps, { url: server.url, tls_url: server.tlsUrl ?? null, ca_fingerprint: server.caFingerprint ?? null, state_dir: stateDir, admin_token_path: server.adminTokenPath });

@@ -7,6 +7,7 @@ import { deploymentFromCount } from './0005-deployment-from-count.js';
 import { rollbackKindLiveSlot } from './0006-rollback-kind-live-slot.js';
 import { joinTokensHostCerts } from './0007-join-tokens-host-certs.js';
 import { secrets } from './0008-secrets.js';
+import { audit } from './0009-audit.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-rollback-kind-live-slot': rollbackKindLiveSlot,
   '0007-join-tokens-host-certs': joinTokensHostCerts,
   '0008-secrets': secrets,
+  '0009-audit': audit,
 };
 
 export const migrationProvider: MigrationProvider = {
