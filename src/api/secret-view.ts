@@ -11,7 +11,7 @@ export const SecretParams = z.strictObject({ namespace, name });
 
 /** `PUT /v1/secrets/:namespace/:name`: the value is in this body only, never in a URL. */
 export const SecretSetRequest = z.strictObject({
-  value: z.string().refine((value) => Buffer.byteLength(value) <= SECRET_LIMITS.valueBytes, `a secret value is at most ${SECRET_LIMITS.valueBytes} bytes`),
+  value: z.string().min(1, 'a secret value cannot be empty').refine((value) => Buffer.byteLength(value) <= SECRET_LIMITS.valueBytes, `a secret value is at most ${SECRET_LIMITS.valueBytes} bytes`),
 });
 
 export const SecretListQuery = z.strictObject({ namespace: namespace.optional() });

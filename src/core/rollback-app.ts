@@ -41,6 +41,11 @@ export async function rollbackApp(
     for (const [name, version] of Object.entries(release.secretVersions)) {
       if (!(await tx.getSecret(app.namespace, name, version))) gone.push(`${name} version ${version}`);
     }
+    // A release stored before secrets were kept names them without versions: it cannot start.
+    const unversioned = [...new Set(release.spec.containers.flatMap((c) => c.secrets.map((s) => s.name)))].filter((n) => !(n in release.secretVersions));
+    if (unversioned.length > 0) {
+      throw new ConflictError(`release ${to} of ${app.id} names secret ${unversioned.join(', ')} without a version (it predates stored secrets); deploy its task file again instead`);
+    }
     if (gone.length > 0) {
       throw new ConflictError(`release ${to} of ${app.id} runs secret ${gone.join(', ')}, removed since ("bubo secret rm"); deploy its task file again to use the secrets as they are now`);
     }

@@ -66,8 +66,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     joinUrl: null,
     signHost: (input) => signHostCsr(ca, { ...input, ...(options.hostCertValidityMs ? { validityMs: options.hostCertValidityMs } : {}) }),
   };
-  const keyring = await SecretKeyring.open(options.secretKeyFile ?? join(options.stateDir, 'secret-keys.json'), log);
   const store = await openSqliteStore(join(options.stateDir, 'bubo.db'));
+  // The keys the stored values name must all be in the key file: a lost or wrong file stops the
+  // server here, not every instance start later.
+  const keyring = await SecretKeyring.open(
+    options.secretKeyFile ?? join(options.stateDir, 'secret-keys.json'),
+    log,
+    (await store.listSecrets()).map((s) => s.sealed.keyId),
+  ).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki, keyring });
   const agentLogs = agentLogOpener({ token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri });
   const auditSink = options.auditLog ? auditFileSink(options.auditLog, log).write : undefined;

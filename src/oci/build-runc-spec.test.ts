@@ -194,6 +194,13 @@ describe('buildRuncSpec', () => {
       expect(error.message).not.toMatch(/VALUE/);
     });
 
+    it('refuses a NUL byte in an env secret (runc would quote the value in its refusal), and takes it in a file', () => {
+      const binary = (secrets: ReturnType<typeof env | typeof file>[]) => buildRuncSpec(input({ container: container({ secrets }), secrets: { BLOB: 'ab\u0000VALUE' } }));
+      expect(() => binary([env('BLOB')])).toThrow('container "web": secret BLOB holds a NUL byte, which an environment variable cannot; deliver it as a file');
+      expect(() => binary([env('BLOB')])).not.toThrow(/VALUE/);
+      expect(binary([file('BLOB', '/run/secrets/blob')]).process.env.join('')).not.toContain('VALUE');
+    });
+
     it('does not take a value from Object.prototype for a secret named like one of its keys', () => {
       expect(() => secretsOf([env('constructor')])).toThrow('container "web": secret constructor has no value');
     });

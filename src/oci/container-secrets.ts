@@ -30,6 +30,11 @@ export function containerSecrets(container: Pick<ContainerSpec, 'name' | 'secret
     // Own properties only: a secret named `constructor` must not find Object.prototype's.
     const value = Object.hasOwn(values, name) ? values[name] : undefined;
     if (typeof value !== 'string') throw new RuncSpecError(`container "${container.name}": secret ${name} has no value`);
+    // runc (and execve) refuse a NUL in the environment, and runc's refusal quotes the whole
+    // variable: refused here, naming only the secret. A file may hold any bytes.
+    if (file === null && value.includes('\u0000')) {
+      throw new RuncSpecError(`container "${container.name}": secret ${name} holds a NUL byte, which an environment variable cannot; deliver it as a file ({ name = "${name}", file = "/run/secrets/..." })`);
+    }
     if (file === null) env[name] = value;
     else files.push({ name, path: file, value });
   }

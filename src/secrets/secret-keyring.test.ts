@@ -57,6 +57,35 @@ describe('SecretKeyring', () => {
     expect(await readFile(path, 'utf8')).toBe(text);
   });
 
+  it('keeps keys stored values still name when retiring', async () => {
+    const ring = await SecretKeyring.open(join(dir, 'keys.json'));
+    const first = ring.currentKeyId;
+    const sealed = ring.seal('aad', 'v');
+    await ring.rotate();
+    expect(await ring.retire(new Set([first]))).toEqual([]);
+    expect(ring.open('aad', sealed)).toBe('v');
+  });
+
+  it('runs exclusive work one at a time, so two rotations in flight keep both keys', async () => {
+    const path = join(dir, 'keys.json');
+    const ring = await SecretKeyring.open(path);
+    const ids = await Promise.all([ring.exclusive(() => ring.rotate()), ring.exclusive(() => ring.rotate())]);
+    const file = JSON.parse(await readFile(path, 'utf8'));
+    expect(Object.keys(file.keys)).toEqual(expect.arrayContaining(ids));
+    expect(file.current).toBe(ids[1]);
+  });
+
+  it('refuses to create a new key file, or to use one, that lacks keys the database names', async () => {
+    const path = join(dir, 'keys.json');
+    const missing = await SecretKeyring.open(path, () => {}, ['k-old']).catch((e: unknown) => e);
+    expect((missing as Error).message).toContain(`the secret key file ${path} is missing, but the database holds secrets encrypted with key k-old`);
+    await expect(stat(path)).rejects.toThrow();
+    await SecretKeyring.open(path);
+    const wrong = await SecretKeyring.open(path, () => {}, ['k-old']).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(SecretKeyError);
+    expect((wrong as Error).message).toContain(`the database holds secrets encrypted with key k-old, which ${path} does not hold`);
+  });
+
   it('says so when other users can read the key file', async () => {
     const path = join(dir, 'keys.json');
     await SecretKeyring.open(path);

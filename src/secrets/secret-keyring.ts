@@ -25,6 +25,8 @@ type KeyringFile = z.infer<typeof KeyringFile>;
 export class SecretKeyring {
   readonly #path: string;
   #file: KeyringFile;
+  /** Rotations one at a time: two in flight would each write "old keys + mine" and lose one. */
+  #exclusive: Promise<unknown> = Promise.resolve();
 
   private constructor(path: string, file: KeyringFile) {
     this.#path = path;
@@ -36,12 +38,30 @@ export class SecretKeyring {
    * exists but cannot be read or is not a key file stops the server: replacing it would lose
    * every secret.
    */
-  static async open(path: string, notice: (line: string) => void = () => {}): Promise<SecretKeyring> {
+  static async open(path: string, notice: (line: string) => void = () => {}, mustHold: readonly string[] = []): Promise<SecretKeyring> {
+    const ring = await SecretKeyring.#load(path, notice, mustHold);
+    const missing = [...new Set(mustHold)].filter((id) => !(id in ring.#file.keys));
+    if (missing.length > 0) {
+      throw new SecretKeyError(
+        `the database holds secrets encrypted with key ${missing.join(', ')}, which ${path} does not hold: restore the key file this server used (or point --secret-key-file at it); starting with another would leave every secret unreadable`,
+      );
+    }
+    return ring;
+  }
+
+  /**
+   * Reads the key file, or creates it when missing and no stored secret needs an older one:
+   * `mustHold` are the key ids the database's values name.
+   */
+  static async #load(path: string, notice: (line: string) => void, mustHold: readonly string[]): Promise<SecretKeyring> {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new SecretKeyError(`cannot read the secret key file ${path}: ${(error as Error).message}`);
+      if (mustHold.length > 0) {
+        throw new SecretKeyError(`the secret key file ${path} is missing, but the database holds secrets encrypted with key ${[...new Set(mustHold)].join(', ')}: restore the file (or point --secret-key-file at it); a new key would leave every secret unreadable`);
+      }
       const id = newKeyId();
       const file: KeyringFile = { version: 1, current: id, keys: { [id]: randomBytes(KEY_BYTES).toString('base64') } };
       await writeJsonFile(path, file, { mode: 0o600, indent: 2 });
@@ -83,6 +103,13 @@ export class SecretKeyring {
     return openSecret(this.#key(sealed.keyId), aad, sealed);
   }
 
+  /** Runs `fn` after every earlier call of this method has settled: one rotation at a time. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#exclusive.then(fn, fn);
+    this.#exclusive = run.catch(() => {});
+    return run;
+  }
+
   /** Adds a fresh key and makes it current (the file is written before it is used). Returns its id. */
   async rotate(): Promise<string> {
     const id = newKeyId();
@@ -90,11 +117,12 @@ export class SecretKeyring {
     return id;
   }
 
-  /** Drops every key but the current one; call once no stored value uses them. Returns the ids dropped. */
-  async retire(): Promise<string[]> {
-    const dropped = this.keyIds().filter((id) => id !== this.#file.current);
+  /** Drops every key but the current one and those in `inUse` (keys stored values still name). Returns the ids dropped. */
+  async retire(inUse: ReadonlySet<string> = new Set()): Promise<string[]> {
+    const dropped = this.keyIds().filter((id) => id !== this.#file.current && !inUse.has(id));
     if (dropped.length === 0) return [];
-    await this.#write({ version: 1, current: this.#file.current, keys: { [this.#file.current]: this.#file.keys[this.#file.current] as string } });
+    const keys = Object.fromEntries(Object.entries(this.#file.keys).filter(([id]) => !dropped.includes(id)));
+    await this.#write({ version: 1, current: this.#file.current, keys });
     return dropped;
   }
 

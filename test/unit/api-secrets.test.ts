@@ -147,6 +147,15 @@ describe('secrets', () => {
     expect(refused.body.message).toContain('used by the current release of shop');
 
     await h.request('POST', '/v1/deploy', { task: taskFile({ count: 1 }) });
+    // The rollout to release 2 may still roll back to release 1, whose instances still run.
+    const during = await h.request('DELETE', '/v1/secrets/default/TOKEN');
+    expect(during.status).toBe(409);
+    expect(during.body.message).toContain('or one its instances still run or a rollout would roll back to');
+    // The rollout done: the deployment finished, release 1's instances stopped.
+    const active = await h.store.activeDeployment('default/shop');
+    await h.store.updateDeployment(active?.id as string, { status: 'succeeded' });
+    const old = (await h.store.listInstances({ appId: 'default/shop', live: true })).filter((i) => i.release === 1);
+    await h.store.updateInstances(old.map((i) => i.id), { state: 'stopped', desired: 'stop' });
     expect((await h.request('DELETE', '/v1/secrets/default/TOKEN')).status).toBe(200);
     const rollback = await h.request('POST', '/v1/apps/default/shop/rollback', {});
     expect(rollback.status).toBe(409);
@@ -168,13 +177,20 @@ describe('secrets', () => {
     const file = JSON.parse(await readFile(h.ctx.keyring?.path as string, 'utf8'));
     expect(Object.keys(file.keys)).toEqual([rotated.body.key_id]);
     expect((await assignments())[0]?.secrets).toEqual({ TOKEN: MARKER });
+    // Two rotations at once: one after the other, no key lost.
+    const both = await Promise.all([h.request('POST', '/v1/server/rotate-key'), h.request('POST', '/v1/server/rotate-key')]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    expect((await assignments())[0]?.secrets).toEqual({ TOKEN: MARKER });
+    expect(Object.keys(JSON.parse(await readFile(h.ctx.keyring?.path as string, 'utf8')).keys)).toEqual([h.ctx.keyring?.currentKeyId]);
   });
 
   it.each([
     ['a name that is not a variable name', '/v1/secrets/default/1BAD', { value: 'x' }, 'path.name'],
     ['a namespace that is not a DNS label', '/v1/secrets/Bad_NS/TOKEN', { value: 'x' }, 'path.namespace'],
-    ['a value over 64 KiB', '/v1/secrets/default/TOKEN', { value: 'x'.repeat(64 * 1024 + 1) }, 'body.value'],
-    ['a value that is not a string', '/v1/secrets/default/TOKEN', { value: 7 }, 'body.value'],
+    ['a value over 64 KiB', '/v1/secrets/default/TOKEN', { value: MARKER.repeat(Math.ceil((64 * 1024 + 1) / MARKER.length)) }, 'body.value'],
+    ['a value that is not a string', '/v1/secrets/default/TOKEN', { value: [MARKER] }, 'body.value'],
+    ['an empty value', '/v1/secrets/default/TOKEN', { value: '' }, 'body.value'],
+    ['a bad name, with a value', '/v1/secrets/default/1BAD', { value: MARKER }, 'path.name'],
     ['an unknown field', '/v1/secrets/default/TOKEN', { value: 'x', extra: MARKER }, 'body'],
   ] as const)('refuses %s with a message naming the field', async (_what, url, body, field) => {
     const res = await h.request('PUT', url, body);

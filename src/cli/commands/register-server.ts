@@ -19,7 +19,7 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .option('--tls-san <name>', 'a host name or IP address the TLS certificate is valid for (repeatable; default: this machine\'s name and IPv4 addresses)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--cluster-cidr <cidr>', 'IPv4 range from which every host gets a /24 for its instances', '10.88.0.0/16')
     .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 8s)')
-    .option('--secret-key-file <path>', 'the key file secrets are encrypted with, created 0600 when missing (default: secret-keys.json in the state directory); e.g. a systemd credential, $CREDENTIALS_DIRECTORY/bubo-secret-keys')
+    .option('--secret-key-file <path>', 'the key file secrets are encrypted with, created 0600 when missing (default: secret-keys.json in the state directory; keep it out of database backups, back it up on its own)')
     .option('--audit-log <file>', 'also append every audit record (calls that change something, refused ones included) to this file as JSON lines, 0600, for a log shipper or SIEM')
     .option('--host-cert-ttl <duration>', 'how long the host certificates it signs are valid, at join and renewal; e.g. 30d, 12h; agents renew with a third left (default 30d, at least 5s)')
     .action(
