@@ -17,6 +17,8 @@ import { DeploymentView } from './deployment-view.js';
 import { EventList } from './event-view.js';
 import { GroupList } from './group-view.js';
 import { HostList, HostView } from './host-view.js';
+import type { Access } from './access.js';
+import { ApiTokenCreated, ApiTokenCreateRequest, ApiTokenList, ApiTokenParams, ApiTokenView } from './api-token.js';
 import { AuditList, AuditQuery } from './audit-view.js';
 import { SecretKeyRotated, SecretList, SecretListQuery, SecretParams, SecretRemoved, SecretSetRequest, SecretView } from './secret-view.js';
 import { HostCredential, JoinRequest, JoinTokenCreated, JoinTokenCreateRequest, JoinTokenList, JoinTokenView, RenewRequest } from './join-token.js';
@@ -34,6 +36,8 @@ export interface RouteDef {
   path: string;
   summary: string;
   auth: boolean;
+  /** Who may call it (`access.ts`); checked in one place for user tokens (`core/authorize.ts`). */
+  access: Access;
   /** A host's client certificate may call this route, as that host only (agent routes); otherwise admin only. */
   hosts?: true;
   params?: z.ZodObject;
@@ -68,41 +72,44 @@ const HostRemoved = z.object({ host: z.string(), removed: z.literal(true), insta
 const Destroyed = z.object({ app: z.string(), namespace: z.string(), destroying: z.literal(true) });
 
 export const routes = {
-  health: { method: 'GET', path: '/v1/health', summary: 'Liveness of the server', auth: false, status: 200, response: Health },
-  deploy: { method: 'POST', path: '/v1/deploy', summary: 'Validate a task file, store a release and start a deployment', auth: true, body: DeployRequest, status: 201, response: DeployResponse },
-  listApps: { method: 'GET', path: '/v1/apps', summary: 'Status of every app', auth: true, query: StatusQuery, status: 200, response: AppStatusList },
-  getApp: { method: 'GET', path: '/v1/apps/:namespace/:app', summary: 'Status of one app', auth: true, params: AppParams, status: 200, response: AppStatus },
-  scaleApp: { method: 'POST', path: '/v1/apps/:namespace/:app/scale', summary: 'Change the instance count', auth: true, params: AppParams, body: ScaleRequest, status: 200, response: AppStatus },
-  rollbackApp: { method: 'POST', path: '/v1/apps/:namespace/:app/rollback', summary: 'Deploy an earlier release again (the previous one by default)', auth: true, params: AppParams, body: RollbackRequest, status: 201, response: DeployResponse },
-  restartApp: { method: 'POST', path: '/v1/apps/:namespace/:app/restart', summary: 'A new release of the current one with the latest secret versions, rolled out', auth: true, params: AppParams, status: 201, response: DeployResponse },
-  stopApp: { method: 'POST', path: '/v1/apps/:namespace/:app/stop', summary: 'Stop every instance, keep the app', auth: true, params: AppParams, status: 200, response: AppStatus },
-  destroyApp: { method: 'DELETE', path: '/v1/apps/:namespace/:app', summary: 'Stop every instance and delete the app', auth: true, params: AppParams, status: 202, response: Destroyed },
-  appLogs: { method: 'GET', path: '/v1/apps/:namespace/:app/logs', summary: 'Container output of an app\'s instances, streamed as NDJSON (one line per container line)', auth: true, params: AppParams, query: AppLogsQuery, status: 200, response: AppLogLine, stream: true },
-  listReleases: { method: 'GET', path: '/v1/apps/:namespace/:app/releases', summary: 'Releases of an app, newest first', auth: true, params: AppParams, status: 200, response: ReleaseList },
-  getDeployment: { method: 'GET', path: '/v1/deployments/:id', summary: 'One deployment and its progress', auth: true, params: DeploymentParams, status: 200, response: DeploymentView },
-  listHosts: { method: 'GET', path: '/v1/hosts', summary: 'Every host with its capacity and allocations', auth: true, status: 200, response: HostList },
-  cordonHost: { method: 'POST', path: '/v1/hosts/:host/cordon', summary: 'Place nothing new on a host', auth: true, params: HostParams, status: 200, response: HostView },
-  uncordonHost: { method: 'POST', path: '/v1/hosts/:host/uncordon', summary: 'Let the scheduler use a host again', auth: true, params: HostParams, status: 200, response: HostView },
-  drainHost: { method: 'POST', path: '/v1/hosts/:host/drain', summary: 'Cordon a host and replace its instances on other hosts of its group', auth: true, params: HostParams, status: 200, response: HostView },
-  removeHost: { method: 'DELETE', path: '/v1/hosts/:host', summary: 'Remove a host and end its certificates (refused while it holds instances, unless force=true)', auth: true, params: HostParams, query: RemoveHostQuery, status: 200, response: HostRemoved },
-  createJoinToken: { method: 'POST', path: '/v1/join-tokens', summary: 'Create a token that lets machines join a group', auth: true, body: JoinTokenCreateRequest, status: 201, response: JoinTokenCreated },
-  listJoinTokens: { method: 'GET', path: '/v1/join-tokens', summary: 'Every join token (never the secret)', auth: true, status: 200, response: JoinTokenList },
-  revokeJoinToken: { method: 'DELETE', path: '/v1/join-tokens/:id', summary: 'Revoke a join token', auth: true, params: TokenParams, status: 200, response: JoinTokenView },
-  setSecret: { method: 'PUT', path: '/v1/secrets/:namespace/:name', summary: 'Store a new version of a secret (nothing restarts)', auth: true, params: SecretParams, body: SecretSetRequest, status: 200, response: SecretView },
-  listSecrets: { method: 'GET', path: '/v1/secrets', summary: 'Secrets with their latest versions and users (never values)', auth: true, query: SecretListQuery, status: 200, response: SecretList },
-  removeSecret: { method: 'DELETE', path: '/v1/secrets/:namespace/:name', summary: 'Delete every version of a secret (refused while a current release uses it)', auth: true, params: SecretParams, status: 200, response: SecretRemoved },
-  rotateSecretKey: { method: 'POST', path: '/v1/server/rotate-key', summary: 'A new secret key; every stored value re-encrypted with it, the old keys dropped', auth: true, status: 200, response: SecretKeyRotated },
-  listGroups: { method: 'GET', path: '/v1/groups', summary: 'Capacity of every host group', auth: true, status: 200, response: GroupList },
-  listAudit: { method: 'GET', path: '/v1/audit', summary: 'The audit log: every call that asked to change something, with caller and outcome (read only)', auth: true, query: AuditQuery, status: 200, response: AuditList },
-  listEvents: { method: 'GET', path: '/v1/events', summary: 'The event log, oldest first', auth: true, query: EventsQuery, status: 200, response: EventList },
-  agentJoin: { method: 'POST', path: '/v1/agent/join', summary: 'Join with a join token: get a host certificate for a certificate request', auth: false, body: JoinRequest, status: 200, response: HostCredential },
-  agentRenew: { method: 'POST', path: '/v1/agent/renew', summary: 'Renew the calling host\'s certificate', auth: true, hosts: true, body: RenewRequest, status: 200, response: HostCredential },
-  agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, hosts: true, body: RegisterRequest, status: 200, response: RegisterResponse },
-  agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, hosts: true, audit: false, body: HeartbeatRequest, status: 200, response: Ok },
-  agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, hosts: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
-  agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (serving instances per app) for DNS and load balancers', auth: true, hosts: true, query: CatalogQuery, status: 200, response: CatalogResponse },
-  agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, hosts: true, audit: false, body: StatusReport, status: 200, response: Ok },
-  agentEvent: { method: 'POST', path: '/v1/agent/events', summary: 'Record something a host did on its own in the event log', auth: true, hosts: true, audit: false, body: AgentEvent, status: 200, response: Ok },
+  health: { method: 'GET', path: '/v1/health', summary: 'Liveness of the server', auth: false, access: 'public', status: 200, response: Health },
+  deploy: { method: 'POST', path: '/v1/deploy', summary: 'Validate a task file, store a release and start a deployment', auth: true, access: 'deploy', body: DeployRequest, status: 201, response: DeployResponse },
+  listApps: { method: 'GET', path: '/v1/apps', summary: 'Status of every app', auth: true, access: 'read', query: StatusQuery, status: 200, response: AppStatusList },
+  getApp: { method: 'GET', path: '/v1/apps/:namespace/:app', summary: 'Status of one app', auth: true, access: 'read', params: AppParams, status: 200, response: AppStatus },
+  scaleApp: { method: 'POST', path: '/v1/apps/:namespace/:app/scale', summary: 'Change the instance count', auth: true, access: 'deploy', params: AppParams, body: ScaleRequest, status: 200, response: AppStatus },
+  rollbackApp: { method: 'POST', path: '/v1/apps/:namespace/:app/rollback', summary: 'Deploy an earlier release again (the previous one by default)', auth: true, access: 'deploy', params: AppParams, body: RollbackRequest, status: 201, response: DeployResponse },
+  restartApp: { method: 'POST', path: '/v1/apps/:namespace/:app/restart', summary: 'A new release of the current one with the latest secret versions, rolled out', auth: true, access: 'deploy', params: AppParams, status: 201, response: DeployResponse },
+  stopApp: { method: 'POST', path: '/v1/apps/:namespace/:app/stop', summary: 'Stop every instance, keep the app', auth: true, access: 'deploy', params: AppParams, status: 200, response: AppStatus },
+  destroyApp: { method: 'DELETE', path: '/v1/apps/:namespace/:app', summary: 'Stop every instance and delete the app', auth: true, access: 'deploy', params: AppParams, status: 202, response: Destroyed },
+  appLogs: { method: 'GET', path: '/v1/apps/:namespace/:app/logs', summary: 'Container output of an app\'s instances, streamed as NDJSON (one line per container line)', auth: true, access: 'logs', params: AppParams, query: AppLogsQuery, status: 200, response: AppLogLine, stream: true },
+  listReleases: { method: 'GET', path: '/v1/apps/:namespace/:app/releases', summary: 'Releases of an app, newest first', auth: true, access: 'read', params: AppParams, status: 200, response: ReleaseList },
+  getDeployment: { method: 'GET', path: '/v1/deployments/:id', summary: 'One deployment and its progress', auth: true, access: 'read', params: DeploymentParams, status: 200, response: DeploymentView },
+  listHosts: { method: 'GET', path: '/v1/hosts', summary: 'Every host with its capacity and allocations', auth: true, access: 'read', status: 200, response: HostList },
+  cordonHost: { method: 'POST', path: '/v1/hosts/:host/cordon', summary: 'Place nothing new on a host', auth: true, access: 'operate', params: HostParams, status: 200, response: HostView },
+  uncordonHost: { method: 'POST', path: '/v1/hosts/:host/uncordon', summary: 'Let the scheduler use a host again', auth: true, access: 'operate', params: HostParams, status: 200, response: HostView },
+  drainHost: { method: 'POST', path: '/v1/hosts/:host/drain', summary: 'Cordon a host and replace its instances on other hosts of its group', auth: true, access: 'operate', params: HostParams, status: 200, response: HostView },
+  removeHost: { method: 'DELETE', path: '/v1/hosts/:host', summary: 'Remove a host and end its certificates (refused while it holds instances, unless force=true)', auth: true, access: 'operate', params: HostParams, query: RemoveHostQuery, status: 200, response: HostRemoved },
+  createJoinToken: { method: 'POST', path: '/v1/join-tokens', summary: 'Create a token that lets machines join a group', auth: true, access: 'operate', body: JoinTokenCreateRequest, status: 201, response: JoinTokenCreated },
+  listJoinTokens: { method: 'GET', path: '/v1/join-tokens', summary: 'Every join token (never the secret)', auth: true, access: 'operate', status: 200, response: JoinTokenList },
+  revokeJoinToken: { method: 'DELETE', path: '/v1/join-tokens/:id', summary: 'Revoke a join token', auth: true, access: 'operate', params: TokenParams, status: 200, response: JoinTokenView },
+  setSecret: { method: 'PUT', path: '/v1/secrets/:namespace/:name', summary: 'Store a new version of a secret (nothing restarts)', auth: true, access: 'secrets', params: SecretParams, body: SecretSetRequest, status: 200, response: SecretView },
+  listSecrets: { method: 'GET', path: '/v1/secrets', summary: 'Secrets with their latest versions and users (never values)', auth: true, access: 'read', query: SecretListQuery, status: 200, response: SecretList },
+  removeSecret: { method: 'DELETE', path: '/v1/secrets/:namespace/:name', summary: 'Delete every version of a secret (refused while a current release uses it)', auth: true, access: 'secrets', params: SecretParams, status: 200, response: SecretRemoved },
+  rotateSecretKey: { method: 'POST', path: '/v1/server/rotate-key', summary: 'A new secret key; every stored value re-encrypted with it, the old keys dropped', auth: true, access: 'admin', status: 200, response: SecretKeyRotated },
+  createToken: { method: 'POST', path: '/v1/tokens', summary: 'Create a token for a person or robot, with a role (the secret is in this answer only)', auth: true, access: 'admin', body: ApiTokenCreateRequest, status: 201, response: ApiTokenCreated },
+  listTokens: { method: 'GET', path: '/v1/tokens', summary: 'Every user token (never the secret)', auth: true, access: 'admin', status: 200, response: ApiTokenList },
+  revokeToken: { method: 'DELETE', path: '/v1/tokens/:id', summary: 'Revoke a user token: refused from the next call on', auth: true, access: 'admin', params: ApiTokenParams, status: 200, response: ApiTokenView },
+  listGroups: { method: 'GET', path: '/v1/groups', summary: 'Capacity of every host group', auth: true, access: 'read', status: 200, response: GroupList },
+  listAudit: { method: 'GET', path: '/v1/audit', summary: 'The audit log: every call that asked to change something, with caller and outcome (read only)', auth: true, access: 'operate', query: AuditQuery, status: 200, response: AuditList },
+  listEvents: { method: 'GET', path: '/v1/events', summary: 'The event log, oldest first', auth: true, access: 'read', query: EventsQuery, status: 200, response: EventList },
+  agentJoin: { method: 'POST', path: '/v1/agent/join', summary: 'Join with a join token: get a host certificate for a certificate request', auth: false, access: 'public', body: JoinRequest, status: 200, response: HostCredential },
+  agentRenew: { method: 'POST', path: '/v1/agent/renew', summary: 'Renew the calling host\'s certificate', auth: true, access: 'agent', hosts: true, body: RenewRequest, status: 200, response: HostCredential },
+  agentRegister: { method: 'POST', path: '/v1/agent/register', summary: 'Register (or re-register) a host', auth: true, access: 'agent', hosts: true, body: RegisterRequest, status: 200, response: RegisterResponse },
+  agentHeartbeat: { method: 'POST', path: '/v1/agent/heartbeat', summary: 'Tell the server the host is alive', auth: true, access: 'agent', hosts: true, audit: false, body: HeartbeatRequest, status: 200, response: Ok },
+  agentAssignments: { method: 'GET', path: '/v1/agent/assignments', summary: 'Long-poll the instances a host should hold', auth: true, access: 'agent', hosts: true, query: AssignmentsQuery, status: 200, response: AssignmentsResponse },
+  agentCatalog: { method: 'GET', path: '/v1/agent/catalog', summary: 'Long-poll the service catalog (serving instances per app) for DNS and load balancers', auth: true, access: 'agent', hosts: true, query: CatalogQuery, status: 200, response: CatalogResponse },
+  agentStatus: { method: 'POST', path: '/v1/agent/status', summary: 'Report the states of a host\'s instances', auth: true, access: 'agent', hosts: true, audit: false, body: StatusReport, status: 200, response: Ok },
+  agentEvent: { method: 'POST', path: '/v1/agent/events', summary: 'Record something a host did on its own in the event log', auth: true, access: 'agent', hosts: true, audit: false, body: AgentEvent, status: 200, response: Ok },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteName = keyof typeof routes;

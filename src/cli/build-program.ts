@@ -4,6 +4,8 @@ import { registerAgent } from './commands/register-agent.js';
 import { registerUp } from './commands/register-up.js';
 import { registerAudit } from './commands/register-audit.js';
 import { registerDeploy } from './commands/register-deploy.js';
+import { registerLogin } from './commands/register-login.js';
+import { registerToken } from './commands/register-token.js';
 import { registerDestroy } from './commands/register-destroy.js';
 import { registerDns } from './commands/register-dns.js';
 import { registerEvents } from './commands/register-events.js';
@@ -68,6 +70,8 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerHost,
     registerEvents,
     registerAudit,
+    registerToken,
+    registerLogin,
     registerLogs,
     registerKit,
     registerDns,

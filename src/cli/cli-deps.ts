@@ -20,6 +20,8 @@ export interface CliDeps {
   readFile(path: string): Promise<string>;
   /** A secret value from stdin (piped: until EOF; a terminal: one line, not echoed, after `prompt`). */
   readSecretInput(prompt: string): Promise<string>;
+  /** Writes a file only its owner may read (0600), creating its directory (`bubo login`). */
+  writePrivateFile(path: string, text: string): Promise<void>;
   /** Asks a yes/no question on the terminal. */
   confirm(question: string): Promise<boolean>;
   /** Resolves after `ms`, or early when `signal` aborts. */

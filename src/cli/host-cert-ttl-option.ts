@@ -1,4 +1,4 @@
-import { parseDurationMs } from '../taskfile/parse-duration.js';
+import { parseCliDurationMs } from './parse-cli-duration.js';
 import { UsageError } from './usage-error.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -22,10 +22,9 @@ export const MAX_HOST_CERT_TTL_MS = 365 * DAY_MS;
  */
 export function hostCertTtlOption(text: string | undefined): { hostCertValidityMs?: number } {
   if (text === undefined) return {};
-  const days = /^\s*(\d+)d(.*)$/.exec(text);
   let ms: number;
   try {
-    ms = days ? Number(days[1]) * DAY_MS + (days[2]!.trim() === '' ? 0 : parseDurationMs(days[2]!)) : parseDurationMs(text);
+    ms = parseCliDurationMs(text);
   } catch (error) {
     throw new UsageError(`--host-cert-ttl "${text}": ${(error as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { homedir } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +24,11 @@ const deps: CliDeps = {
   interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   readFile: (path) => readFile(path, 'utf8'),
   readSecretInput: (prompt) => readSecretInput(prompt),
+  writePrivateFile: async (path, text) => {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(path, text, { mode: 0o600 });
+    await chmod(path, 0o600);
+  },
   confirm: async (question) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {

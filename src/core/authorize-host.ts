@@ -12,6 +12,7 @@ import type { RegisterInput } from './register-host.js';
  */
 export async function authorizeHostId(ctx: CoreContext, principal: Principal, hostId: string): Promise<void> {
   if (principal.kind === 'admin') return;
+  if (principal.kind === 'user') throw new ForbiddenError(`token ${principal.token.name} may not make this call: it needs a host certificate`);
   const host = await ctx.store.getHost(hostId);
   if (host && host.name !== principal.name) {
     throw new ForbiddenError(`this certificate belongs to host ${principal.name}; it cannot act for host ${host.name}`, { host: principal.name, requested: host.name });
@@ -26,6 +27,7 @@ export async function authorizeHostId(ctx: CoreContext, principal: Principal, ho
  */
 export function registrationFor(principal: Principal, body: z.output<typeof RegisterRequest>): RegisterInput {
   if (principal.kind === 'admin') return body;
+  if (principal.kind === 'user') throw new ForbiddenError(`token ${principal.token.name} may not make this call: it needs a host certificate`);
   const { cert } = principal;
   if (body.name !== cert.hostName) {
     throw new ForbiddenError(`this certificate belongs to host ${cert.hostName}; it cannot register as ${body.name}`, { host: cert.hostName, requested: body.name });

@@ -7,6 +7,9 @@ import { UnauthorizedError } from '../errors/unauthorized-error.js';
 import { ForbiddenError } from '../errors/forbidden-error.js';
 import { findHostPrincipal } from '../core/find-host-principal.js';
 import { ADMIN, type Principal } from '../core/principal.js';
+import { authorize } from '../core/authorize.js';
+import { findUserPrincipal } from '../core/user-principal.js';
+import { taskNamespace } from '../core/task-namespace.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import { certFingerprint } from '../pki/fingerprint.js';
 import { agentLogOpener } from '../client/open-agent-logs.js';
@@ -98,8 +101,13 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     if (publicPaths.has(route)) return;
     const fingerprint = request.headers.authorization === undefined ? clientCertFingerprint(request.raw.socket) : undefined;
     if (fingerprint === undefined) {
-      if (!checkToken(request.headers.authorization, options.token)) throw new UnauthorizedError(refusedClientCert(request.raw.socket));
-      principals.set(request, ADMIN);
+      if (checkToken(request.headers.authorization, options.token)) {
+        principals.set(request, ADMIN);
+        return;
+      }
+      const user = await findUserPrincipal(options.ctx, request.headers.authorization);
+      if (!user) throw new UnauthorizedError(refusedClientCert(request.raw.socket));
+      principals.set(request, user);
       return;
     }
     const principal = await findHostPrincipal(options.ctx, fingerprint);
@@ -120,7 +128,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     const record: Omit<AuditRecord, 'id'> = {
       at: options.ctx.now(),
       actor: principal ? actorOf(principal) : 'anonymous',
-      role: principal?.kind ?? 'none',
+      role: roleOf(principal),
       method: request.method,
       route: template,
       target: (request.url.split('?')[0] ?? '').slice(0, 2048),
@@ -141,12 +149,20 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       method: route.method,
       url: route.path,
       handler: async (request, reply) => {
+        const principal = principals.get(request) ?? ADMIN;
+        const params = route.params ? parseInput(route.params, request.params, 'path') : undefined;
+        const query = route.query ? parseInput(route.query, request.query, 'query') : undefined;
+        // The one permission check for user tokens, from the route's declared access and the
+        // namespace the call names: before the body is read, but for a deploy (its task file says).
+        if (principal.kind === 'user' && name !== 'deploy') refuseUnless(principal, route, namespaceOf(params, query));
+        const body = route.body ? parseInput(route.body, request.body, 'body') : undefined;
+        if (principal.kind === 'user' && name === 'deploy') refuseUnless(principal, route, taskNamespace((body as { task: string }).task));
         const input = {
-          params: route.params ? parseInput(route.params, request.params, 'path') : undefined,
-          query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
-          body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
-          actor: actorOf(principals.get(request)),
-          principal: principals.get(request) ?? ADMIN,
+          params,
+          query,
+          body,
+          actor: actorOf(principal),
+          principal,
           signal: abortOnClose(reply),
           agentLogs,
         };
@@ -162,8 +178,27 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
 }
 
 function actorOf(principal: Principal | undefined): string {
-  return principal?.kind === 'host' ? `host:${principal.name}` : 'admin';
+  if (principal?.kind === 'host') return `host:${principal.name}`;
+  if (principal?.kind === 'user') return principal.token.name;
+  return 'admin';
 }
+
+function roleOf(principal: Principal | undefined): string {
+  if (principal === undefined) return 'none';
+  return principal.kind === 'user' ? principal.token.role : principal.kind;
+}
+
+function refuseUnless(principal: Extract<Principal, { kind: 'user' }>, route: RouteDef, namespace: string | null): void {
+  const refusal = authorize(principal.token, route.access, namespace);
+  if (refusal !== null) throw new ForbiddenError(refusal);
+}
+
+function namespaceOf(params: unknown, query: unknown): string | null {
+  const of = (value: unknown) => (typeof value === 'object' && value !== null ? (value as { namespace?: unknown }).namespace : undefined);
+  const namespace = of(params) ?? of(query);
+  return typeof namespace === 'string' ? namespace : null;
+}
+
 
 const fingerprints = new WeakMap<object, string | null>();
 

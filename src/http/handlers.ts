@@ -8,6 +8,9 @@ import { getAssignments } from '../core/get-assignments.js';
 import { getCatalog } from '../core/get-catalog.js';
 import { getDeployment } from '../core/get-deployment.js';
 import { listAudit } from '../core/list-audit.js';
+import { apiTokenView } from '../core/api-token-view.js';
+import { createApiToken } from '../core/create-api-token.js';
+import { revokeApiToken } from '../core/revoke-api-token.js';
 import { listEvents } from '../core/list-events.js';
 import { listGroupViews, listHostViews } from '../core/list-host-views.js';
 import { listReleases } from '../core/list-releases.js';
@@ -26,6 +29,8 @@ import { createJoinToken } from '../core/create-join-token.js';
 import { joinHost } from '../core/join-host.js';
 import { listJoinTokens } from '../core/list-join-tokens.js';
 import type { Principal } from '../core/principal.js';
+import { visibleTo } from '../core/user-principal.js';
+import { NotFoundError } from '../errors/not-found-error.js';
 import { removeHost } from '../core/remove-host.js';
 import { renewHostCert } from '../core/renew-host-cert.js';
 import { revokeJoinToken } from '../core/revoke-join-token.js';
@@ -62,7 +67,12 @@ export type Handlers = {
 export const handlers: Handlers = {
   health: async () => ({ status: 'ok', version: '0.1.0' }),
   deploy: (ctx, { body, actor }) => deployApp(ctx, { ...body, actor }),
-  listApps: (ctx, { query }) => listAppStatus(ctx, query.namespace),
+  // Lists show a namespace-scoped token its own namespaces only (the one check per route is in
+  // build-http-app.ts; these calls name no namespace, or one of many results).
+  listApps: async (ctx, { query, principal }) => {
+    const body = await listAppStatus(ctx, query.namespace);
+    return { apps: body.apps.filter((a) => visibleTo(principal, a.namespace)) };
+  },
   getApp: (ctx, { params }) => getAppStatus(ctx, params.namespace, params.app),
   scaleApp: (ctx, { params, body, actor }) => scaleApp(ctx, { ...params, ...body, actor }),
   rollbackApp: (ctx, { params, body, actor }) => rollbackApp(ctx, { ...params, ...body, actor }),
@@ -72,17 +82,30 @@ export const handlers: Handlers = {
   appLogs: (ctx, { params, query, signal, agentLogs }) =>
     streamAppLogs(ctx, { ...params, instance: query.instance, follow: query.follow === 'true', tailLines: query.tail, since: query.since, signal }, agentLogs),
   listReleases: (ctx, { params }) => listReleases(ctx, params.namespace, params.app),
-  getDeployment: (ctx, { params }) => getDeployment(ctx, params.id),
+  getDeployment: async (ctx, { params, principal }) => {
+    const view = await getDeployment(ctx, params.id);
+    if (!visibleTo(principal, view.namespace)) throw new NotFoundError('deployment', params.id);
+    return view;
+  },
   listHosts: (ctx) => listHostViews(ctx),
   cordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, actor }),
   uncordonHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: false, actor }),
   setSecret: (ctx, { params, body, actor }) => setSecret(ctx, { ...params, value: body.value, actor }),
-  listSecrets: (ctx, { query }) => listSecrets(ctx, query.namespace),
+  listSecrets: async (ctx, { query, principal }) => {
+    const body = await listSecrets(ctx, query.namespace);
+    return { secrets: body.secrets.filter((s) => visibleTo(principal, s.namespace)) };
+  },
   removeSecret: (ctx, { params, actor }) => removeSecret(ctx, { ...params, actor }),
   rotateSecretKey: (ctx, { actor }) => rotateSecretKey(ctx, { actor }),
+  createToken: (ctx, { body, actor }) => createApiToken(ctx, { ...body, actor }),
+  listTokens: async (ctx) => ({ tokens: (await ctx.store.listApiTokens()).map(apiTokenView) }),
+  revokeToken: (ctx, { params, actor }) => revokeApiToken(ctx, { id: params.id, actor }),
   listGroups: (ctx) => listGroupViews(ctx),
   listAudit: (ctx, { query }) => listAudit(ctx, query),
-  listEvents: (ctx, { query }) => listEvents(ctx, query),
+  listEvents: async (ctx, { query, principal }) => {
+    const body = await listEvents(ctx, query);
+    return { events: body.events.filter((e) => e.app === null || visibleTo(principal, e.app.split('/')[0] ?? '')) };
+  },
   drainHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, drain: true, actor }),
   removeHost: (ctx, { params, query, actor }) => removeHost(ctx, { host: params.host, force: query.force === 'true', actor }),
   createJoinToken: (ctx, { body, actor }) => createJoinToken(ctx, { ...body, actor }),

@@ -18,6 +18,7 @@ export interface Database {
   host_certs: HostCertTable;
   secrets: SecretTable;
   audit: AuditTable;
+  api_tokens: ApiTokenTable;
 }
 
 export interface CounterTable {
@@ -184,7 +185,22 @@ export interface AuditTable {
   code: string | null;
 }
 
+/** Added by migration 0010. */
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: string;
+  /** JSON array. */
+  namespaces: string;
+  token_hash: string;
+  expires_at: number | null;
+  revoked: number;
+  created_at: number;
+  created_by: string;
+}
+
 export type HostRow = Selectable<HostTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type AuditRow = Selectable<AuditTable>;
 export type SecretRow = Selectable<SecretTable>;
 export type JoinTokenRow = Selectable<JoinTokenTable>;

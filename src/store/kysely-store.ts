@@ -17,6 +17,8 @@ import type { StoredSecret } from '../domain/secret.js';
 import { rowToSecret, secretToRow } from './secret-row.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import { auditToRow, rowToAudit } from './audit-row.js';
+import type { ApiToken } from '../domain/api-token.js';
+import { apiTokenToRow, rowToApiToken } from './api-token-row.js';
 import { instancePatchToRow, instanceToRow, pushInstanceParameters, rowToInstance } from './instance-row.js';
 import { toJsonColumn } from './json-column.js';
 import { fromNumberColumn } from './number-column.js';
@@ -138,6 +140,29 @@ export class KyselyStore implements Store {
 
   async revokeJoinToken(id: string): Promise<void> {
     await this.#db.updateTable('join_tokens').set({ revoked: 1 }).where('id', '=', id).execute();
+  }
+
+  async insertApiToken(token: ApiToken): Promise<void> {
+    await this.#db.insertInto('api_tokens').values(apiTokenToRow(token)).execute();
+  }
+
+  async getApiToken(id: string): Promise<ApiToken | undefined> {
+    const row = await this.#db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : rowToApiToken(row);
+  }
+
+  async findApiTokenByHash(tokenHash: string): Promise<ApiToken | undefined> {
+    const row = await this.#db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row === undefined ? undefined : rowToApiToken(row);
+  }
+
+  async listApiTokens(): Promise<ApiToken[]> {
+    const rows = await this.#db.selectFrom('api_tokens').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map(rowToApiToken);
+  }
+
+  async revokeApiToken(id: string): Promise<void> {
+    await this.#db.updateTable('api_tokens').set({ revoked: 1 }).where('id', '=', id).execute();
   }
 
   async insertHostCert(cert: HostCert): Promise<void> {

@@ -273,7 +273,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit', '0010-api-tokens']);
     } finally {
       await db.destroy();
     }

@@ -7,6 +7,7 @@ import type { JoinToken } from '../domain/join-token.js';
 import type { Instance } from '../domain/instance.js';
 import type { StoredSecret } from '../domain/secret.js';
 import type { AuditRecord } from '../domain/audit-record.js';
+import type { ApiToken } from '../domain/api-token.js';
 
 export interface InstanceFilter {
   appId?: string;
@@ -66,6 +67,13 @@ export interface Store {
   /** Takes one use if the token has one left and is not revoked; returns whether it did. */
   consumeJoinTokenUse(id: string): Promise<boolean>;
   revokeJoinToken(id: string): Promise<void>;
+
+  insertApiToken(token: ApiToken): Promise<void>;
+  getApiToken(id: string): Promise<ApiToken | undefined>;
+  findApiTokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  /** Oldest first. */
+  listApiTokens(): Promise<ApiToken[]>;
+  revokeApiToken(id: string): Promise<void>;
 
   insertHostCert(cert: HostCert): Promise<void>;
   getHostCert(fingerprint: string): Promise<HostCert | undefined>;

@@ -61,6 +61,9 @@ export function fakeCliDeps(routes: FakeRoutes = {}, overrides: Partial<CliDeps>
     readSecretInput: async () => {
       throw new Error('no stdin in this test');
     },
+    writePrivateFile: async () => {
+      throw new Error('no files in this test');
+    },
     confirm: async () => false,
     sleep: async () => {},
     now: () => Date.parse('2024-05-01T12:00:00Z'),

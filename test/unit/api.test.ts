@@ -896,3 +896,13 @@ describe('audit log', () => {
     expect(Object.values(routes).filter((r) => r.path.startsWith('/v1/audit') && r.method !== 'GET')).toEqual([]);
   });
 });
+
+describe('user tokens (in detail: api-users.test.ts)', () => {
+  it('creates, lists and revokes a token through documented answers', async () => {
+    const created = await h.request('POST', '/v1/tokens', { name: 'alice', role: 'deployer', namespaces: ['shop'], ttl_ms: 3_600_000 });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^bubo_tok_/);
+    expect((await h.request('GET', '/v1/tokens')).body.tokens).toHaveLength(1);
+    expect((await h.request('DELETE', `/v1/tokens/${created.body.id}`)).body.revoked).toBe(true);
+  });
+});

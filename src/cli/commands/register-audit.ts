@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDurationMs } from '../../taskfile/parse-duration.js';
+import { parseCliDurationMs } from '../parse-cli-duration.js';
 import type { CliDeps } from '../cli-deps.js';
 import { formatTime } from '../format-age.js';
 import { formatTable } from '../format-table.js';
@@ -24,7 +24,7 @@ export function registerAudit(program: Command, deps: CliDeps): void {
         let since: number | undefined;
         if (o.since !== undefined) {
           try {
-            since = deps.now() - parseDurationMs(o.since);
+            since = deps.now() - parseCliDurationMs(o.since);
           } catch (error) {
             throw new UsageError(`--since "${o.since}": ${(error as Error).message}`);
           }

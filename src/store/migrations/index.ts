@@ -8,6 +8,7 @@ import { rollbackKindLiveSlot } from './0006-rollback-kind-live-slot.js';
 import { joinTokensHostCerts } from './0007-join-tokens-host-certs.js';
 import { secrets } from './0008-secrets.js';
 import { audit } from './0009-audit.js';
+import { apiTokens } from './0010-api-tokens.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-join-tokens-host-certs': joinTokensHostCerts,
   '0008-secrets': secrets,
   '0009-audit': audit,
+  '0010-api-tokens': apiTokens,
 };
 
 export const migrationProvider: MigrationProvider = {
