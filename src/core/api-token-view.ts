@@ -7,6 +7,7 @@ export function apiTokenView(token: ApiToken): ApiTokenView {
     name: token.name,
     role: token.role,
     namespaces: token.namespaces,
+    grants: token.grants,
     expires_at: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
     revoked: token.revoked,
     created_at: new Date(token.createdAt).toISOString(),

@@ -50,6 +50,13 @@ describe('authorize', () => {
     expect(authorize(grant(role), access, namespace)).toContain(message);
   });
 
+  it('a viewer granted logs reads the logs of its namespaces only', () => {
+    const granted = { name: 'v', role: 'viewer' as const, namespaces: ['shop'], grants: ['logs'] };
+    expect(authorize(granted, 'logs', 'shop')).toBeNull();
+    expect(authorize(granted, 'logs', 'billing')).not.toBeNull();
+    expect(authorize(granted, 'deploy', 'shop')).not.toBeNull();
+  });
+
   it('an unscoped viewer reads every namespace; a call naming no namespace is judged by role alone', () => {
     expect(authorize({ name: 'v', role: 'viewer', namespaces: [] }, 'read', 'billing')).toBeNull();
     expect(authorize(grant('deployer'), 'read', null)).toBeNull();

@@ -6,6 +6,8 @@ export interface TokenGrant {
   role: Role;
   /** Empty: every namespace (admin, operator, an unscoped viewer). */
   namespaces: readonly string[];
+  /** A viewer's extras: `logs`. */
+  grants?: readonly string[];
 }
 
 const NAMESPACED: ReadonlySet<Access> = new Set(['logs', 'deploy', 'secrets']);
@@ -21,7 +23,7 @@ export function seesNamespace(grant: TokenGrant, namespace: string | null): bool
  * (path, query or task file), null when it names none.
  *   admin: everything but the agent routes; operator: read, logs, operate (every namespace);
  *   deployer: read, and logs, deploy, secrets in its namespaces; viewer: read (in its namespaces
- *   when it has some). Agent routes take a host certificate (or the bootstrap admin token).
+ *   when it has some), logs too when granted. Agent routes take a host certificate (or the bootstrap admin token).
  */
 export function authorize(grant: TokenGrant, access: Access, namespace: string | null): string | null {
   if (access === 'public') return null;
@@ -34,7 +36,7 @@ export function authorize(grant: TokenGrant, access: Access, namespace: string |
       case 'deployer':
         return (access === 'read' || NAMESPACED.has(access)) && seesNamespace(grant, namespace);
       case 'viewer':
-        return access === 'read' && seesNamespace(grant, namespace);
+        return (access === 'read' || (access === 'logs' && (grant.grants ?? []).includes('logs'))) && seesNamespace(grant, namespace);
     }
   })();
   if (allowed) return null;

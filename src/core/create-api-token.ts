@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiToken, Role } from '../domain/api-token.js';
+import type { ApiToken, Grant, Role } from '../domain/api-token.js';
 import type { CoreContext } from './core-context.js';
 import { apiTokenView } from './api-token-view.js';
 import { hashJoinToken as hashToken } from './hash-join-token.js';
@@ -7,7 +7,7 @@ import { newId } from './new-id.js';
 import { event } from './record-event.js';
 
 /** `bubo token create`: a token for a person or robot; the secret is in this answer only. */
-export async function createApiToken(ctx: CoreContext, input: { name: string; role: Role; namespaces: string[]; ttl_ms?: number | undefined; actor: string }) {
+export async function createApiToken(ctx: CoreContext, input: { name: string; role: Role; namespaces: string[]; grants: Grant[]; ttl_ms?: number | undefined; actor: string }) {
   const now = ctx.now();
   const secret = `bubo_tok_${randomBytes(24).toString('base64url')}`;
   const token: ApiToken = {
@@ -15,6 +15,7 @@ export async function createApiToken(ctx: CoreContext, input: { name: string; ro
     name: input.name,
     role: input.role,
     namespaces: [...new Set(input.namespaces)].sort(),
+    grants: [...new Set(input.grants)],
     tokenHash: hashToken(secret),
     expiresAt: input.ttl_ms === undefined ? null : now + input.ttl_ms,
     revoked: false,

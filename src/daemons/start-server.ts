@@ -15,6 +15,7 @@ import { signHostCsr } from '../pki/sign-host-csr.js';
 import type { HostCertAuthority } from '../core/host-cert-authority.js';
 import { SecretKeyring } from '../secrets/secret-keyring.js';
 import { auditFileSink } from './audit-file-sink.js';
+import { auditSyslogSink, parseSyslogTarget } from './audit-syslog-sink.js';
 
 export interface ServerOptions {
   stateDir: string;
@@ -34,6 +35,8 @@ export interface ServerOptions {
   secretKeyFile?: string;
   /** Also append every audit record as a JSON line to this file (0600), for the site's SIEM. */
   auditLog?: string;
+  /** Also send every audit record to syslog: `true` the local one, `host:port` a collector over UDP. */
+  auditSyslog?: string | true;
   /** Start-up notices (a state directory whose permissions were fixed); default: stderr. */
   log?: (line: string) => void;
 }
@@ -79,7 +82,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki, keyring });
   const agentLogs = agentLogOpener({ token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri });
-  const auditSink = options.auditLog ? auditFileSink(options.auditLog, log).write : undefined;
+  const sinks = [
+    ...(options.auditLog ? [auditFileSink(options.auditLog, log).write] : []),
+    ...(options.auditSyslog !== undefined ? [auditSyslogSink(parseSyslogTarget(options.auditSyslog), log).write] : []),
+  ];
+  const auditSink =
+    sinks.length > 0
+      ? (record: Parameters<(typeof sinks)[number]>[0]) => {
+          for (const sink of sinks) sink(record);
+        }
+      : undefined;
   const app = buildHttpApp({ ctx, token, agentLogs, ...(auditSink ? { auditSink } : {}) });
   const tlsApp = tlsListen
     ? buildHttpApp({ ctx, token, agentLogs, ...(auditSink ? { auditSink } : {}), tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } })

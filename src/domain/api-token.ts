@@ -1,6 +1,8 @@
 /** What a person's or robot's token may do (see docs/users.md): checked per route in one place. */
 export const ROLES = ['admin', 'operator', 'deployer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
+export const GRANTS = ['logs'] as const;
+export type Grant = (typeof GRANTS)[number];
 
 /**
  * A token of a person or robot (`bubo token create`). Only the SHA-256 of the secret is stored;
@@ -12,6 +14,8 @@ export interface ApiToken {
   name: string;
   role: Role;
   namespaces: string[];
+  /** What a viewer gets beyond reading: `logs` (the output of its namespaces' apps). */
+  grants: Grant[];
   /** Hex SHA-256 of the secret. */
   tokenHash: string;
   /** null: no expiry. */

@@ -1,4 +1,4 @@
-import type { ApiToken, Role } from '../domain/api-token.js';
+import type { ApiToken, Grant, Role } from '../domain/api-token.js';
 import { fromBoolColumn, toBoolColumn } from './bool-column.js';
 import type { ApiTokenRow } from './database-schema.js';
 import { fromJsonColumn, toJsonColumn } from './json-column.js';
@@ -10,6 +10,7 @@ export function apiTokenToRow(token: ApiToken): ApiTokenRow {
     name: token.name,
     role: token.role,
     namespaces: toJsonColumn(token.namespaces),
+    grants: toJsonColumn(token.grants),
     token_hash: token.tokenHash,
     expires_at: token.expiresAt,
     revoked: toBoolColumn(token.revoked),
@@ -24,6 +25,7 @@ export function rowToApiToken(row: ApiTokenRow): ApiToken {
     name: row.name,
     role: row.role as Role,
     namespaces: fromJsonColumn<string[]>(row.namespaces),
+    grants: fromJsonColumn<Grant[]>(row.grants),
     tokenHash: row.token_hash,
     expiresAt: row.expires_at === null ? null : num(row.expires_at),
     revoked: fromBoolColumn(row.revoked),

@@ -192,6 +192,8 @@ export interface ApiTokenTable {
   role: string;
   /** JSON array. */
   namespaces: string;
+  /** JSON array. */
+  grants: string;
   token_hash: string;
   expires_at: number | null;
   revoked: number;

@@ -50,6 +50,11 @@ describe('user tokens and roles', () => {
     expect(deploy.status).toBe(403);
     expect(deploy.body.message).toContain('it needs role deployer of namespace shop, or admin');
     expect((await h.request('GET', '/v1/apps/shop/shop/logs', undefined, viewer.token)).status).toBe(403);
+    const granted = await h.request('POST', '/v1/tokens', { name: 'oncall', role: 'viewer', namespaces: ['shop'], grants: ['logs'] });
+    // A log stream is NDJSON, not one document: asked without the OpenAPI check.
+    const logs = async (url: string, token: string) => (await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).statusCode;
+    expect(await logs('/v1/apps/shop/shop/logs', granted.body.token)).toBe(200);
+    expect(await logs('/v1/apps/billing/ledger/logs', granted.body.token)).toBe(403);
   });
 
   it('an operator runs hosts and reads everything, but deploys nothing; an admin token manages tokens', async () => {
@@ -91,6 +96,7 @@ describe('user tokens and roles', () => {
     [{ name: 'x', role: 'operator', namespaces: ['shop'] }, 'body.namespaces: an operator acts on every namespace'],
     [{ name: 'x', role: 'root' }, 'body.role'],
     [{ name: 'bad name', role: 'viewer' }, 'body.name'],
+    [{ name: 'x', role: 'deployer', namespaces: ['shop'], grants: ['logs'] }, 'body.grants: grants are for viewers'],
   ])('refuses a token request %j naming the field', async (body, message) => {
     const res = await h.request('POST', '/v1/tokens', body);
     expect(res.status).toBe(400);

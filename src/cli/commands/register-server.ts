@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { defaultServerStateDir } from '../../client/default-state-dir.js';
+import { parseSyslogTarget } from '../../daemons/audit-syslog-sink.js';
 import type { CliDeps } from '../cli-deps.js';
 import { globalOptions } from '../global-options.js';
 import { hostCertTtlOption } from '../host-cert-ttl-option.js';
@@ -7,6 +8,7 @@ import { hostTtlOptions } from '../host-ttl-options.js';
 import { openClient } from '../open-client.js';
 import { printJson } from '../print-json.js';
 import { runCommand } from '../run-command.js';
+import { UsageError } from '../usage-error.js';
 
 /** `bubo server`: runs the control plane until SIGINT or SIGTERM, then closes it gracefully. */
 export function registerServer(program: Command, deps: CliDeps): void {
@@ -21,11 +23,19 @@ export function registerServer(program: Command, deps: CliDeps): void {
     .option('--host-ttl <duration>', 'a host silent this long is marked down and its instances unknown (default 8s)')
     .option('--secret-key-file <path>', 'the key file secrets are encrypted with, created 0600 when missing (default: secret-keys.json in the state directory; keep it out of database backups, back it up on its own)')
     .option('--audit-log <file>', 'also append every audit record (calls that change something, refused ones included) to this file as JSON lines, 0600, for a log shipper or SIEM')
+    .option('--audit-syslog [host:port]', 'also send every audit record to syslog (tag bubo-audit, auth.notice): the local one, or a collector over UDP')
     .option('--host-cert-ttl <duration>', 'how long the host certificates it signs are valid, at join and renewal; e.g. 30d, 12h; agents renew with a third left (default 30d, at least 5s)')
     .action(
       runCommand(deps, async (command) => {
-        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string; hostCertTtl?: string; secretKeyFile?: string; auditLog?: string }>();
+        const options = command.opts<{ stateDir?: string; listen: string; tlsListen?: string; tlsSan: string[]; clusterCidr: string; hostTtl?: string; hostCertTtl?: string; secretKeyFile?: string; auditLog?: string; auditSyslog?: string | true }>();
         const ttl = hostTtlOptions(options.hostTtl);
+        if (options.auditSyslog !== undefined) {
+          try {
+            parseSyslogTarget(options.auditSyslog);
+          } catch (error) {
+            throw new UsageError((error as Error).message);
+          }
+        }
         const certTtl = hostCertTtlOption(options.hostCertTtl);
         const stateDir = options.stateDir ?? defaultServerStateDir({ home: deps.home, ...(deps.uid === undefined ? {} : { uid: deps.uid }) });
         const shutdown = deps.shutdownSignal();
@@ -38,6 +48,7 @@ export function registerServer(program: Command, deps: CliDeps): void {
           ...certTtl,
           ...(options.secretKeyFile ? { secretKeyFile: options.secretKeyFile } : {}),
           ...(options.auditLog ? { auditLog: options.auditLog } : {}),
+          ...(options.auditSyslog !== undefined ? { auditSyslog: options.auditSyslog } : {}),
         });
         if (globalOptions(command).json) {
           printJson(deps, { url: server.url, tls_url: server.tlsUrl ?? null, ca_fingerprint: server.caFingerprint ?? null, state_dir: stateDir, admin_token_path: server.adminTokenPath });

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fakeCliDeps } from '../../../test/support/fake-cli-deps.js';
 import { runCli } from '../run-cli.js';
 
-const view = { id: 'tok-1', name: 'alice', role: 'deployer', namespaces: ['shop'], expires_at: null, revoked: false, created_at: '2024-05-01T11:00:00.000Z', created_by: 'admin' };
+const view = { id: 'tok-1', name: 'alice', role: 'deployer', namespaces: ['shop'], grants: [], expires_at: null, revoked: false, created_at: '2024-05-01T11:00:00.000Z', created_by: 'admin' };
 
 describe('bubo token', () => {
   it('create sends name, role, namespaces and ttl, and prints the token once', async () => {
     const cli = fakeCliDeps({ 'POST /v1/tokens': [201, { ...view, expires_at: '2024-07-30T12:00:00.000Z', token: 'bubo_tok_SECRET' }] });
     await runCli(['token', 'create', '--name', 'alice', '--role', 'deployer', '--namespace', 'shop', '--ttl', '90d'], cli.deps);
-    expect(cli.calls[0]?.body).toEqual({ name: 'alice', role: 'deployer', namespaces: ['shop'], ttl_ms: 90 * 24 * 3600_000 });
+    expect(cli.calls[0]?.body).toEqual({ name: 'alice', role: 'deployer', namespaces: ['shop'], grants: [], ttl_ms: 90 * 24 * 3600_000 });
     expect(cli.stdout()).toContain('token tok-1 for alice: deployer of shop, valid until 2024-07-30T12:00:00.000Z\ntoken: bubo_tok_SECRET\n');
   });
 

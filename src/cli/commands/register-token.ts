@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ROLES } from '../../domain/api-token.js';
+import { GRANTS, ROLES } from '../../domain/api-token.js';
 import { parseCliDurationMs } from '../parse-cli-duration.js';
 import type { CliDeps } from '../cli-deps.js';
 import { formatTable } from '../format-table.js';
@@ -17,10 +17,12 @@ export function registerToken(program: Command, deps: CliDeps): void {
     .description('create a token; it is printed once, the server keeps only its hash. -n/--namespace NS[,NS...]: where a deployer or viewer acts')
     .requiredOption('--name <name>', 'whose token: a person or a robot, e.g. alice or ci-shop')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--grant <what>', 'for a viewer: logs (read the output of its namespaces\' apps)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--ttl <duration>', 'how long it is valid, e.g. 90d, 12h (default: until revoked)')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ name: string; role: string; ttl?: string }>();
+        const o = command.opts<{ name: string; role: string; grant: string[]; ttl?: string }>();
+        for (const grant of o.grant) if (!(GRANTS as readonly string[]).includes(grant)) throw new UsageError(`--grant "${grant}" must be one of ${GRANTS.join(', ')}`);
         // The program's own -n/--namespace, here a comma-separated list: where the token acts
         // (a deployer needs one; a viewer without one sees every namespace).
         const namespaces = (globalOptions(command).namespace ?? '').split(',').map((n) => n.trim()).filter(Boolean);
@@ -34,7 +36,7 @@ export function registerToken(program: Command, deps: CliDeps): void {
           }
         }
         const created = await (await openClient(command, deps)).call('createToken', {
-          body: { name: o.name, role: o.role as (typeof ROLES)[number], namespaces, ...(ttlMs === undefined ? {} : { ttl_ms: ttlMs }) },
+          body: { name: o.name, role: o.role as (typeof ROLES)[number], namespaces, grants: o.grant as (typeof GRANTS)[number][], ...(ttlMs === undefined ? {} : { ttl_ms: ttlMs }) },
         });
         if (globalOptions(command).json) return printJson(deps, created);
         const scope = created.namespaces.length > 0 ? ` of ${created.namespaces.join(', ')}` : '';

@@ -9,6 +9,7 @@ export const apiTokens: Migration = {
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('role', 'text', (c) => c.notNull())
       .addColumn('namespaces', 'text', (c) => c.notNull())
+      .addColumn('grants', 'text', (c) => c.notNull())
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
       .addColumn('expires_at', 'bigint')
       .addColumn('revoked', 'integer', (c) => c.notNull())
