@@ -50,8 +50,19 @@ async function writeNow(path: string, text: string, options: WriteJsonFileOption
       await file.close();
     }
     await rename(temporary, path);
+    // The rename itself survives a power loss only once the directory is on disk too.
+    if (options.fsync ?? true) await syncDirectory(dirname(path));
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -23,6 +23,8 @@ export async function buildConfigDisk(path: string, config: RunConfig, exec: Exe
     // (env, secrets) is for the guest's root only.
     for (const [name, content] of Object.entries(files)) await writeFile(join(stage, name), content, { mode: PUBLIC_FILES.has(name) ? 0o644 : 0o600 });
     await rm(path, { force: true });
+    // Created 0600 before mkfs writes the values into it (mkfs keeps an existing file's mode).
+    await writeFile(path, '', { mode: 0o600, flag: 'wx' });
     await exec(mkfsExt4Argv({ file: path, label: CONFIG_DISK_LABEL, sizeMiB: Math.max(4, Math.ceil((bytes * 2) / 2 ** 20) + 2), fromDir: stage, journal: false }));
     await chmod(path, 0o600);
   } finally {
