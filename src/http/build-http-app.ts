@@ -89,7 +89,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   // Everything but the health endpoint needs the token, the API description and unknown paths
   // included. Checked on request, before the body is read or parsed: a caller without the token
   // learns nothing but 401, not whether its body was too large, malformed or of the wrong type.
-  // A bearer header is the admin token or nothing; without one, a verified client certificate is
+  // A bearer header is the bootstrap admin token or a live user token (looked up on every
+  // request, so a revocation takes effect at once), else 401; without one, a verified client certificate is
   // looked up as a host on every request (a removed host's certificate fails at once), and a host
   // may call the agent routes only.
   const table = Object.values(routes as Record<string, RouteDef>);
@@ -153,7 +154,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
         const params = route.params ? parseInput(route.params, request.params, 'path') : undefined;
         const query = route.query ? parseInput(route.query, request.query, 'query') : undefined;
         // The one permission check for user tokens, from the route's declared access and the
-        // namespace the call names: before the body is read, but for a deploy (its task file says).
+        // namespace the call names: before the body is validated, but for a deploy (its task
+        // file names the namespace).
         if (principal.kind === 'user' && name !== 'deploy') refuseUnless(principal, route, namespaceOf(params, query));
         const body = route.body ? parseInput(route.body, request.body, 'body') : undefined;
         if (principal.kind === 'user' && name === 'deploy') refuseUnless(principal, route, taskNamespace((body as { task: string }).task));

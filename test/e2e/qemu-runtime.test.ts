@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesHolding } from '../support/files-holding.js';
 import { runCommand } from '../../src/exec/run-command.js';
 import { ImageCache } from '../../src/images/image-cache.js';
 import { HostNetwork } from '../../src/net/host-network.js';
@@ -243,17 +244,7 @@ describe.skipIf(!canRun)('QEMU microVM runtime (real QEMU)', () => {
     }
     // In the runtime's state directory only the config disk (0600) holds them, console log included.
     expect(statSync(layout.configDisk).mode & 0o777).toBe(0o600);
-    const found: string[] = [];
-    const walk = (path: string): void => {
-      const stat = lstatSync(path);
-      if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-      else if (stat.isFile()) {
-        const content = readFileSync(path);
-        for (const marker of [envMarker, fileMarker]) if (content.includes(marker)) found.push(`${marker === envMarker ? 'env' : 'file'} ${path.slice(stateDir.length + 1)}`);
-      }
-    };
-    walk(stateDir);
-    expect(found.sort()).toEqual([`env instances/${id}/config.ext4`, `file instances/${id}/config.ext4`]);
+    for (const marker of [envMarker, fileMarker]) expect(filesHolding(stateDir, marker)).toEqual([`instances/${id}/config.ext4`]);
     await rt.stop(id, 10_000);
     expect(existsSync(layout.dir)).toBe(false);
   }, 180_000);

@@ -1,21 +1,21 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api-client.js';
 import { AgentProcess } from '../support/agent-process.js';
+import { filesHolding } from '../support/files-holding.js';
 import { cleanupAgentState } from '../support/cleanup-agent-state.js';
 import { type Registry, startRegistry } from '../support/registry.js';
+import { runBuboWithInput } from '../support/run-bubo.js';
 import { freePort, ServerProcess, waitFor } from '../support/server-process.js';
 import { type PushedTestImages, pushTestImages } from '../support/test-images.js';
 
 const run = promisify(execFile);
-const BUBO = fileURLToPath(new URL('../../bin/bubo.js', import.meta.url));
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/qemu-system-x86_64') && existsSync('/dev/net/tun');
 
 // Distinct per run, so nothing left from an earlier run can match.
@@ -25,29 +25,8 @@ const FILE_MARKER = FILE_VALUE.split('\n')[1] as string;
 const ENV_V2 = `${ENV_VALUE}-v2`;
 const sha = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** Files under `dir` holding `marker` (grep exits 1 when none does; any other failure fails the test). */
-async function filesHolding(dir: string, marker: string): Promise<string[]> {
-  try {
-    return (await run('grep', ['-rlaF', '-D', 'skip', marker, dir], { maxBuffer: 16 * 1024 * 1024 })).stdout.split('\n').filter(Boolean);
-  } catch (error) {
-    if ((error as { code?: number }).code === 1) return [];
-    throw error;
-  }
-}
 
-/** `bubo …` as a user types it, with `input` on stdin (the only way a value goes in). */
-function bubo(args: string[], env: Record<string, string>, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUBO, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const bubo = runBuboWithInput;
 
 /** What the container reports about its secrets: hashes, never the values (its output is logged). */
 const REPORT = [
@@ -182,12 +161,12 @@ describe.skipIf(!canRun)('secrets reach the instances that name them, and nothin
     const markers = [ENV_VALUE, FILE_MARKER];
     // The server's whole state directory: bubo.db with its WAL, the key file, the CA.
     for (const marker of markers) {
-      expect(await filesHolding(join(dir, 'server'), marker), `server state holding ${marker}`).toEqual([]);
+      expect(filesHolding(join(dir, 'server'), marker), `server state holding ${marker}`).toEqual([]);
     }
     // The agent's: only each instance's own config may hold them (runc: config.json and the
     // secret files of its bundle; a microVM: its config disk).
     for (const marker of markers) {
-      const found = await filesHolding(agentDir, marker);
+      const found = filesHolding(agentDir, marker).map((path) => `/${path}`);
       expect(found.length, 'the instances hold the values').toBeGreaterThan(0);
       const unexpected = found.filter((path) => !/\/instances\/[^/]+\/(?:.*\/)?(?:config\.json|config\.ext4|secrets\/.+)$/.test(path));
       expect(unexpected, `agent state holding ${marker}`).toEqual([]);

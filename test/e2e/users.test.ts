@@ -1,25 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuboWithInput } from '../support/run-bubo.js';
 import { freePort, ServerProcess } from '../support/server-process.js';
 
-const BUBO = fileURLToPath(new URL('../../bin/bubo.js', import.meta.url));
-
-function bubo(args: string[], env: Record<string, string>, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUBO, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const bubo = runBuboWithInput;
 
 const task = (namespace: string) => `app = "site"\nnamespace = "${namespace}"\ngroup = "web"\ncount = 1\nruntime = "container"\n\n[[containers]]\nname = "web"\nimage = "registry.invalid:5000/site:1"\n`;
 

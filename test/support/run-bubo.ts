@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BUBO = fileURLToPath(new URL('../../bin/bubo.js', import.meta.url));
@@ -21,5 +21,19 @@ export function runBubo(args: string[], env: Record<string, string> = {}, cwd?: 
         resolve({ code, stdout, stderr });
       },
     );
+  });
+}
+
+/** Runs the built `bubo` with `input` on its stdin (how a user hands a secret or a token over), never through a shell. */
+export function runBuboWithInput(args: string[], env: Record<string, string>, input = ''): Promise<BuboResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUBO, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
   });
 }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { filesHolding } from '../../../test/support/files-holding.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -358,21 +359,14 @@ describe.skipIf(!canRun)('RuncRuntime with real runc', { timeout: 30_000 }, () =
         expect(ps).not.toContain(marker);
         expect(argvs.join('\n')).not.toContain(marker);
       }
-      // In the state dir: the env secret only in config.json, the file secret only in its file.
-      const found: string[] = [];
-      const walk = (path: string): void => {
-        const stat = lstatSync(path);
-        if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
-        else if (stat.isFile()) {
-          const content = readFileSync(path);
-          if (content.includes(envMarker)) found.push(`env ${path.slice(dir.length + 1)}`);
-          if (content.includes(fileMarker.split('\n')[0] as string)) found.push(`file ${path.slice(dir.length + 1)}`);
-        }
-      };
-      walk(stateDir);
-      // runc's own state (runc root /run/runc): nothing of either.
-      for (const c of ['app', 'root']) walk(join('/run/runc', `${instance}-${c}`));
-      expect(found.sort()).toEqual(['env app/config.json', 'env root/config.json', 'file app/secrets/TLS_KEY', 'file root/secrets/TLS_KEY']);
+      // In the state dir: the env secret only in config.json, the file secret only in its file;
+      // in runc's own state (runc root /run/runc): nothing of either.
+      const fileLine = fileMarker.split('\n')[0] as string;
+      expect(filesHolding(dir, envMarker)).toEqual(['app/config.json', 'root/config.json']);
+      expect(filesHolding(dir, fileLine)).toEqual(['app/secrets/TLS_KEY', 'root/secrets/TLS_KEY']);
+      expect(filesHolding(stateDir, envMarker).filter((p) => !p.startsWith(`instances/${instance}/`))).toEqual([]);
+      expect(filesHolding(stateDir, fileLine).filter((p) => !p.startsWith(`instances/${instance}/`))).toEqual([]);
+      for (const c of ['app', 'root']) for (const marker of [envMarker, fileLine]) expect(filesHolding(join('/run/runc', `${instance}-${c}`), marker)).toEqual([]);
     } finally {
       await secretRuntime.stop(instance, 0);
     }
