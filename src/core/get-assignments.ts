@@ -21,6 +21,8 @@ export async function getAssignments(
   const index = await waitForChange(ctx, assignmentsKey(host.id), input);
   const instances = (await ctx.store.listInstances({ hostId: host.id })).filter((i) => !isTerminal(i.state));
   const out = [];
+  // Decrypted once per release in this answer, not once per instance (a host runs many of one).
+  const secretsOf = new Map<string, Promise<Record<string, string>>>();
   for (const instance of instances) {
     const release = await ctx.releases.get(ctx.store, instance.appId, instance.release);
     out.push({
@@ -32,8 +34,17 @@ export async function getAssignments(
       desired: instance.desired,
       spec: pinnedSpec(release),
       // Only where the host will start something: a stop needs no secret.
-      secrets: instance.desired === 'run' ? await releaseSecretValues(ctx, release) : {},
+      secrets: instance.desired === 'run' ? await cached(secretsOf, `${release.appId}#${release.version}`, () => releaseSecretValues(ctx, release)) : {},
     });
   }
   return { index, instances: out };
+}
+
+function cached<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
 }

@@ -35,7 +35,8 @@ export function registerToken(program: Command, deps: CliDeps): void {
             throw new UsageError(`--ttl "${o.ttl}": ${(error as Error).message}`);
           }
         }
-        const created = await (await openClient(command, deps)).call('createToken', {
+        const client = await openClient(command, deps);
+        const created = await client.call('createToken', {
           body: { name: o.name, role: o.role as (typeof ROLES)[number], namespaces, grants: o.grant as (typeof GRANTS)[number][], ...(ttlMs === undefined ? {} : { ttl_ms: ttlMs }) },
         });
         if (globalOptions(command).json) return printJson(deps, created);
@@ -43,7 +44,7 @@ export function registerToken(program: Command, deps: CliDeps): void {
         deps.stdout(
           `token ${created.id} for ${created.name}: ${created.role}${scope}, ${created.expires_at ? `valid until ${created.expires_at}` : 'valid until revoked'}\n` +
             `token: ${created.token}\n` +
-            `it is shown only now; on the user's machine: printf %s TOKEN | bubo login --addr ${'URL'}\n`,
+            `it is shown only now; on the user's machine: printf %s TOKEN | bubo login --addr ${client.baseUrl}\n`,
         );
       }),
     );
