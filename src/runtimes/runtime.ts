@@ -50,6 +50,24 @@ export interface StartRequest {
    * a log line or an error message.
    */
   secrets: Readonly<Record<string, string>>;
+  /**
+   * The instance's volumes, prepared by the agent before `start` (created, grown, and mounted on
+   * the host for runtimes that bind-mount). Every container gets each one at its `path`. Absent
+   * or empty: the instance has none.
+   */
+  volumes?: readonly StartVolume[];
+}
+
+/** One volume of an instance, as a runtime attaches it. */
+export interface StartVolume {
+  /** The task file's volume name (`data`): names the guest disk and appears in messages. */
+  name: string;
+  /** Absolute mount point inside every container. */
+  path: string;
+  /** Host directory holding the data, mounted: what runc bind-mounts. Null when the driver has only a device. */
+  hostPath: string | null;
+  /** Block device or disk image (ext4) for a microVM's virtio disk; the host keeps it unmounted. Null for the `dir` driver. */
+  device: string | null;
 }
 
 export interface RuntimeInstance {
