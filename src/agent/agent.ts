@@ -11,6 +11,8 @@ import { type AssignmentSet, type InstanceRecord, newInstanceRecord } from './in
 import { type ConvergenceAction, planConvergence, specOf, stopTimeoutOf } from './plan-convergence.js';
 import { planReport, rememberReported } from './plan-report.js';
 import { planUnhealthyRestart } from './plan-unhealthy-restart.js';
+import { prepareVolumes } from './prepare-volumes.js';
+import type { VolumeDriver } from '../volumes/volume-driver.js';
 
 export interface AgentOptions {
   client: ApiClient;
@@ -56,6 +58,8 @@ export interface AgentOptions {
    * hook bounds its own wait. Default: resolves at once.
    */
   outOfTraffic?: (instance: { id: string; address: string }, signal: AbortSignal) => Promise<unknown>;
+  /** Where instances' volumes live on this host. Without one, an instance with volumes fails to start, saying so. */
+  volumes?: VolumeDriver;
 }
 
 /**
@@ -70,8 +74,8 @@ export interface AgentOptions {
  */
 export class Agent {
   hostId: string | null = null;
-  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe' | 'outOfTraffic'>> &
-    Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe' | 'outOfTraffic'>;
+  #o: Required<Omit<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe' | 'outOfTraffic' | 'volumes'>> &
+    Pick<AgentOptions, 'labels' | 'roles' | 'onRegistered' | 'agentUrl' | 'onIdle' | 'healthProbe' | 'outOfTraffic' | 'volumes'>;
   #abort = new AbortController();
   #loops: Promise<void>[] = [];
   #assignments: AssignmentSet = new Map<string, Assignment>();
@@ -322,8 +326,22 @@ export class Agent {
       record.failure = `no ${spec.runtime} runtime available on host ${this.#o.name}`;
       return;
     }
+    let volumes: Awaited<ReturnType<typeof prepareVolumes>> = [];
+    const wanted = assignment.volumes ?? [];
+    if (wanted.length > 0) {
+      if (!this.#o.volumes) {
+        record.failure = `start failed: instance ${assignment.id} has volumes, and host ${this.#o.name} has no volume driver`;
+        return;
+      }
+      try {
+        volumes = await prepareVolumes(this.#o.volumes, wanted, runtime.kind);
+      } catch (error) {
+        record.failure = `start failed: cannot prepare the volumes of instance ${assignment.id}: ${(error as Error).message}`;
+        return;
+      }
+    }
     try {
-      await runtime.start({ id: assignment.id, app: assignment.app, namespace: assignment.namespace, release: assignment.release, slot: assignment.slot, spec, secrets: assignment.secrets }, this.#abort.signal);
+      await runtime.start({ id: assignment.id, app: assignment.app, namespace: assignment.namespace, release: assignment.release, slot: assignment.slot, spec, secrets: assignment.secrets, volumes }, this.#abort.signal);
     } catch (error) {
       record.failure = `start failed: ${(error as Error).message}`;
     }

@@ -93,6 +93,11 @@ export const Assignment = z.object({
    * this answer, which only the host running the instance gets; never logged.
    */
   secrets: z.record(z.string(), z.string()).default({}),
+  /**
+   * The instance's volumes on this host: `id` names the data on the host (the same for every
+   * instance of the slot), `size_mib` is the size to have (grown when a release asks for more).
+   */
+  volumes: z.array(z.object({ id: z.string(), name: z.string(), path: z.string(), size_mib: z.number().int() })).default([]),
 });
 export type Assignment = z.infer<typeof Assignment>;
 

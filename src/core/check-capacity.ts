@@ -55,7 +55,7 @@ export async function checkCapacity(
 ): Promise<{ warnings: string[] }> {
   await tx.incrementCounter(CAPACITY_COUNTER);
   const id = makeAppId(spec.namespace, spec.app);
-  const [hosts, apps, instances] = await Promise.all([tx.listHosts(), tx.listApps(), tx.listInstances({ live: true })]);
+  const [hosts, apps, instances, volumes] = await Promise.all([tx.listHosts(), tx.listApps(), tx.listInstances({ live: true }), tx.listVolumes()]);
   const sizeOf = await instanceSizer(tx, ctx.releases, instances);
   const seed = ctx.seed();
   const liveByApp = new Map<string, Instance[]>();
@@ -82,7 +82,7 @@ export async function checkCapacity(
       : '';
   const request = { appId: id, group: spec.group, runtime: spec.runtime, resources: specResources(spec), count };
 
-  const steady = schedule(reserveOwed(buildSnapshot(hosts, instances, sizeOf, id), owed, seed), request, { seed, force });
+  const steady = schedule(reserveOwed(buildSnapshot(hosts, instances, sizeOf, id, volumes), owed, seed), request, { seed, force });
   if (!steady.fits && !(force && steady.placements.length === count)) {
     throw refusal(steady, force, spec.group, `cannot place ${count} instance(s) of ${id} in group "${spec.group}"`, reserved);
   }
@@ -90,7 +90,7 @@ export async function checkCapacity(
     const own = liveByApp.get(id) ?? [];
     const first = rolloutStart(count, options.rolloutTo, spec.deploy, own);
     if (first > 0) {
-      const start = schedule(reserveOwed(buildSnapshot(hosts, instances, sizeOf), owed, seed), { ...request, count: first }, { seed });
+      const start = schedule(reserveOwed(buildSnapshot(hosts, instances, sizeOf, undefined, volumes), owed, seed), { ...request, count: first }, { seed });
       if (!start.fits) {
         const old = own.filter((i) => i.desired === 'run' && i.release !== options.rolloutTo).length;
         const why = `cannot start the ${spec.deploy.strategy} rollout of ${id} in group "${spec.group}": it needs ${first} new instance(s) running beside the ${old} old one(s)`;

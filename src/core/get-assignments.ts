@@ -20,11 +20,17 @@ export async function getAssignments(
   const host = await findHost(ctx.store, input.hostId);
   const index = await waitForChange(ctx, assignmentsKey(host.id), input);
   const instances = (await ctx.store.listInstances({ hostId: host.id })).filter((i) => !isTerminal(i.state));
+  const volumes = await ctx.store.listVolumes({ hostId: host.id });
   const out = [];
   // Decrypted once per release in this answer, not once per instance (a host runs many of one).
   const secretsOf = new Map<string, Promise<Record<string, string>>>();
   for (const instance of instances) {
     const release = await ctx.releases.get(ctx.store, instance.appId, instance.release);
+    const held = new Map(volumes.filter((v) => v.appId === instance.appId && v.slot === instance.slot).map((v) => [v.name, v]));
+    const mine = release.spec.volumes.flatMap((spec) => {
+      const v = held.get(spec.name);
+      return v ? [{ id: v.id, name: spec.name, path: spec.path, size_mib: Math.max(v.sizeMib, spec.size_mib) }] : [];
+    });
     out.push({
       id: instance.id,
       app: release.spec.app,
@@ -35,6 +41,7 @@ export async function getAssignments(
       spec: pinnedSpec(release),
       // Only where the host will start something: a stop needs no secret.
       secrets: instance.desired === 'run' ? await cached(secretsOf, `${release.appId}#${release.version}`, () => releaseSecretValues(ctx, release)) : {},
+      volumes: mine,
     });
   }
   return { index, instances: out };

@@ -27,8 +27,8 @@ export async function listGroupViews(ctx: CoreContext): Promise<GroupList> {
 }
 
 async function loadAllocations(ctx: CoreContext) {
-  const [hosts, instances] = await Promise.all([ctx.store.listHosts(), ctx.store.listInstances({ live: true })]);
+  const [hosts, instances, volumes] = await Promise.all([ctx.store.listHosts(), ctx.store.listInstances({ live: true }), ctx.store.listVolumes()]);
   const sizeOf = await instanceSizer(ctx.store, ctx.releases, instances);
   const sorted: Host[] = [...hosts].sort((a, b) => a.group.localeCompare(b.group) || a.name.localeCompare(b.name));
-  return { hosts: sorted, allocations: allocationsByHost(instances, sizeOf) };
+  return { hosts: sorted, allocations: allocationsByHost(instances, sizeOf, volumes) };
 }

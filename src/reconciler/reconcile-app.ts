@@ -28,8 +28,17 @@ export interface AppDiff {
  *     (all of them once count new ones serve), unless `holdOld` (blue-green before its switch
  *     grace is over) keeps them;
  *   - new ones are placed while live stays < count + max_surge, free slots first.
+ *
+ * An `inPlace` app (volumes) replaces each instance on its own data: no surge, and a slot in
+ * `occupied` (some instance of it has not stopped yet, whatever its desired state) gets its new
+ * instance in a later pass, once the old one is down.
  */
-export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacated: ReadonlyMap<number, VacatedSlot>): AppDiff {
+export function reconcileApp(
+  app: ReconcileApp,
+  live: readonly Instance[],
+  vacated: ReadonlyMap<number, VacatedSlot>,
+  occupied: ReadonlySet<number> = new Set(),
+): AppDiff {
   const stop: StopInstance[] = [];
   const place: PlaceInstance[] = [];
   const release = app.release;
@@ -39,8 +48,12 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
     for (const i of byStopOrder(live)) stop.push({ instanceId: i.id, reason });
     return { stop, place };
   }
-  const { maxSurge, maxUnavailable } = rolloutLimits(app.deploy, count);
-  const blueGreenStrategy = app.deploy.strategy === 'blue-green';
+  const limits = rolloutLimits(app.deploy, count);
+  const inPlace = app.inPlace === true;
+  const maxSurge = inPlace ? 0 : limits.maxSurge;
+  const maxUnavailable = inPlace ? Math.max(1, limits.maxUnavailable) : limits.maxUnavailable;
+  // Blue-green needs a second copy of the data; a stateful app rolls in place instead.
+  const blueGreenStrategy = app.deploy.strategy === 'blue-green' && !inPlace;
 
   // New instances: one per slot below count; the rest are extras.
   const newBySlot = new Map<number, Instance>();
@@ -104,6 +117,7 @@ export function reconcileApp(app: ReconcileApp, live: readonly Instance[], vacat
   let liveAfter = blueGreenStrategy ? newBySlot.size : newBySlot.size + oldKept.length;
   for (const slot of missing) {
     if (liveAfter >= (blueGreenStrategy ? count : count + maxSurge)) break;
+    if (inPlace && occupied.has(slot)) continue;
     const gone = vacated.get(slot);
     const old = oldStopped.get(slot) ?? oldKept.find((i) => i.slot === slot);
     const replaces = gone?.instanceId ?? old?.id ?? null;

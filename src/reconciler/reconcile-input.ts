@@ -15,6 +15,13 @@ export interface ReconcileApp {
    * because traffic has not switched yet or the switch is inside its grace period.
    */
   holdOld?: boolean;
+  /**
+   * The app's instances keep data in volumes pinned to their slot: a slot's new instance is placed
+   * only once every earlier instance of that slot has stopped (never two on one volume), a
+   * rollout never surges, and an `unknown` instance keeps its slot until its host returns (its
+   * data is there), whatever `replaceAfterMs` says.
+   */
+  inPlace?: boolean;
   /** How long an `unknown` instance (silent host) keeps its slot before it is replaced; default `DEFAULT_REPLACE_AFTER_MS`. */
   replaceAfterMs?: number;
 }

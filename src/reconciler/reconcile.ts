@@ -32,7 +32,16 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const settling = new Set(
     input.instances.filter((i) => i.desired === 'run' && !draining.has(i.hostId) && !isTerminal(i.state) && !isServing(i)).map((i) => i.appId),
   );
-  const replaceAfter = new Map(input.apps.map((a) => [a.appId, a.replaceAfterMs ?? DEFAULT_REPLACE_AFTER_MS]));
+  // A stateful slot waits for its host: a replacement elsewhere would start without the data.
+  const replaceAfter = new Map(input.apps.map((a) => [a.appId, a.inPlace ? Number.POSITIVE_INFINITY : (a.replaceAfterMs ?? DEFAULT_REPLACE_AFTER_MS)]));
+  // Slots some instance still holds (running, starting, stopping...), per app: an in-place app places no new instance there yet.
+  const occupiedByApp = new Map<string, Set<number>>();
+  for (const i of input.instances) {
+    if (isTerminal(i.state) || lostReason.has(i.id)) continue;
+    const slots = occupiedByApp.get(i.appId) ?? new Set<number>();
+    occupiedByApp.set(i.appId, slots);
+    slots.add(i.slot);
+  }
   const stop: StopInstance[] = [];
   const liveByApp = new Map<string, Instance[]>();
   const vacatedByApp = new Map<string, Map<number, VacatedSlot>>();
@@ -77,7 +86,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const known = new Set<string>();
   for (const app of input.apps) {
     known.add(app.appId);
-    const diff = reconcileApp(app, liveByApp.get(app.appId) ?? [], vacatedByApp.get(app.appId) ?? new Map());
+    const diff = reconcileApp(app, liveByApp.get(app.appId) ?? [], vacatedByApp.get(app.appId) ?? new Map(), occupiedByApp.get(app.appId));
     stop.push(...diff.stop);
     place.push(...diff.place);
   }

@@ -9,4 +9,9 @@ export interface PlacementRequest {
   /** Per instance. */
   resources: Resources;
   count: number;
+  /**
+   * The instance is of a slot whose volumes exist: only that host may take it (and it says so
+   * when it cannot: down, cordoned, full).
+   */
+  pinnedTo?: { hostId: string; hostName: string; slot: number };
 }

@@ -184,3 +184,25 @@ describe('schedule', () => {
     );
   });
 });
+
+describe('schedule: a slot pinned by its volumes', () => {
+  const pinnedTo = { hostId: 'h2', hostName: 'h2', slot: 0 };
+
+  it('places it on the host holding its data, even when another host has more room', () => {
+    const hosts = [testHost('h1'), testHost('h2', { allocated: { millicpus: 2000, memoryMib: 2048, diskMib: 0 } }), testHost('h3')];
+    const plan = schedule({ hosts }, request({ count: 1, pinnedTo }), { seed: 3 });
+    expect(plan.placements).toEqual([{ hostId: 'h2' }]);
+  });
+
+  it.each([
+    ['down', { status: 'down' as const }, '0/3 hosts fit: 2 not holding the volumes of slot 0 (on host h2), 1 down'],
+    ['cordoned', { cordoned: true }, '0/3 hosts fit: 2 not holding the volumes of slot 0 (on host h2), 1 cordoned'],
+    ['full', { allocated: { millicpus: 4000, memoryMib: 0, diskMib: 0 } }, '0/3 hosts fit: 2 not holding the volumes of slot 0 (on host h2), 1 out of cpu'],
+  ])('places nothing elsewhere when its host is %s, and says why', (_label, pinnedHost, summary) => {
+    const hosts = [testHost('h1'), testHost('h2', pinnedHost), testHost('h3')];
+    const plan = schedule({ hosts }, request({ count: 1, pinnedTo }), { seed: 3 });
+    expect(plan.placements).toEqual([]);
+    expect(plan.summary.startsWith(summary)).toBe(true);
+    expect(plan.rejections.find((r) => r.hostId === 'h1')?.reason).toBe('the volume data of slot 0 is on host h2');
+  });
+});

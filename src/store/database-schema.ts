@@ -19,6 +19,7 @@ export interface Database {
   secrets: SecretTable;
   audit: AuditTable;
   api_tokens: ApiTokenTable;
+  volumes: VolumeTable;
 }
 
 export interface CounterTable {
@@ -201,6 +202,17 @@ export interface ApiTokenTable {
   created_by: string;
 }
 
+export interface VolumeTable {
+  id: string;
+  app_id: string;
+  name: string;
+  slot: number;
+  host_id: string;
+  size_mib: number;
+  created_at: number;
+}
+
+export type VolumeRow = Selectable<VolumeTable>;
 export type HostRow = Selectable<HostTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type AuditRow = Selectable<AuditTable>;

@@ -15,6 +15,8 @@ import type { HostCert } from '../domain/host-cert.js';
 import type { JoinToken } from '../domain/join-token.js';
 import type { StoredSecret } from '../domain/secret.js';
 import { rowToSecret, secretToRow } from './secret-row.js';
+import { rowToVolume, volumeToRow } from './volume-row.js';
+import type { Volume } from '../domain/volume.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import { auditToRow, rowToAudit } from './audit-row.js';
 import type { ApiToken } from '../domain/api-token.js';
@@ -267,6 +269,28 @@ export class KyselyStore implements Store {
   }
 
   // Secrets
+
+  async insertVolumes(volumes: Volume[]): Promise<void> {
+    if (volumes.length === 0) return;
+    await this.#db.insertInto('volumes').values(volumes.map(volumeToRow)).execute();
+  }
+
+  async listVolumes(filter: { appId?: string; hostId?: string } = {}): Promise<Volume[]> {
+    let query = this.#db.selectFrom('volumes').selectAll();
+    if (filter.appId !== undefined) query = query.where('app_id', '=', filter.appId);
+    if (filter.hostId !== undefined) query = query.where('host_id', '=', filter.hostId);
+    const rows = await query.orderBy('app_id').orderBy('slot').orderBy('name').execute();
+    return rows.map(rowToVolume);
+  }
+
+  async updateVolumeSize(id: string, sizeMib: number): Promise<void> {
+    await this.#db.updateTable('volumes').set({ size_mib: sizeMib }).where('id', '=', id).execute();
+  }
+
+  async deleteVolumes(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#db.deleteFrom('volumes').where('id', 'in', ids).execute();
+  }
 
   async insertSecret(secret: StoredSecret): Promise<void> {
     await this.#db.insertInto('secrets').values(secretToRow(secret)).execute();

@@ -14,6 +14,7 @@ import type { Database } from './database-schema.js';
 import { ROWS_PER_STATEMENT } from './kysely-store.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { type Volume, volumeId } from '../domain/volume.js';
 import type { Store } from './store.js';
 
 // A millisecond timestamp past 2^32 (and with a non-zero ms part) so truncation would show.
@@ -273,7 +274,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit', '0010-api-tokens']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit', '0010-api-tokens', '0011-volumes']);
     } finally {
       await db.destroy();
     }
@@ -428,4 +429,33 @@ describe('throughput', () => {
     console.log(`store: inserted ${count} instances in ${(seconds * 1000).toFixed(0)} ms = ${Math.round(count / seconds)} rows/s`);
     expect(await store.listInstances({ hostId: 'host-0' })).toHaveLength(count / 1000);
   }, 60_000);
+});
+
+describe('volumes', () => {
+  const volume = (slot: number, hostId: string, name = 'data'): Volume => ({
+    id: volumeId('default', 'pg', name, slot),
+    appId: 'default/pg',
+    name,
+    slot,
+    hostId,
+    sizeMib: 1024,
+    createdAt: 5,
+  });
+
+  it('records which host holds each slot, lists by app and host, grows and deletes', async () => {
+    await store.insertVolumes([volume(0, 'h1'), volume(1, 'h2'), volume(0, 'h1', 'wal')]);
+    expect((await store.listVolumes({ appId: 'default/pg' })).map((v) => v.id)).toEqual(['default.pg.data.0', 'default.pg.wal.0', 'default.pg.data.1']);
+    expect((await store.listVolumes({ hostId: 'h2' })).map((v) => v.slot)).toEqual([1]);
+    await store.updateVolumeSize('default.pg.data.0', 2048);
+    expect((await store.listVolumes({ hostId: 'h1' })).find((v) => v.name === 'data')).toEqual({ ...volume(0, 'h1'), sizeMib: 2048 });
+    await store.deleteVolumes(['default.pg.data.0', 'default.pg.wal.0']);
+    expect(await store.listVolumes()).toEqual([volume(1, 'h2')]);
+  });
+
+  it('survives a reopen of the file', async () => {
+    await store.insertVolumes([volume(0, 'h1')]);
+    await store.close();
+    store = await openSqliteStore(path);
+    expect(await store.listVolumes()).toEqual([volume(0, 'h1')]);
+  });
 });

@@ -5,6 +5,7 @@ import type { Host } from '../domain/host.js';
 import type { HostCert } from '../domain/host-cert.js';
 import type { JoinToken } from '../domain/join-token.js';
 import type { Instance } from '../domain/instance.js';
+import type { Volume } from '../domain/volume.js';
 import type { StoredSecret } from '../domain/secret.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import type { ApiToken } from '../domain/api-token.js';
@@ -110,6 +111,13 @@ export interface Store {
   deleteSecret(namespace: string, name: string): Promise<number>;
   /** Replaces the encrypted value of one version (key rotation: same value, another key). */
   resealSecret(namespace: string, name: string, version: number, sealed: StoredSecret['sealed']): Promise<void>;
+
+  insertVolumes(volumes: Volume[]): Promise<void>;
+  /** Every volume, or those of one app or one host. */
+  listVolumes(filter?: { appId?: string; hostId?: string }): Promise<Volume[]>;
+  /** Grows the recorded size (a deploy asked for more); the agent grows the filesystem. */
+  updateVolumeSize(id: string, sizeMib: number): Promise<void>;
+  deleteVolumes(ids: string[]): Promise<void>;
 
   /** Inserts many rows; implementations batch so that a million rows are fine. */
   insertInstances(instances: Instance[]): Promise<void>;

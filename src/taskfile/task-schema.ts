@@ -473,6 +473,15 @@ export const TaskSchema = z
     requireUniquePortNumbers(task.ports, ctx);
     requireUnique(task.volumes, 'name', 'volume', ctx, ['volumes']);
     requireUnique(task.volumes, 'path', 'volume path', ctx, ['volumes']);
+    const deploy: unknown = task.deploy;
+    const volumes: unknown = task.volumes;
+    if (Array.isArray(volumes) && volumes.length > 0 && typeof deploy === 'object' && deploy !== null && (deploy as { strategy?: unknown }).strategy === 'blue-green') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deploy', 'strategy'],
+        message: 'blue-green needs a second copy of the data; a task with [[volumes]] deploys "rolling", replacing each instance in place on its volume',
+      });
+    }
     const check: unknown = task.check;
     if (typeof check === 'object' && check !== null && 'kind' in check && 'port' in check) {
       const { kind, port } = check as { kind: string; port: unknown };

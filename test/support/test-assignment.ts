@@ -18,7 +18,7 @@ drain_delay = "1500ms"
 
 /** An assignment of a real, parsed task spec (web, one container, stop timeout 3 s, drain 1.5 s), for agent tests. */
 export function testAssignment(id: string, desired: 'run' | 'stop' = 'run', spec: Partial<TaskSpec> = {}): Assignment {
-  return { id, app: 'web', namespace: 'default', release: 1, slot: 0, desired, spec: { ...BASE, ...spec }, secrets: {} };
+  return { id, app: 'web', namespace: 'default', release: 1, slot: 0, desired, spec: { ...BASE, ...spec }, secrets: {}, volumes: [] };
 }
 
 /** An HTTP check on the `http` port, as the parser normalises it. */

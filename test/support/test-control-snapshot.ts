@@ -5,9 +5,10 @@ import { parseTaskFile } from '../../src/taskfile/parse-task-file.js';
 import { type ControlSnapshot, releaseKey } from '../../src/core/control-pass/control-snapshot.js';
 
 /** A release of `app` (in namespace default, group g) with the given count and strategy; for tests. */
-export function testRelease(app: string, version: number, over: { count?: number; strategy?: 'rolling' | 'blue-green'; check?: boolean } = {}): Release {
+export function testRelease(app: string, version: number, over: { count?: number; strategy?: 'rolling' | 'blue-green'; check?: boolean; volumeMib?: number } = {}): Release {
   const check = over.check ? '\n[check]\ntcp = { port = "http" }\n' : '';
-  const text = `app = "${app}"\ngroup = "g"\ncount = ${over.count ?? 2}\nruntime = "container"\n[[containers]]\nname = "main"\nimage = "r:5000/${app}:${version}"\n[[ports]]\nname = "http"\nport = 80\n[deploy]\nstrategy = "${over.strategy ?? 'rolling'}"\nhealthy_deadline = "60s"\n${check}`;
+  const volume = over.volumeMib ? `\n[[volumes]]\nname = "data"\nsize = "${over.volumeMib}MiB"\npath = "/data"\n` : '';
+  const text = `app = "${app}"\ngroup = "g"\ncount = ${over.count ?? 2}\nruntime = "container"\n[[containers]]\nname = "main"\nimage = "r:5000/${app}:${version}"\n[[ports]]\nname = "http"\nport = 80\n[deploy]\nstrategy = "${over.strategy ?? 'rolling'}"\nhealthy_deadline = "60s"\n${check}${volume}`;
   return { appId: `default/${app}`, version, spec: parseTaskFile(text), warnings: [], digests: {}, secretVersions: {}, createdAt: 0 };
 }
 
@@ -50,6 +51,7 @@ export function testSnapshot(over: Partial<ControlSnapshot> & { releaseList?: Re
     hostTtlMs: 30_000,
     startedAt: 0,
     failedReplaceDelayMs: 0,
+    volumes: [],
     seed: 1,
     ...rest,
   };

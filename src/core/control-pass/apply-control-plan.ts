@@ -16,6 +16,9 @@ export async function applyControlPlan(tx: Store, plan: ControlPlan, now: number
   for (const { instanceId, reason } of plan.unknown) await tx.updateInstance(instanceId, { state: 'unknown', message: reason, updatedAt: now });
   if (plan.stop.length > 0) await tx.updateInstances(plan.stop, { desired: 'stop', updatedAt: now });
   if (plan.place.length > 0) await tx.insertInstances(plan.place);
+  await tx.deleteVolumes(plan.deleteVolumes);
+  await tx.insertVolumes(plan.newVolumes);
+  for (const { id, sizeMib } of plan.growVolumes) await tx.updateVolumeSize(id, sizeMib);
   for (const { id, patch } of plan.appUpdates) await tx.updateApp(id, patch);
   for (const deployment of plan.newDeployments) await tx.insertDeployment(deployment);
   for (const appId of plan.deleteApps) await tx.deleteApp(appId);

@@ -1,6 +1,7 @@
 import type { Deployment } from '../../domain/deployment.js';
 import type { BuboEvent } from '../../domain/event.js';
 import type { Instance } from '../../domain/instance.js';
+import type { Volume } from '../../domain/volume.js';
 import type { LostInstance, UnknownInstance } from '../../reconciler/reconcile-plan.js';
 import type { AppPatch, DeploymentPatch } from '../../store/store.js';
 
@@ -19,6 +20,11 @@ export interface ControlPlan {
   stop: string[];
   /** New instances to insert (a rollback may insert one already told to stop). */
   place: Instance[];
+  /** Volume records of slots placed for the first time (or again, after their host was removed), and the records they replace. */
+  newVolumes: Volume[];
+  deleteVolumes: string[];
+  /** Volumes a new release asks to be larger: the agent grows them. */
+  growVolumes: { id: string; sizeMib: number }[];
   deploymentUpdates: { id: string; patch: DeploymentPatch }[];
   appUpdates: { id: string; patch: AppPatch }[];
   newDeployments: Deployment[];

@@ -2,6 +2,7 @@ import type { App, Release } from '../../domain/app.js';
 import type { Deployment } from '../../domain/deployment.js';
 import type { Host } from '../../domain/host.js';
 import type { Instance } from '../../domain/instance.js';
+import type { Volume } from '../../domain/volume.js';
 
 /**
  * Everything one control pass decides from, read inside the transaction that writes its plan.
@@ -18,6 +19,8 @@ export interface ControlSnapshot {
    * release does not exist (a rollback target that was deleted).
    */
   releases: ReadonlyMap<string, Release>;
+  /** Every volume record: which host holds each app slot's data (the slot is pinned there). */
+  volumes: readonly Volume[];
   /** The running deployment of each app that has one, by app id. */
   deployments: ReadonlyMap<string, Deployment>;
   /** The last "cannot place" message per `app#release`, so a blocked app logs one event, not one per pass. */

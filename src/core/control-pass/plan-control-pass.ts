@@ -46,6 +46,8 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
     snapshot.hosts.map((h) => (down.has(h.id) ? { ...h, status: 'down' as const } : h)),
     unsettled.map((i) => (lost.has(i.id) ? { ...i, state: 'lost' as const } : i)),
     sizeOf,
+    undefined,
+    snapshot.volumes,
   );
   const placements = planPlacements(snapshot, scheduler, plan.place, now, newId);
 
@@ -95,6 +97,9 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
     unknown: plan.unknown,
     stop,
     place,
+    newVolumes: placements.newVolumes,
+    deleteVolumes: placements.deleteVolumes,
+    growVolumes: placements.growVolumes,
     deploymentUpdates: [...switches.map((d) => ({ id: d.id, patch: { switchedAt: now, updatedAt: now } })), ...settlement.deploymentUpdates],
     appUpdates: settlement.appUpdates,
     newDeployments: settlement.newDeployments,

@@ -8,6 +8,8 @@ import { specResources } from '../spec-resources.js';
 import { type ControlSnapshot, releaseKey } from './control-snapshot.js';
 import { groupBy } from './group-by.js';
 import { placeApp } from './place-app.js';
+import { type VolumeChanges, volumePlanner } from './volume-planner.js';
+import type { PlacementRequest } from '../../scheduler/placement-request.js';
 
 const ACTOR = 'system';
 
@@ -22,56 +24,77 @@ export function planPlacements(
   places: readonly PlaceInstance[],
   now: number,
   newId: (prefix: string) => string,
-): { placed: Instance[]; events: Omit<BuboEvent, 'id'>[]; blocked: Map<string, string> } {
+): { placed: Instance[]; events: Omit<BuboEvent, 'id'>[]; blocked: Map<string, string> } & VolumeChanges {
   const appsById = new Map<string, App>(snapshot.apps.map((a) => [a.id, a]));
   const names = new Map(snapshot.hosts.map((h) => [h.id, h.name]));
   const blocked = new Map(snapshot.blocked);
   const placed: Instance[] = [];
   const events: Omit<BuboEvent, 'id'>[] = [];
   let world = scheduler;
+  const volumes = volumePlanner(snapshot);
   for (const [key, group] of groupBy(places, (p) => `${p.appId}#${p.release}`)) {
     const first = group[0]!;
     const app = appsById.get(first.appId)!;
     const release = snapshot.releases.get(releaseKey(first.appId, first.release));
     if (!release) continue;
     const { spec } = release;
-    const request = { appId: app.id, group: spec.group, runtime: spec.runtime, resources: specResources(spec), count: group.length };
-    const result = placeApp(world, request, { seed: snapshot.seed, force: app.overProvision });
-    world = result.snapshot;
-    const mine = result.hostIds.map(
-      (hostId, n): Instance => ({
-        id: newId(spec.app),
-        appId: app.id,
-        release: group[n]!.release,
-        hostId,
-        slot: group[n]!.slot,
-        desired: 'run',
-        state: 'pending',
-        address: null,
-        message: '',
-        // With a check, an instance serves only once the agent reports it healthy.
-        health: spec.check ? 'unknown' : 'none',
-        healthMessage: '',
-        createdAt: now,
-        updatedAt: now,
-      }),
-    );
+    const resources = specResources(spec);
+    // Slots whose data lives on a host go there, one request each; the rest are spread together.
+    const free: PlaceInstance[] = [];
+    const requests: { places: PlaceInstance[]; request: PlacementRequest }[] = [];
+    for (const p of group) {
+      const pin = volumes.pinOf(app.id, p.slot);
+      if (pin === null) free.push(p);
+      else {
+        // The volumes already sit on that host's disk (counted in its allocation): only the rest is asked for.
+        const diskMib = Math.max(0, resources.diskMib - pin.existingMib);
+        const pinnedTo = { hostId: pin.hostId, hostName: names.get(pin.hostId) ?? pin.hostId, slot: p.slot };
+        requests.push({ places: [p], request: { appId: app.id, group: spec.group, runtime: spec.runtime, resources: { ...resources, diskMib }, count: 1, pinnedTo } });
+      }
+    }
+    if (free.length > 0) requests.unshift({ places: free, request: { appId: app.id, group: spec.group, runtime: spec.runtime, resources, count: free.length } });
+    const reasons: string[] = [];
+    const mine: Instance[] = [];
+    for (const { places: asked, request } of requests) {
+      const result = placeApp(world, request, { seed: snapshot.seed, force: app.overProvision });
+      world = result.snapshot;
+      result.hostIds.forEach((hostId, n) => {
+        const p = asked[n]!;
+        mine.push({
+          id: newId(spec.app),
+          appId: app.id,
+          release: p.release,
+          hostId,
+          slot: p.slot,
+          desired: 'run',
+          state: 'pending',
+          address: null,
+          message: '',
+          // With a check, an instance serves only once the agent reports it healthy.
+          health: spec.check ? 'unknown' : 'none',
+          healthMessage: '',
+          createdAt: now,
+          updatedAt: now,
+        });
+        volumes.placed(app, spec.volumes, p.slot, hostId, now);
+      });
+      for (const w of result.warnings) events.push(event(now, ACTOR, 'capacity.overprovisioned', w, { appId: app.id }));
+      if (result.blocked) reasons.push(request.pinnedTo ? `slot ${request.pinnedTo.slot}: ${result.blocked}` : result.blocked);
+    }
     placed.push(...mine);
     if (mine.length > 0) {
-      const where = [...new Set(result.hostIds.map((id) => names.get(id)))].join(', ');
+      const where = [...new Set(mine.map((i) => names.get(i.hostId)))].join(', ');
       events.push(
         event(now, ACTOR, 'instance.placed', `placed ${mine.length} instance(s) of ${app.id} release ${first.release} on ${where}`, {
           appId: app.id,
           data: { release: first.release, instances: mine.map((i) => i.id) },
         }),
       );
-      for (const w of result.warnings) events.push(event(now, ACTOR, 'capacity.overprovisioned', w, { appId: app.id }));
     }
-    if (result.blocked && blocked.get(key) !== result.blocked) {
-      events.push(event(now, ACTOR, 'placement.blocked', result.blocked, { appId: app.id }));
-    }
-    if (result.blocked) blocked.set(key, result.blocked);
+    const why = reasons.length > 0 ? reasons.join('; ') : null;
+    if (why && blocked.get(key) !== why) events.push(event(now, ACTOR, 'placement.blocked', why, { appId: app.id }));
+    if (why) blocked.set(key, why);
     else blocked.delete(key);
   }
-  return { placed, events, blocked };
+  return { placed, events, blocked, ...volumes.changes() };
 }

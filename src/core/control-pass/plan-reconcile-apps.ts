@@ -31,7 +31,9 @@ export function planReconcileApps(snapshot: ControlSnapshot, now: number): { app
         holdOld = now < deployment.switchedAt + deploy.switch_grace_ms;
       }
     }
-    apps.push({ appId: app.id, release: app.release, count, deploy, holdOld, ...(release ? { replaceAfterMs: replaceAfterMs(release.spec) } : {}) });
+    // Volumes of the app's target release, or data it still has: its slots are replaced in place.
+    const inPlace = (release?.spec.volumes.length ?? 0) > 0 || snapshot.volumes.some((v) => v.appId === app.id);
+    apps.push({ appId: app.id, release: app.release, count, deploy, holdOld, ...(inPlace ? { inPlace } : {}), ...(release ? { replaceAfterMs: replaceAfterMs(release.spec) } : {}) });
   }
   return { apps, switches };
 }

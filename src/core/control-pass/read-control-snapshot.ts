@@ -9,7 +9,7 @@ import { type ControlSnapshot, releaseKey } from './control-snapshot.js';
  * the plan: what the pass decides from is then exactly what it writes over.
  */
 export async function readControlSnapshot(ctx: CoreContext, tx: Store, blocked: ReadonlyMap<string, string>): Promise<ControlSnapshot> {
-  const [hosts, apps, instances] = await Promise.all([tx.listHosts(), tx.listApps(), tx.listInstances()]);
+  const [hosts, apps, instances, volumes] = await Promise.all([tx.listHosts(), tx.listApps(), tx.listInstances(), tx.listVolumes()]);
   const deployments = new Map<string, Deployment>();
   const wanted = new Map<string, [string, number]>();
   const want = (appId: string, version: number | null) => {
@@ -34,6 +34,7 @@ export async function readControlSnapshot(ctx: CoreContext, tx: Store, blocked: 
     apps,
     instances,
     releases,
+    volumes,
     deployments,
     blocked,
     hostTtlMs: ctx.options.hostTtlMs,

@@ -9,6 +9,7 @@ import { joinTokensHostCerts } from './0007-join-tokens-host-certs.js';
 import { secrets } from './0008-secrets.js';
 import { audit } from './0009-audit.js';
 import { apiTokens } from './0010-api-tokens.js';
+import { volumes } from './0011-volumes.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-secrets': secrets,
   '0009-audit': audit,
   '0010-api-tokens': apiTokens,
+  '0011-volumes': volumes,
 };
 
 export const migrationProvider: MigrationProvider = {
