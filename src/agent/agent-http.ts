@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { checkToken } from '../auth/check-token.js';
 import { hasLogs, type Runtime } from '../runtimes/runtime.js';
 import type { LogOptions } from '../logs/log-line.js';
+import { type AgentVolumeOps, handleVolumeRoute } from './agent-volume-routes.js';
 
 export interface AgentHttpOptions {
   /** `host:port`; port 0 picks a free port. */
@@ -18,6 +19,8 @@ export interface AgentHttpOptions {
    */
   tls?: { cert: string; key: string; ca: string };
   runtimes: readonly Runtime[];
+  /** Volume operations the server asks for (`agent-volume-routes.ts`); absent: those routes answer 404. */
+  volumes?: AgentVolumeOps;
   log?: (line: string) => void;
 }
 
@@ -76,7 +79,8 @@ export async function startAgentHttp(options: AgentHttpOptions): Promise<Running
 async function handle(req: IncomingMessage, res: ServerResponse, options: AgentHttpOptions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://agent');
   const match = LOGS.exec(url.pathname);
-  if (req.method !== 'GET' || !match) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+  const volumeRoute = url.pathname.startsWith('/v1/local/volumes');
+  if (!volumeRoute && (req.method !== 'GET' || !match)) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
   if (options.tls) {
     // The TLS layer already refused clients without a certificate of the cluster CA; of those,
     // only the server may read logs (a host's certificate is of the same CA).
@@ -85,6 +89,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AgentH
   } else if (!options.token || !checkToken(req.headers.authorization, options.token)) {
     return sendError(res, 401, 'unauthorized', 'missing or wrong bearer token');
   }
+  if (volumeRoute) {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (!(await handleVolumeRoute(req, url, options.volumes, send))) sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+    return;
+  }
+  if (!match) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
   const id = match[1]!;
   const query = parseLogQuery(url.searchParams);
   if (typeof query === 'string') return sendError(res, 400, 'invalid_request', query);

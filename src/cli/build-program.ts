@@ -19,6 +19,7 @@ import { registerRollback } from './commands/register-rollback.js';
 import { registerRestart } from './commands/register-restart.js';
 import { registerScale } from './commands/register-scale.js';
 import { registerSecret } from './commands/register-secret.js';
+import { registerVolume } from './commands/register-volume.js';
 import { registerServer } from './commands/register-server.js';
 import { registerStatus } from './commands/register-status.js';
 import { registerStop } from './commands/register-stop.js';
@@ -67,6 +68,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerRollback,
     registerRestart,
     registerSecret,
+    registerVolume,
     registerHost,
     registerEvents,
     registerAudit,

@@ -8,6 +8,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { ensureAdminToken } from '../http/admin-token.js';
 import { buildHttpApp } from '../http/build-http-app.js';
 import { agentLogOpener } from '../client/open-agent-logs.js';
+import { agentCaller } from '../client/agent-caller.js';
 import { ensureClusterCa } from '../pki/cluster-ca.js';
 import { hostIdentityUri } from '../pki/identity-uri.js';
 import { issueServerCredentials } from '../pki/server-credentials.js';
@@ -81,7 +82,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   });
   const { ctx, loop, peers } = createCore({ store, options: options.core ?? {}, pki, keyring });
-  const agentLogs = agentLogOpener({ token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri });
+  const agentAuth = { token, tls: { ca: ca.certPem, cert: credentials.clientCert, key: credentials.clientKey }, hostIdentity: hostIdentityUri };
+  const agentLogs = agentLogOpener(agentAuth);
+  const agentCall = agentCaller(agentAuth);
   const sinks = [
     ...(options.auditLog ? [auditFileSink(options.auditLog, log).write] : []),
     ...(options.auditSyslog !== undefined ? [auditSyslogSink(parseSyslogTarget(options.auditSyslog), log).write] : []),
@@ -92,9 +95,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           for (const sink of sinks) sink(record);
         }
       : undefined;
-  const app = buildHttpApp({ ctx, token, agentLogs, ...(auditSink ? { auditSink } : {}) });
+  const app = buildHttpApp({ ctx, token, agentLogs, agentCall, ...(auditSink ? { auditSink } : {}) });
   const tlsApp = tlsListen
-    ? buildHttpApp({ ctx, token, agentLogs, ...(auditSink ? { auditSink } : {}), tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } })
+    ? buildHttpApp({ ctx, token, agentLogs, agentCall, ...(auditSink ? { auditSink } : {}), tls: { cert: credentials.tlsCertChain, key: credentials.tlsKey, ca: ca.certPem } })
     : undefined;
   const listening: { close(): Promise<void> }[] = [];
   try {

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'cluster_full',
   'invalid_config',
+  'host_unavailable',
+  'volume_failed',
   'internal',
   // Failures on a host or in the plumbing: they name machine details (an argv, a registry's
   // answer, a config problem) and are reported as instance messages or events, never as an

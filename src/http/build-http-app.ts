@@ -14,6 +14,8 @@ import type { AuditRecord } from '../domain/audit-record.js';
 import { certFingerprint } from '../pki/fingerprint.js';
 import { agentLogOpener } from '../client/open-agent-logs.js';
 import type { AgentLogOpener } from '../logs/agent-log-opener.js';
+import type { AgentCaller } from '../api/agent-local.js';
+import { agentCaller } from '../client/agent-caller.js';
 import { buildOpenApi } from './build-openapi.js';
 import { checkToken } from '../auth/check-token.js';
 import { errorToResponse } from './error-to-response.js';
@@ -31,6 +33,8 @@ export interface HttpAppOptions {
   logError?: (error: unknown, request: string) => void;
   /** How log streams are read from agents; default: their HTTP listener, with `token`. */
   agentLogs?: AgentLogOpener;
+  /** How volume operations reach agents; default: their HTTP listener, with `token`. */
+  agentCall?: AgentCaller;
   /**
    * Serve HTTPS (the `--tls-listen` listener): the server's certificate chain and key, and the
    * cluster CA that client certificates are verified against. A client without a certificate
@@ -72,6 +76,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     options.logError ?? ((error, request) => process.stderr.write(`bubo: ${request}: ${(error as Error)?.stack ?? String(error)}\n`));
   const openapi = buildOpenApi(routes, API_VERSION);
   const agentLogs = options.agentLogs ?? agentLogOpener(options.token);
+  const agentCall = options.agentCall ?? agentCaller(options.token);
 
   // The API speaks JSON only: a text/plain body is refused as a media type, not half-parsed.
   app.removeContentTypeParser('text/plain');
@@ -167,6 +172,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
           principal,
           signal: abortOnClose(reply),
           agentLogs,
+          agentCall,
         };
         const handler = handlers[name] as (ctx: CoreContext, input: HandlerInput<RouteDef>) => Promise<unknown>;
         const result = await handler(options.ctx, input as HandlerInput<RouteDef>);

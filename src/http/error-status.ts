@@ -26,6 +26,10 @@ export const ERROR_STATUS: Record<ErrorCode, number | 'internal'> = {
   unsupported_media_type: 415,
   cluster_full: 507,
   invalid_config: 500,
+  // A host the request needs (the one holding a volume) cannot be reached now: the message says which and why.
+  host_unavailable: 503,
+  // A volume operation failed on its host; the agent's message says what (never an argv).
+  volume_failed: 502,
   internal: 'internal',
   command_failed: 'internal',
   image_pull_failed: 'internal',

@@ -23,6 +23,9 @@ import { scaleApp } from '../core/scale-app.js';
 import { setHostCordon } from '../core/set-host-cordon.js';
 import { streamAppLogs } from '../core/stream-app-logs.js';
 import type { AgentLogOpener } from '../logs/agent-log-opener.js';
+import type { AgentCaller } from '../api/agent-local.js';
+import { listVolumes } from '../core/list-volumes.js';
+import { backupVolume, listSnapshots, removeVolume, restoreVolume, snapshotVolume } from '../core/volume-operations.js';
 import { stopApp } from '../core/stop-app.js';
 import { authorizeHostId, registrationFor } from '../core/authorize-host.js';
 import { createJoinToken } from '../core/create-join-token.js';
@@ -54,6 +57,8 @@ export interface HandlerInput<R extends RouteDef> {
   signal: AbortSignal;
   /** How the server reads an instance's output from its agent (`appLogs`). */
   agentLogs: AgentLogOpener;
+  /** How the server asks an agent about what lives on its host (volumes). */
+  agentCall: AgentCaller;
 }
 
 /** A streaming route's handler returns its lines as they come. */
@@ -96,6 +101,15 @@ export const handlers: Handlers = {
     return { secrets: body.secrets.filter((s) => visibleTo(principal, s.namespace)) };
   },
   removeSecret: (ctx, { params, actor }) => removeSecret(ctx, { ...params, actor }),
+  listVolumes: async (ctx, { query, principal, agentCall }) => {
+    const body = await listVolumes(ctx, query, agentCall);
+    return { volumes: body.volumes.filter((v) => visibleTo(principal, v.namespace)) };
+  },
+  removeVolume: (ctx, { params, actor, agentCall }) => removeVolume(ctx, { ...params, actor }, agentCall),
+  snapshotVolume: (ctx, { params, body, actor, agentCall }) => snapshotVolume(ctx, { ...params, snapshot: body.name, actor }, agentCall),
+  listSnapshots: (ctx, { params, agentCall }) => listSnapshots(ctx, params, agentCall),
+  restoreVolume: (ctx, { params, body, actor, agentCall }) => restoreVolume(ctx, { ...params, snapshot: body.snapshot, archive: body.archive, actor }, agentCall),
+  backupVolume: (ctx, { params, body, actor, agentCall }) => backupVolume(ctx, { ...params, to: body.to, actor }, agentCall),
   rotateSecretKey: (ctx, { actor }) => rotateSecretKey(ctx, { actor }),
   createToken: (ctx, { body, actor }) => createApiToken(ctx, { ...body, actor }),
   listTokens: async (ctx) => ({ tokens: (await ctx.store.listApiTokens()).map(apiTokenView) }),

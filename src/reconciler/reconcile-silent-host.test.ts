@@ -93,3 +93,21 @@ describe('reconcile: a host that goes silent and comes back', () => {
     );
   });
 });
+
+describe('reconcile: a rollout whose new instance is on a host going silent now', () => {
+  it('keeps the old instance that still serves: the new one no longer counts as serving', () => {
+    const now = 1_000_000;
+    const plan = reconcile({
+      now,
+      hostTtlMs: 30_000,
+      apps: [{ appId: 'default/shop', release: 2, count: 1, deploy: testDeploy({ max_unavailable: 0, max_surge: 1 }) }],
+      instances: [testInstance('old', { release: 1, hostId: 'h1' }), testInstance('new', { release: 2, hostId: 'h2' })],
+      hosts: [
+        { id: 'h1', status: 'ready', lastHeartbeatAt: now },
+        { id: 'h2', status: 'ready', lastHeartbeatAt: now - 120_000 },
+      ],
+    });
+    expect(plan.unknown.map((u) => u.instanceId)).toEqual(['new']);
+    expect(plan.stop).toEqual([]);
+  });
+});

@@ -62,7 +62,9 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
       if (i.desired === 'run') vacate(i, 'lost');
     } else if (i.desired === 'run' && (i.state === 'unknown' || unknownNow.has(i.id))) {
       const since = unknownNow.has(i.id) ? input.now : i.updatedAt;
-      if (input.now - since < (replaceAfter.get(i.appId) ?? DEFAULT_REPLACE_AFTER_MS)) hold(i);
+      // Held as what it now is: an instance of a host going silent in this pass serves no more, so a
+      // rollout must not count it (and stop the old instance that still serves).
+      if (input.now - since < (replaceAfter.get(i.appId) ?? DEFAULT_REPLACE_AFTER_MS)) hold(i.state === 'unknown' ? i : { ...i, state: 'unknown' });
       else {
         waiting.push(i);
         vacate(i, 'unknown');

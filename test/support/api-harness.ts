@@ -12,6 +12,7 @@ import { buildHttpApp } from '../../src/http/build-http-app.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { OpenApiChecker } from './openapi-checker.js';
+import type { AgentCaller } from '../../src/api/agent-local.js';
 
 export const TOKEN = 'bubo_test_token_0123456789';
 
@@ -34,7 +35,7 @@ export interface Harness {
  * An in-process server on an in-memory SQLite store with a hand-driven clock and control loop.
  * `wrapStore` lets a test put something between the core and the store (see `yielding-store.ts`).
  */
-export async function createHarness(openapi?: OpenApiChecker, options: { wrapStore?: (store: Store) => Store } = {}): Promise<Harness> {
+export async function createHarness(openapi?: OpenApiChecker, options: { wrapStore?: (store: Store) => Store; agentCall?: AgentCaller } = {}): Promise<Harness> {
   const store = (options.wrapStore ?? ((s: Store) => s))(await openSqliteStore(':memory:'));
   const clock = { now: Date.parse('2026-11-24T12:00:00Z') };
   const caDir = await mkdtemp(join(tmpdir(), 'bubo-harness-ca-'));
@@ -42,7 +43,7 @@ export async function createHarness(openapi?: OpenApiChecker, options: { wrapSto
   const pki = { caCertPem: ca.certPem, caFingerprint: ca.fingerprint, joinUrl: 'https://127.0.0.1:7443', signHost: (input: { name: string; csrPem: string; now: number }) => signHostCsr(ca, input) };
   const keyring = await SecretKeyring.open(join(caDir, 'secret-keys.json'));
   const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42, pki, keyring });
-  const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {} });
+  const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {}, ...(options.agentCall ? { agentCall: options.agentCall } : {}) });
   await app.ready();
   const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json', headers: { authorization: `Bearer ${TOKEN}` } })).json();
   const checker = openapi ?? new OpenApiChecker(doc);

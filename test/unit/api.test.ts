@@ -1,12 +1,24 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, registerBody, taskFile } from '../support/api-harness.js';
 import type { OpenApiChecker } from '../support/openapi-checker.js';
+import type { AgentCaller, AgentCallRequest } from '../../src/api/agent-local.js';
 
 let h: Harness;
 let checker: OpenApiChecker | undefined;
 
+/** What the volume routes asked of agents; the fake agent answers like a real one would. */
+let agentCalls: AgentCallRequest[] = [];
+const fakeAgent: AgentCaller = async (request) => {
+  agentCalls.push(request);
+  if (request.method === 'GET' && request.path.startsWith('/v1/local/volumes?')) return { volumes: [{ id: 'default.pg.data.0', size_mib: 256, used_mib: 12 }] };
+  if (request.method === 'GET') return { snapshots: ['before'] };
+  if (request.path.endsWith('/backup')) return { archive: '/backups/default.pg.data.0-1.tar.gz', sha256: 'ab'.repeat(32), bytes: 4096 };
+  return { ok: true };
+};
+
 beforeEach(async () => {
-  h = await createHarness(checker);
+  agentCalls = [];
+  h = await createHarness(checker, { agentCall: fakeAgent });
   checker = h.openapi;
 });
 afterEach(async () => {
@@ -904,5 +916,85 @@ describe('user tokens (in detail: api-users.test.ts)', () => {
     expect(created.body.token).toMatch(/^bubo_tok_/);
     expect((await h.request('GET', '/v1/tokens')).body.tokens).toHaveLength(1);
     expect((await h.request('DELETE', `/v1/tokens/${created.body.id}`)).body.revoked).toBe(true);
+  });
+});
+
+describe('volumes', () => {
+  const pgTask = `app = "pg"
+group = "web"
+count = 1
+runtime = "container"
+
+[resources]
+cpus = 1
+memory = "512MiB"
+disk = "1GiB"
+
+[[containers]]
+name = "pg"
+image = "registry.internal:5000/pg:15"
+
+[[volumes]]
+name = "data"
+size = "256MiB"
+path = "/var/lib/postgresql/data"
+`;
+
+  it('records the volume where its slot was placed, hands it to that host, and operates on it only while no instance uses it', async () => {
+    const res = await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web'), agent_url: 'http://192.0.2.2:7071' });
+    const hostId = res.body.host_id;
+    expect((await h.request('POST', '/v1/deploy', { task: pgTask })).status).toBe(201);
+    await h.loop.runOnce();
+
+    const assigned = await h.request('GET', `/v1/agent/assignments?host_id=${hostId}&wait_ms=0`);
+    expect(assigned.body.instances[0].volumes).toEqual([{ id: 'default.pg.data.0', name: 'data', path: '/var/lib/postgresql/data', size_mib: 256 }]);
+    await reportAll(hostId);
+
+    const list = await h.request('GET', '/v1/volumes?namespace=default&app=pg');
+    expect(list.status).toBe(200);
+    expect(list.body.volumes).toEqual([
+      expect.objectContaining({ id: 'default.pg.data.0', app: 'pg', name: 'data', slot: 0, host: 'h1', size_mib: 256, used_mib: 12, instance: { id: assigned.body.instances[0].id, state: 'running' } }),
+    ]);
+    expect(agentCalls[0]).toMatchObject({ agentUrl: 'http://192.0.2.2:7071', hostName: 'h1', method: 'GET', path: '/v1/local/volumes?ids=default.pg.data.0' });
+
+    // While an instance runs on it: snapshots and backups are fine, restore and removal are refused.
+    expect(await h.request('POST', '/v1/volumes/default/pg/data/0/snapshots', { name: 'before' })).toMatchObject({ status: 201, body: { volume: 'default.pg.data.0', name: 'before' } });
+    expect((await h.request('GET', '/v1/volumes/default/pg/data/0/snapshots')).body.snapshots).toEqual(['before']);
+    const backup = await h.request('POST', '/v1/volumes/default/pg/data/0/backup', { to: '/backups' });
+    expect(backup).toMatchObject({ status: 201, body: { host: 'h1', archive: '/backups/default.pg.data.0-1.tar.gz', bytes: 4096 } });
+    const refused = await h.request('POST', '/v1/volumes/default/pg/data/0/restore', { snapshot: 'before' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`while instance ${assigned.body.instances[0].id} (running) uses it`);
+    expect((await h.request('DELETE', '/v1/volumes/default/pg/data/0')).status).toBe(409);
+    expect((await h.request('POST', '/v1/volumes/default/pg/data/0/backup', { to: 'relative/dir' })).status).toBe(400);
+    expect((await h.request('POST', '/v1/volumes/default/pg/data/0/restore', { snapshot: 'a', archive: '/b' })).status).toBe(400);
+
+    // Stopped: restore and removal reach the agent; the record goes last.
+    await h.request('POST', '/v1/apps/default/pg/stop');
+    await h.loop.runOnce();
+    await reportAll(hostId);
+    expect(await h.request('POST', '/v1/volumes/default/pg/data/0/restore', { snapshot: 'before' })).toMatchObject({ status: 200, body: { from: 'snapshot before' } });
+    expect(await h.request('DELETE', '/v1/volumes/default/pg/data/0')).toMatchObject({ status: 200, body: { id: 'default.pg.data.0', host: 'h1' } });
+    expect(agentCalls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v1/local/volumes?ids=default.pg.data.0',
+      'POST /v1/local/volumes/default.pg.data.0/snapshots',
+      'GET /v1/local/volumes/default.pg.data.0/snapshots',
+      'POST /v1/local/volumes/default.pg.data.0/backup',
+      'POST /v1/local/volumes/default.pg.data.0/restore',
+      'DELETE /v1/local/volumes/default.pg.data.0',
+    ]);
+    expect((await h.request('GET', '/v1/volumes')).body.volumes).toEqual([]);
+    expect((await h.request('DELETE', '/v1/volumes/default/pg/data/0')).status).toBe(404);
+  });
+
+  it('says which host is away when the volume\'s host is down', async () => {
+    const res = await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web'), agent_url: 'http://192.0.2.2:7071' });
+    await h.store.insertVolumes([{ id: 'default.pg.data.0', appId: 'default/pg', name: 'data', slot: 0, hostId: res.body.host_id, sizeMib: 256, createdAt: 0 }]);
+    await h.store.updateHost(res.body.host_id, { status: 'down' });
+    const answer = await h.request('POST', '/v1/volumes/default/pg/data/0/snapshots', {});
+    expect(answer.status).toBe(503);
+    expect(answer.body.message).toBe('host h1, which holds volume default.pg.data.0, is down; try again once it is back');
+    // The listing still answers, with the use unknown.
+    expect((await h.request('GET', '/v1/volumes')).body.volumes[0]).toMatchObject({ host: 'h1', used_mib: null });
   });
 });

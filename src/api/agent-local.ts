@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/**
+ * The agent's own listener (`agent/agent-http.ts`) answers the server for what lives on a host:
+ * logs (streamed) and, here, volume operations (JSON). Paths are under `/v1/local/`.
+ */
+export interface AgentCallRequest {
+  /** The host's `agent_url`. */
+  agentUrl: string;
+  /** The host's name (its certificate must carry it) and registered address (the only one called). */
+  hostName: string;
+  hostAddress: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** e.g. `/v1/local/volumes/default.pg.data.0/snapshots`. */
+  path: string;
+  body?: unknown;
+  /** How long the agent may take to answer (a backup of a large volume takes long). */
+  timeoutMs: number;
+}
+
+/** Calls one agent; resolves with its JSON answer, rejects with `ApiError` (its error body) or `unreachable`/`timeout`. */
+export type AgentCaller = (request: AgentCallRequest) => Promise<unknown>;
+
+export const LocalVolumeUsage = z.object({ volumes: z.array(z.object({ id: z.string(), size_mib: z.number(), used_mib: z.number() })) });
+export const LocalSnapshotList = z.object({ snapshots: z.array(z.string()) });
+export const LocalBackup = z.object({ archive: z.string(), sha256: z.string(), bytes: z.number() });
+export const LocalDone = z.object({ ok: z.literal(true) });
