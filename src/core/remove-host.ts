@@ -31,12 +31,15 @@ export async function removeHost(ctx: CoreContext, input: RemoveHostInput) {
       );
     }
     const now = ctx.now();
+    // The data of its volumes went with the host: their slots are placed afresh elsewhere.
+    const volumes = host ? await tx.listVolumes({ hostId: host.id }) : [];
+    await tx.deleteVolumes(volumes.map((v) => v.id));
     if (host) await tx.deleteHost(host.id);
     // Other hosts drop their route to its subnet (and it leaves the lb's host allow-list).
     if (host) await markPeersChanged(tx);
     await tx.deleteHostCerts(name);
     await tx.appendEvents([
-      event(now, input.actor, 'host.removed', `host ${name} removed${live.length > 0 ? ` with ${live.length} instance(s) on it, to be replaced` : ''}; its certificates no longer authenticate`, {
+      event(now, input.actor, 'host.removed', `host ${name} removed${live.length > 0 ? ` with ${live.length} instance(s) on it, to be replaced` : ''}${volumes.length > 0 ? `; its ${volumes.length} volume(s) (${volumes.map((v) => v.id).join(', ')}) are forgotten, their slots start empty elsewhere` : ''}; its certificates no longer authenticate`, {
         hostId: host?.id ?? null,
       }),
     ]);

@@ -15,6 +15,7 @@ export function registerDestroy(program: Command, deps: CliDeps): void {
     .description('stop every instance of an app and delete it')
     .argument('<app>', 'APP or NAMESPACE/APP')
     .option('-y, --yes', 'do not ask for confirmation')
+    .option('--volumes', 'also delete the app\'s volumes and their data, once its instances have stopped (by default they are kept: a new deploy of the app finds its data)')
     .action(
       runCommand(deps, async (command, arg: string) => {
         const { json, namespace } = globalOptions(command);
@@ -28,8 +29,28 @@ export function registerDestroy(program: Command, deps: CliDeps): void {
         }
         const client = await openClient(command, deps);
         const body = await client.call('destroyApp', { params: ref });
-        if (json) printJson(deps, body);
-        else deps.stdout(`${name}: destroying; its instances stop, then the app is deleted\n`);
+        if (command.opts<{ volumes?: boolean }>().volumes !== true) {
+          if (json) printJson(deps, body);
+          else deps.stdout(`${name}: destroying; its instances stop, then the app is deleted (its volumes are kept: "bubo volume ls ${name}")\n`);
+          return;
+        }
+        // A volume can go only once nothing runs on it: wait for the app to be gone, then remove each.
+        if (!json) deps.stdout(`${name}: destroying; waiting for its instances to stop before its volumes are deleted\n`);
+        const deadline = Date.now() + 10 * 60_000;
+        for (;;) {
+          const gone = await client.call('getApp', { params: ref }).then(
+            () => false,
+            (error: unknown) => error instanceof DomainError && error.code === 'not_found',
+          );
+          if (gone) break;
+          if (Date.now() > deadline) throw new DomainError('timeout', `${name} still has instances after 10 minutes; its volumes were kept (remove them with "bubo volume rm")`);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        const { volumes } = await client.call('listVolumes', { query: ref });
+        const removed = [];
+        for (const v of volumes) removed.push(await client.call('removeVolume', { params: { namespace: v.namespace, app: v.app, name: v.name, slot: v.slot } }));
+        if (json) printJson(deps, { ...body, volumes_removed: removed.map((r) => r.id) });
+        else deps.stdout(`${name}: destroyed; ${removed.length} volume(s) deleted${removed.length > 0 ? `: ${removed.map((r) => r.id).join(', ')}` : ''}\n`);
       }),
     );
 }
