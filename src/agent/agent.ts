@@ -115,6 +115,9 @@ export class Agent {
       return runtime.stop(id, stopTimeoutOf(assignment ? specOf(assignment) : undefined));
     });
     await Promise.all(stops);
+    // Nothing runs on them now: let go of the host's mounts (the data stays on disk).
+    const volumes = this.#o.volumes;
+    if (volumes) for (const id of await volumes.list()) await volumes.unmount(id);
   }
 
   async #supervise(): Promise<void> {

@@ -1,3 +1,7 @@
+import { createDirVolumeDriver } from '../volumes/dir/create-dir-volume-driver.js';
+import { createFileVolumeDriver } from '../volumes/file/create-file-volume-driver.js';
+import { backupVolume, restoreVolume } from '../volumes/backup-archive.js';
+import type { AgentVolumeOps } from '../agent/agent-volume-routes.js';
 import { join } from 'node:path';
 import { Agent } from '../agent/agent.js';
 import { startAgentHttp } from '../agent/agent-http.js';
@@ -64,6 +68,10 @@ export interface HostAgentOptions {
   runtimes?: readonly RuntimeName[];
   /** An uncompressed vmlinux for microVMs instead of the guest kit's Debian kernel. */
   kernelPath?: string;
+  /** Where instances' volumes live (`file`: ext4 images, the default; `dir`: plain directories). */
+  volumeDriver?: 'file' | 'dir';
+  /** Default `<stateDir>/volumes`. */
+  volumeDir?: string;
   /**
    * `bubo up`: when no microVM runtime can work here, run `runtime = "microvm"` tasks as runc
    * containers (and say so) rather than leave them unplaceable.
@@ -149,7 +157,15 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     const probed = qemu ? await qemu.probe() : { available: false, reason: 'qemu is not offered (--runtime)' };
     if (!probed.available) runtimes.push(new FallbackRuntime(runc, 'microvm', `no microVM runtime here (qemu: ${probed.reason ?? 'unavailable'})`));
   }
-  const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, log);
+  const volumeDir = options.volumeDir ?? join(options.stateDir, 'volumes');
+  const volumes =
+    options.volumeDriver === 'dir' ? createDirVolumeDriver({ dir: volumeDir, exec: runCommand }) : createFileVolumeDriver({ dir: volumeDir, exec: runCommand });
+  const volumeOps: AgentVolumeOps = {
+    driver: volumes,
+    backup: (id, toDir) => backupVolume(volumes, runCommand, id, toDir, Date.now()),
+    restoreArchive: (id, archive) => restoreVolume(volumes, runCommand, { id, sizeMib: 0 }, archive, join(volumeDir, id)),
+  };
+  const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, volumeOps, log);
   // With a credential every call is mTLS; a renewal swaps the connection pool under the client:
   // new requests connect with the new certificate, requests in flight finish on the old pool,
   // whose idle connections then close (undici's keep-alive timeout).
@@ -263,6 +279,7 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     address: facts.address,
     capacity: facts.capacity,
     runtimes,
+    volumes,
     labels: { kernel: facts.kernel, ...options.labels, ...identity.labels },
     roles: identity.roles,
     log,
@@ -371,6 +388,7 @@ async function startLogListener(
   token: string | undefined,
   credential: HostCredentialFiles | undefined,
   runtimes: Runtime[],
+  volumes: AgentVolumeOps,
   log: (line: string) => void,
 ) {
   try {
@@ -378,6 +396,7 @@ async function startLogListener(
       listen: listen ?? `${address}:7071`,
       ...(credential ? { tls: { cert: credential.cert, key: credential.key, ca: credential.ca } } : { token }),
       runtimes,
+      volumes,
       log,
     });
   } catch (error) {

@@ -206,3 +206,15 @@ describe('buildRuncSpec', () => {
     });
   });
 });
+
+describe('buildRuncSpec: volumes', () => {
+  it('bind-mounts each volume read-write at its path, after bubo\'s own mounts', () => {
+    const spec = buildRuncSpec(input({ volumes: [{ path: '/var/lib/postgresql/data', hostPath: '/var/lib/bubo/volumes/default.pg.data.0/mnt' }] }));
+    expect(spec.mounts.at(-1)).toEqual({
+      destination: '/var/lib/postgresql/data',
+      type: 'bind',
+      source: '/var/lib/bubo/volumes/default.pg.data.0/mnt',
+      options: ['rbind', 'rw', 'nosuid', 'nodev'],
+    });
+  });
+});

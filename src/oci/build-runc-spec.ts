@@ -40,6 +40,8 @@ export interface RuncSpecInput {
    * (owned by the container's user, 0400) and bind-mounted read-only at each file's path.
    */
   secretsDir: string;
+  /** Host directories of the instance's volumes (mounted by the agent), bind-mounted read-write at each path. */
+  volumes?: readonly { path: string; hostPath: string }[];
 }
 
 /** The subset of the OCI runtime spec bubo writes (`config.json`). */
@@ -130,6 +132,8 @@ export function buildRuncSpec(input: RuncSpecInput): RuncSpec {
         source: join(input.secretsDir, file.name),
         options: ['bind', 'ro', 'nosuid', 'nodev', 'noexec'],
       })),
+      // The data of the slot: shared by every container of the instance, writable, no devices or setuid.
+      ...(input.volumes ?? []).map((v) => ({ destination: v.path, type: 'bind', source: v.hostPath, options: ['rbind', 'rw', 'nosuid', 'nodev'] })),
     ],
     linux: {
       cgroupsPath: input.cgroupsPath,

@@ -22,7 +22,7 @@ export interface VolumeUsage {
  */
 export interface VolumeDriver {
   readonly kind: 'file' | 'dir' | 'lvm';
-  /** Creates the volume (an empty ext4 filesystem, or a directory) if missing; grows it when `sizeMib` is larger; never shrinks. */
+  /** Creates the volume (an empty ext4 filesystem, or a directory) if missing; grows it when `sizeMib` is larger (unmounting it for that); never shrinks. Called only while no instance uses it. */
   ensure(ref: VolumeRef): Promise<void>;
   /** Mounts it on the host (if the driver needs to) and returns the directory holding its data. */
   mount(ref: VolumeRef): Promise<string>;
@@ -38,6 +38,10 @@ export interface VolumeDriver {
   listSnapshots(id: string): Promise<string[]>;
   /** Replaces the volume's data with the snapshot's; the volume must not be in use (unmounted, or the caller stopped its instance). */
   restoreSnapshot(id: string, name: string): Promise<void>;
+  /** Where a snapshot's data is (a disk image for `file`, a directory for `dir`): what a backup archives. */
+  snapshotPath(id: string, name: string): string;
+  /** Replaces the volume's data with data in the snapshot format at `path` (an unpacked backup); `path` is consumed. */
+  restoreFrom(id: string, path: string): Promise<void>;
   removeSnapshot(id: string, name: string): Promise<void>;
   /** Deletes the volume and its snapshots. */
   remove(id: string): Promise<void>;

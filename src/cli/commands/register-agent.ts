@@ -60,10 +60,13 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--lb-listen <address>', 'role lb: the address NGINX listens on', '0.0.0.0')
     .option('--lb-port <public=local>', 'role lb: listen on LOCAL for the public port PUBLIC, e.g. 80=8080 (repeatable)', collectPort, {})
     .option('--overlay <kind>', "how instances reach other hosts' instances: routes (hosts on one L2 segment) or vxlan (hosts across routers; MTU 1450)", 'routes')
+    .option('--volume-driver <kind>', 'where volumes live: file (an ext4 image per volume; works for containers and microVMs) or dir (plain directories; containers only)', 'file')
+    .option('--volume-dir <path>', 'directory of the volumes (default <state-dir>/volumes)')
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; join?: string; caFingerprint?: string; group?: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string }>();
+        const o = command.opts<{ server?: string; join?: string; caFingerprint?: string; group?: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string; volumeDriver: string; volumeDir?: string }>();
+        if (o.volumeDriver !== 'file' && o.volumeDriver !== 'dir') throw new UsageError(`--volume-driver ${o.volumeDriver}: choose file or dir`);
         if (o.overlay !== 'routes' && o.overlay !== 'vxlan') throw new UsageError(`--overlay ${o.overlay}: choose routes or vxlan`);
         const { RUNTIME_NAMES } = await import('../../daemons/start-host-agent.js');
         const unknown = o.runtime.filter((r) => !(RUNTIME_NAMES as readonly string[]).includes(r));
@@ -100,6 +103,8 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           ...(o.agentListen ? { agentListen: o.agentListen } : {}),
           ...(o.runtime.length > 0 ? { runtimes: o.runtime as typeof RUNTIME_NAMES } : {}),
           ...(o.kernel ? { kernelPath: o.kernel } : {}),
+          volumeDriver: o.volumeDriver,
+          ...(o.volumeDir ? { volumeDir: o.volumeDir } : {}),
           lbListen: o.lbListen,
           lbPorts: o.lbPort,
           overlay: o.overlay,

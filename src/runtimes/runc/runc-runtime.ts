@@ -157,6 +157,10 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   async #runContainers(request: StartRequest, record: RuncRecord, network: InstanceNetwork, images: PulledImage[], signal?: AbortSignal): Promise<void> {
     const { id, spec } = request;
     const layout = new InstanceLayout(this.#stateDir, id);
+    const hostVolumes = (request.volumes ?? []).map((v) => {
+      if (v.hostPath === null) throw RuntimeStartError.of(id, `volume ${v.name} has no host directory to bind-mount (the agent did not mount it)`);
+      return { path: v.path, hostPath: v.hostPath };
+    });
     await this.#step('files');
     await writeFile(layout.resolvConf, resolvConf(network.dns));
     await writeFile(layout.hosts, hostsFile(id, network.address));
@@ -182,6 +186,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
           hostsPath: layout.hosts,
           secrets: request.secrets,
           secretsDir: layout.secretsDir(container.name),
+          volumes: hostVolumes,
         });
       } catch (error) {
         if (error instanceof RuncSpecError) throw RuntimeStartError.of(id, error.message);
