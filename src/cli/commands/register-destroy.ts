@@ -34,19 +34,15 @@ export function registerDestroy(program: Command, deps: CliDeps): void {
           else deps.stdout(`${name}: destroying; its instances stop, then the app is deleted (its volumes are kept: "bubo volume ls ${name}")\n`);
           return;
         }
-        // A volume can go only once nothing runs on it: wait for the app to be gone, then remove each.
+        // A volume can go only once nothing runs on it: wait until no volume of the app has an instance left.
         if (!json) deps.stdout(`${name}: destroying; waiting for its instances to stop before its volumes are deleted\n`);
         const deadline = Date.now() + 10 * 60_000;
-        for (;;) {
-          const gone = await client.call('getApp', { params: ref }).then(
-            () => false,
-            (error: unknown) => error instanceof DomainError && error.code === 'not_found',
-          );
-          if (gone) break;
+        let volumes = (await client.call('listVolumes', { query: ref })).volumes;
+        while (volumes.some((v) => v.instance !== null)) {
           if (Date.now() > deadline) throw new DomainError('timeout', `${name} still has instances after 10 minutes; its volumes were kept (remove them with "bubo volume rm")`);
           await new Promise((resolve) => setTimeout(resolve, 500));
+          volumes = (await client.call('listVolumes', { query: ref })).volumes;
         }
-        const { volumes } = await client.call('listVolumes', { query: ref });
         const removed = [];
         for (const v of volumes) removed.push(await client.call('removeVolume', { params: { namespace: v.namespace, app: v.app, name: v.name, slot: v.slot } }));
         if (json) printJson(deps, { ...body, volumes_removed: removed.map((r) => r.id) });

@@ -1,0 +1,260 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/client/api-client.js';
+import { AgentProcess } from '../support/agent-process.js';
+import { cleanupAgentState } from '../support/cleanup-agent-state.js';
+import { type Registry, startRegistry } from '../support/registry.js';
+import { runBuboWithInput as bubo } from '../support/run-bubo.js';
+import { freePort, ServerProcess, waitFor } from '../support/server-process.js';
+import { type PushedTestImages, pushTestImages } from '../support/test-images.js';
+
+const run = promisify(execFile);
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * Each start appends a line to the volume and reports how many there are: the count tells
+ * whether the data of every earlier start is still there. SIGTERM ends it at once.
+ */
+function task(app: string, image: string, release: number): string {
+  const script = `echo "boot ${release}" >> /data/boots; echo "report boots=$(wc -l < /data/boots)"; trap 'exit 0' TERM; while :; do sleep 1; done`;
+  return `app = "${app}"
+group = "vol"
+count = 1
+runtime = "container"
+
+[resources]
+cpus = 0.25
+memory = "64MiB"
+disk = "64MiB"
+
+[[containers]]
+name = "main"
+image = "${image}"
+command = ["sh", "-c", ${JSON.stringify(script)}]
+env = { RELEASE = "${release}" }
+
+[[volumes]]
+name = "data"
+size = "32MiB"
+path = "/data"
+
+[deploy]
+drain_delay = "0s"
+
+# Without the volume, a silent host's instance would be replaced elsewhere after 1 s.
+[placement]
+replace_after = "1s"
+`;
+}
+
+/**
+ * Volumes through the real product: a `bubo server`, a `bubo agent` with runc and the `file`
+ * driver (loop-mounted ext4 images), the CLI. The data of a slot survives a new release (rolled
+ * in place: never two instances at once), its host going away and coming back (nothing is
+ * placed on the other host meanwhile), stop and start, a snapshot restore and a backup restored
+ * into a fresh app; a corrupt backup changes nothing; destroy --volumes leaves no mount behind.
+ */
+describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
+  let dir: string;
+  let agentDir: string;
+  let registry: Registry;
+  let server: ServerProcess;
+  let agent: AgentProcess;
+  let client: ApiClient;
+  let images: PushedTestImages;
+  let env: Record<string, string>;
+  let otherHost: string;
+  let beating: NodeJS.Timeout | undefined;
+  const bridge = `bvl${process.pid % 100000}`;
+
+  const status = (app: string) => client.call('getApp', { params: { namespace: 'default', app } });
+  const running = (app: string, release?: number) =>
+    waitFor(
+      `${app}${release ? ` release ${release}` : ''} running`,
+      async () => (await status(app)).instances.find((i) => i.state === 'running' && i.desired === 'run' && (release === undefined || i.release === release)),
+      90_000,
+    ).catch((error) => {
+      throw new Error(`${(error as Error).message}; agent: ${agent.output.slice(-3000)}`);
+    });
+  const stopped = (app: string) =>
+    waitFor(`${app} stopped`, async () => (await status(app)).instances.every((i) => ['stopped', 'failed', 'lost'].includes(i.state)), 60_000);
+  const boots = async (app: string, instance: string) =>
+    waitFor(`the report of ${instance}`, async () => {
+      let last: string | undefined;
+      for await (const line of await client.stream('appLogs', { params: { namespace: 'default', app }, query: { tail: 20, instance } })) {
+        if ('line' in line && line.line.startsWith('report ')) last = line.line;
+      }
+      return last;
+    }, 30_000);
+  const cli = async (...args: string[]) => {
+    const result = await bubo(args, env);
+    return result;
+  };
+  const deploy = async (app: string, release: number) => {
+    const file = join(dir, `${app}-${release}.toml`);
+    await writeFile(file, task(app, images.httpdV1, release));
+    const deployed = await cli('deploy', file);
+    expect(deployed.code, deployed.stderr).toBe(0);
+  };
+  const agentArgs = () => ['--server', server.url, '--group', 'vol', '--name', 'volh1', '--state-dir', agentDir, '--bridge', bridge, '--address', '127.0.0.1', '--agent-listen', '127.0.0.1:0', '--runtime', 'runc'];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bubo-volumes-'));
+    agentDir = join(dir, 'agent');
+    registry = await startRegistry();
+    images = await pushTestImages(registry);
+    server = new ServerProcess(join(dir, 'server'), await freePort(), ['--cluster-cidr', '10.215.0.0/16', '--host-ttl', '3s']);
+    await server.start();
+    const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
+    env = { BUBO_ADDR: server.url, BUBO_TOKEN: token };
+    client = new ApiClient({ baseUrl: server.url, token });
+    agent = new AgentProcess(agentArgs(), { BUBO_TOKEN: token });
+    await agent.start();
+    // A second host of the group with room for the app, kept alive by heartbeats; cordoned until
+    // the slot has its volume on volh1, so the first placement is not left to chance.
+    const registered = await client.call('agentRegister', {
+      body: { name: 'volh2', group: 'vol', address: '127.0.0.2', capacity: { cpus: 8, memory_mib: 8192, disk_mib: 65536 }, runtimes: [{ name: 'runc', kind: 'container', available: true }], labels: {}, roles: [] },
+    });
+    otherHost = registered.host_id;
+    beating = setInterval(() => void client.call('agentHeartbeat', { body: { host_id: otherHost } }).catch(() => {}), 500);
+    expect((await cli('host', 'cordon', 'volh2')).code).toBe(0);
+  }, 300_000);
+
+  afterAll(async () => {
+    clearInterval(beating);
+    for (const app of ['vol', 'vol2']) await client?.call('destroyApp', { params: { namespace: 'default', app } }).catch(() => {});
+    if (client) await waitFor('the apps to be gone', async () => (await client.call('listApps', { query: {} })).apps.length === 0, 60_000).catch(() => {});
+    await agent?.signal('SIGTERM');
+    await server?.stop();
+    await registry?.stop();
+    if (agentDir) {
+      for (const line of (await readFile('/proc/self/mounts', 'utf8')).split('\n')) {
+        const point = line.split(' ')[1];
+        if (point?.startsWith(agentDir)) await run('umount', [point]).catch(() => {});
+      }
+      await cleanupAgentState(agentDir, bridge);
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('keeps the data across a new release, rolled in place with never two instances at once', async () => {
+    await deploy('vol', 1);
+    const first = await running('vol', 1);
+    expect(await boots('vol', first.id)).toBe('report boots=1');
+    const listed = JSON.parse((await cli('volume', 'ls', 'vol', '--json')).stdout) as { volumes: { id: string; host: string; size_mib: number; instance: { id: string } | null }[] };
+    expect(listed.volumes).toEqual([expect.objectContaining({ id: 'default.vol.data.0', host: 'volh1', size_mib: 32, instance: expect.objectContaining({ id: first.id }) })]);
+    expect((await cli('host', 'uncordon', 'volh2')).code).toBe(0);
+
+    await deploy('vol', 2);
+    let most = 0;
+    const second = await waitFor(
+      'release 2 running',
+      async () => {
+        const { instances } = await status('vol');
+        most = Math.max(most, instances.filter((i) => i.state === 'starting' || i.state === 'running').length);
+        return instances.find((i) => i.release === 2 && i.state === 'running');
+      },
+      90_000,
+    );
+    expect(most).toBe(1);
+    expect(second.host).toBe(first.host);
+    expect(await boots('vol', second.id)).toBe('report boots=2');
+  }, 240_000);
+
+  it('holds the slot while its host is away, places nothing on the other host, and adopts the instance when it returns', async () => {
+    const before = await running('vol', 2);
+    await agent.signal('SIGKILL');
+    await waitFor('the instance unknown', async () => (await status('vol')).instances.find((i) => i.id === before.id && i.state === 'unknown'), 30_000);
+    // Well past any replace_after: a replacement on volh2 would start without the data.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const { instances } = await status('vol');
+    expect(instances.filter((i) => i.host === 'volh2')).toEqual([]);
+    await agent.start();
+    const after = await running('vol', 2);
+    expect(after.id).toBe(before.id);
+    expect(await boots('vol', after.id)).toBe('report boots=2');
+    // volh2 runs nothing for real: keep the next app's first placement off it.
+    expect((await cli('host', 'cordon', 'volh2')).code).toBe(0);
+  }, 120_000);
+
+  it('keeps the data across stop and start, and restores a snapshot only while the app is stopped', async () => {
+    const snap = await cli('volume', 'snapshot', 'vol/data', '--name', 'two');
+    expect(snap.stdout).toBe('snapshot two of volume default/vol/data/0 taken; restore it with "bubo volume restore default/vol/data/0 --snapshot two"\n');
+    expect((await cli('volume', 'snapshots', 'vol/data')).stdout).toBe('two\n');
+    const refused = await cli('volume', 'restore', 'vol/data', '--snapshot', 'two');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('while instance');
+    expect(refused.stderr).toContain('bubo stop default/vol');
+
+    expect((await cli('stop', 'vol')).code).toBe(0);
+    await stopped('vol');
+    expect((await cli('scale', 'vol', '1')).code).toBe(0);
+    const third = await running('vol');
+    expect(await boots('vol', third.id)).toBe('report boots=3');
+
+    expect((await cli('stop', 'vol')).code).toBe(0);
+    await stopped('vol');
+    const restored = await cli('volume', 'restore', 'vol/data', '--snapshot', 'two');
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await cli('scale', 'vol', '1')).code).toBe(0);
+    const fourth = await running('vol');
+    // The snapshot held two boots; the start after the restore adds one.
+    expect(await boots('vol', fourth.id)).toBe('report boots=3');
+  }, 240_000);
+
+  it('restores a backup into a fresh app, and refuses a corrupt one without touching the volume', async () => {
+    const backups = join(dir, 'backups');
+    const made = JSON.parse((await cli('volume', 'backup', 'vol/data', '--to', backups, '--json')).stdout) as { archive: string; sha256: string; bytes: number };
+    expect(made.archive.startsWith(`${backups}/default.vol.data.0-`)).toBe(true);
+    expect((await readFile(`${made.archive}.sha256`, 'utf8')).split(' ')[0]).toBe(made.sha256);
+
+    await deploy('vol2', 1);
+    const fresh = await running('vol2');
+    expect(await boots('vol2', fresh.id)).toBe('report boots=1');
+    expect((await cli('stop', 'vol2')).code).toBe(0);
+    await stopped('vol2');
+
+    const corrupt = join(backups, 'corrupt.tar.gz');
+    const bytes = await readFile(made.archive);
+    const middle = Math.floor(bytes.length / 2);
+    bytes.writeUInt8(bytes.readUInt8(middle) ^ 0xff, middle);
+    await writeFile(corrupt, bytes);
+    await writeFile(`${corrupt}.sha256`, `${made.sha256}  corrupt.tar.gz\n`);
+    const refused = await cli('volume', 'restore', 'vol2/data', '--archive', corrupt);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`is corrupt: its SHA-256 is`);
+    expect(refused.stderr).toContain('volume default.vol2.data.0 was not changed');
+    expect((await cli('scale', 'vol2', '1')).code).toBe(0);
+    const unchanged = await running('vol2');
+    expect(await boots('vol2', unchanged.id)).toBe('report boots=2');
+
+    expect((await cli('stop', 'vol2')).code).toBe(0);
+    await stopped('vol2');
+    const restored = await cli('volume', 'restore', 'vol2/data', '--archive', made.archive);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await cli('scale', 'vol2', '1')).code).toBe(0);
+    const fromBackup = await running('vol2');
+    // vol's three boots came with the backup.
+    expect(await boots('vol2', fromBackup.id)).toBe('report boots=4');
+  }, 240_000);
+
+  it('removes volumes only when nothing uses them; destroy --volumes leaves no mount behind', async () => {
+    const refused = await cli('volume', 'rm', 'vol/data');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('while instance');
+    for (const app of ['vol', 'vol2']) {
+      const destroyed = await cli('destroy', app, '--yes', '--volumes');
+      expect(destroyed.code, destroyed.stderr).toBe(0);
+      expect(destroyed.stdout).toContain(`default/${app}: destroyed; 1 volume(s) deleted: default.${app}.data.0`);
+    }
+    expect(JSON.parse((await cli('volume', 'ls', '--json')).stdout)).toEqual({ volumes: [] });
+    const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(agentDir));
+    expect(mounts).toEqual([]);
+    const loops = (await run('losetup', ['-a'])).stdout.split('\n').filter((l) => l.includes(agentDir));
+    expect(loops).toEqual([]);
+  }, 120_000);
+});
