@@ -337,7 +337,7 @@ export class Agent {
         return;
       }
       try {
-        volumes = await prepareVolumes(this.#o.volumes, wanted, runtime.kind);
+        volumes = await prepareVolumes(this.#o.volumes, wanted, runtime);
       } catch (error) {
         record.failure = `start failed: cannot prepare the volumes of instance ${assignment.id}: ${(error as Error).message}`;
         return;

@@ -1,6 +1,5 @@
 import type { Assignment } from '../api/agent-protocol.js';
-import type { RuntimeKind } from '../domain/runtime-kind.js';
-import type { StartVolume } from '../runtimes/runtime.js';
+import type { Runtime, StartVolume } from '../runtimes/runtime.js';
 import type { VolumeDriver } from '../volumes/volume-driver.js';
 
 /**
@@ -10,12 +9,13 @@ import type { VolumeDriver } from '../volumes/volume-driver.js';
  * mount let go, since two kernels must never mount one ext4 at once. Idempotent: an agent that
  * crashed half-way through simply runs it again.
  */
-export async function prepareVolumes(driver: VolumeDriver, volumes: Assignment['volumes'], kind: RuntimeKind): Promise<StartVolume[]> {
+export async function prepareVolumes(driver: VolumeDriver, volumes: Assignment['volumes'], runtime: Pick<Runtime, 'name' | 'volumes'>): Promise<StartVolume[]> {
+  if (!runtime.volumes) throw new Error(`runtime ${runtime.name} cannot attach volumes yet (runc can)`);
   const out: StartVolume[] = [];
   for (const v of volumes) {
     const ref = { id: v.id, sizeMib: v.size_mib };
     await driver.ensure(ref);
-    if (kind === 'container') {
+    if (runtime.volumes === 'mount') {
       out.push({ name: v.name, path: v.path, hostPath: await driver.mount(ref), device: driver.device(v.id) });
     } else {
       await driver.unmount(v.id);

@@ -11,6 +11,7 @@ import { RuntimeExecError, RuntimeLogsError } from './runtime-error.js';
 export class FallbackRuntime implements Runtime, LogSource, Exec {
   readonly name: string;
   readonly kind: RuntimeKind;
+  readonly volumes?: 'mount' | 'device';
 
   constructor(
     private readonly inner: Runtime,
@@ -19,6 +20,8 @@ export class FallbackRuntime implements Runtime, LogSource, Exec {
   ) {
     this.name = inner.name;
     this.kind = kind;
+    // The instances run in the inner runtime: its way of attaching volumes is theirs.
+    if (inner.volumes) this.volumes = inner.volumes;
   }
 
   async probe(): Promise<HostRuntime> {

@@ -13,6 +13,11 @@ import type { TaskSpec } from '../domain/task-spec.js';
 export interface Runtime {
   readonly name: string;
   readonly kind: RuntimeKind;
+  /**
+   * How it attaches `StartRequest.volumes`: `mount` bind-mounts a host directory (runc),
+   * `device` attaches a disk. Absent: it cannot, and the agent fails such an instance, saying so.
+   */
+  readonly volumes?: 'mount' | 'device';
   /** Can this runtime work on this host, and if not, why. Cheap; called at agent start. */
   probe(): Promise<HostRuntime>;
   /** Starts an instance and resolves once its processes run (not once it is healthy). */

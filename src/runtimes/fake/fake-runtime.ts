@@ -27,6 +27,8 @@ export type FakeExec = ExecResult | ((argv: string[], container: string | null) 
 export class FakeRuntime implements Runtime, LogSource, Exec {
   readonly name: string;
   readonly kind: RuntimeKind;
+  // Keeps each start request (volumes included) on its instance; attaches nothing.
+  readonly volumes = 'mount' as const;
   readonly instances = new Map<string, RuntimeInstance & { request: StartRequest }>();
   /** Every call, in order, for assertions: `start web-1a2b`, `stop web-1a2b`. */
   readonly calls: string[] = [];

@@ -79,6 +79,7 @@ const HEALTHY_RUN_MS = 10_000;
 export class RuncRuntime implements Runtime, LogSource, Exec {
   readonly name = 'runc';
   readonly kind = 'container' as const;
+  readonly volumes = 'mount' as const;
   readonly #stateDir: string;
   readonly #images: ImageProvider;
   readonly #network: NetworkProvider;
