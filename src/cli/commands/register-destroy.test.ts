@@ -30,7 +30,7 @@ describe('bubo destroy', () => {
     const cli = fakeCliDeps(destroyed);
     await runCli(['destroy', 'shop', '--yes'], cli.deps);
     expect(cli.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['DELETE /v1/apps/default/shop']);
-    expect(cli.stdout()).toBe('default/shop: destroying; its instances stop, then the app is deleted\n');
+    expect(cli.stdout()).toBe('default/shop: destroying; its instances stop, then the app is deleted (its volumes are kept: "bubo volume ls default/shop")\n');
     expect(cli.exitCode()).toBe(0);
   });
 });
