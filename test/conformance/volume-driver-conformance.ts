@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/exec/run-command.js';
 import { backupVolume, restoreVolume } from '../../src/volumes/backup-archive.js';
 import type { VolumeDriver } from '../../src/volumes/volume-driver.js';
+import { corruptCopy } from '../support/corrupt-copy.js';
 
 /**
  * What every volume driver must do, run against a real driver on this host: data written
@@ -84,14 +85,9 @@ export function volumeDriverConformance(name: string, make: (dir: string) => Vol
       await driver.unmount(other.id);
 
       // One byte flipped: refused with both sums named, the volume untouched.
-      const corrupt = join(backups, 'corrupt.tar.gz');
-      const bytes = await readFile(made.archive);
-      const middle = Math.floor(bytes.length / 2);
-      bytes.writeUInt8(bytes.readUInt8(middle) ^ 0xff, middle);
-      await writeFile(corrupt, bytes);
-      await writeFile(`${corrupt}.sha256`, `${made.sha256}  corrupt.tar.gz\n`);
+      const corrupt = await corruptCopy(made.archive, made.sha256);
       await expect(restoreVolume(driver, runCommand, other, corrupt, join(dir, 'volumes', other.id))).rejects.toThrow(
-        new RegExp(`archive .*corrupt.tar.gz is corrupt: its SHA-256 is [0-9a-f]{64}, corrupt.tar.gz.sha256 says ${made.sha256}; volume default.pg2.data.0 was not changed`),
+        new RegExp(`archive .*corrupt-default.pg.data.0-20261203T100000Z.tar.gz is corrupt: its SHA-256 is [0-9a-f]{64}, corrupt-default.pg.data.0-20261203T100000Z.tar.gz.sha256 says ${made.sha256}; volume default.pg2.data.0 was not changed`),
       );
       expect(await readFile(join(await driver.mount(other), 'mine'), 'utf8')).toBe('kept');
       await driver.unmount(other.id);

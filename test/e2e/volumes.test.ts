@@ -11,6 +11,7 @@ import { type Registry, startRegistry } from '../support/registry.js';
 import { runBuboWithInput as bubo } from '../support/run-bubo.js';
 import { freePort, ServerProcess, waitFor } from '../support/server-process.js';
 import { type PushedTestImages, pushTestImages } from '../support/test-images.js';
+import { corruptCopy } from '../support/corrupt-copy.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -218,12 +219,7 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
     expect((await cli('stop', 'vol2')).code).toBe(0);
     await stopped('vol2');
 
-    const corrupt = join(backups, 'corrupt.tar.gz');
-    const bytes = await readFile(made.archive);
-    const middle = Math.floor(bytes.length / 2);
-    bytes.writeUInt8(bytes.readUInt8(middle) ^ 0xff, middle);
-    await writeFile(corrupt, bytes);
-    await writeFile(`${corrupt}.sha256`, `${made.sha256}  corrupt.tar.gz\n`);
+    const corrupt = await corruptCopy(made.archive, made.sha256);
     const refused = await cli('volume', 'restore', 'vol2/data', '--archive', corrupt);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`is corrupt: its SHA-256 is`);
