@@ -13,6 +13,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/conformance/*.e2e.test.ts'],
+          // The guest kit, built once before any test (see the file for why not on demand).
+          globalSetup: ['test/support/e2e-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { buildGuestKit } from '../../src/daemons/build-guest-kit.js';
+
+/**
+ * Before any e2e test: the microVM guest kit, built from Debian packages when the cache lacks it
+ * (about a minute, once per kit version). Agents build it on demand too, but an agent in its own
+ * network namespace (the cluster harness) cannot reach the package mirror: on a fresh machine its
+ * QEMU runtime would report itself unavailable. Where QEMU cannot run here, nothing is built.
+ */
+export default async function setup(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  try {
+    execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return;
+  }
+  await buildGuestKit({ env: process.env, home: homedir(), log: (line) => process.stderr.write(`e2e setup: ${line}\n`) });
+}
