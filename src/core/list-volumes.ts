@@ -21,7 +21,12 @@ export async function listVolumes(ctx: CoreContext, filter: { namespace?: string
   const [hosts, instances] = await Promise.all([ctx.store.listHosts(), ctx.store.listInstances({ live: true })]);
   const hostsById = new Map(hosts.map((h) => [h.id, h]));
   const byHost = new Map<string, Volume[]>();
-  for (const v of volumes) byHost.set(v.hostId, [...(byHost.get(v.hostId) ?? []), v]);
+  for (const v of volumes) {
+    const list = byHost.get(v.hostId);
+    if (list) list.push(v);
+    else byHost.set(v.hostId, [v]);
+  }
+  const occupants = new Map(instances.filter((i) => !isTerminal(i.state)).map((i) => [`${i.appId}#${i.slot}#${i.hostId}`, i]));
   const used = new Map<string, number>();
   await Promise.all(
     [...byHost].map(async ([hostId, list]) => {
@@ -37,7 +42,7 @@ export async function listVolumes(ctx: CoreContext, filter: { namespace?: string
   return {
     volumes: volumes.map((v): VolumeView => {
       const [namespace = '', app = ''] = v.appId.split('/');
-      const occupant = instances.find((i) => i.appId === v.appId && i.slot === v.slot && i.hostId === v.hostId && !isTerminal(i.state));
+      const occupant = occupants.get(`${v.appId}#${v.slot}#${v.hostId}`);
       return {
         id: v.id,
         namespace,

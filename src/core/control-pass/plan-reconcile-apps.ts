@@ -15,6 +15,8 @@ const IDLE_DEPLOY: DeploySpec = { strategy: 'rolling', max_unavailable: 1, max_s
 export function planReconcileApps(snapshot: ControlSnapshot, now: number): { apps: ReconcileApp[]; switches: Deployment[] } {
   const apps: ReconcileApp[] = [];
   const switches: Deployment[] = [];
+  // Once per pass, not per app: the pass runs every second over every app.
+  const withVolumes = new Set(snapshot.volumes.map((v) => v.appId));
   for (const app of snapshot.apps) {
     const release = app.release === null ? undefined : snapshot.releases.get(releaseKey(app.id, app.release));
     const count = app.stopped || app.destroying ? 0 : app.count;
@@ -32,7 +34,7 @@ export function planReconcileApps(snapshot: ControlSnapshot, now: number): { app
       }
     }
     // Volumes of the app's target release, or data it still has: its slots are replaced in place.
-    const inPlace = (release?.spec.volumes.length ?? 0) > 0 || snapshot.volumes.some((v) => v.appId === app.id);
+    const inPlace = (release?.spec.volumes.length ?? 0) > 0 || withVolumes.has(app.id);
     apps.push({ appId: app.id, release: app.release, count, deploy, holdOld, ...(inPlace ? { inPlace } : {}), ...(release ? { replaceAfterMs: replaceAfterMs(release.spec) } : {}) });
   }
   return { apps, switches };
