@@ -29,7 +29,7 @@ export async function findVolume(ctx: CoreContext, at: VolumeAddress): Promise<{
 export function requireIdle(what: string, at: VolumeAddress, occupant: Instance | undefined): void {
   if (!occupant) return;
   throw new ConflictError(
-    `cannot ${what} volume ${at.namespace}/${at.app}/${at.name}/${at.slot} while instance ${occupant.id} (${occupant.state}) uses it; stop the app first ("bubo stop ${at.namespace}/${at.app}") or scale it below slot ${at.slot}`,
+    `cannot ${what} volume ${at.namespace}/${at.app}/${at.name}/${at.slot} while instance ${occupant.id} (${occupant.state}) uses it; stop the app first ("bubo stop ${at.namespace}/${at.app}")${at.slot > 0 ? ` or scale it to ${at.slot} ("bubo scale ${at.namespace}/${at.app} ${at.slot}")` : ''}`,
     { instance: occupant.id },
   );
 }
