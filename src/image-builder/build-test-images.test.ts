@@ -14,7 +14,7 @@ import { buildTestImages, type TestImage, type TestImages } from './build-test-i
 import { umoci } from './umoci-commands.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
 
-const TOOLS = ['/usr/bin/umoci', '/usr/bin/skopeo', '/usr/bin/docker-registry', '/bin/busybox', '/usr/bin/redis-server', '/usr/sbin/chroot'];
+const TOOLS = ['/usr/bin/umoci', '/usr/bin/skopeo', '/usr/bin/docker-registry', '/bin/busybox', '/usr/bin/redis-server', '/usr/lib/postgresql/15/bin/postgres', '/usr/sbin/chroot'];
 const missing = TOOLS.filter((tool) => !existsSync(tool));
 const isRoot = process.getuid?.() === 0;
 if (missing.length > 0 || !isRoot) {
@@ -68,12 +68,12 @@ describe.skipIf(missing.length > 0 || !isRoot)('test images', { timeout: 60_000 
     return { port, child };
   }
 
-  it('builds the four images into <cacheDir>/<key> with a summary', async () => {
+  it('builds the five images into <cacheDir>/<key> with a summary', async () => {
     expect(images.built).toBe(true);
     expect(images.dir).toBe(join(work, 'cache', images.key));
     expect(images.key).toMatch(/^[0-9a-f]{16}$/);
     const summary = JSON.parse(await readFile(join(images.dir, 'images.json'), 'utf8')) as { images: { name: string; tag: string }[] };
-    expect(summary.images.map((i) => `${i.name}:${i.tag}`)).toEqual(['busybox-httpd:1', 'busybox-httpd:2', 'redis:7', 'demo-web:1']);
+    expect(summary.images.map((i) => `${i.name}:${i.tag}`)).toEqual(['busybox-httpd:1', 'busybox-httpd:2', 'redis:7', 'demo-web:1', 'postgres:15']);
     console.info(`test images built in ${buildMs} ms`);
   });
 
@@ -158,6 +158,36 @@ describe.skipIf(missing.length > 0 || !isRoot)('test images', { timeout: 60_000 
     await stopChild(wrong);
     await stopChild(server);
   });
+
+  it('postgres:15 creates its cluster on first start with the secret password, keeps the data across a restart, and stops fast on SIGTERM', async () => {
+    const pg = await unpack(images.postgres);
+    expect(pg.args).toEqual(['/usr/local/bin/postgres-entry.sh']);
+    // The one device initdb needs; a runtime provides /dev, a bare chroot has none.
+    await mkdir(join(pg.rootfs, 'dev'), { recursive: true });
+    await runCommand(cmd('mknod', '-m', '666', join(pg.rootfs, 'dev', 'null'), 'c', '1', '3'));
+    await mkdir(join(pg.rootfs, 'run', 'secrets'), { recursive: true });
+    await writeFile(join(pg.rootfs, 'run', 'secrets', 'pg'), 'pg-secret-7\n', { mode: 0o400 });
+    const port = await freePort();
+    const env = { ...pg.env, POSTGRES_PASSWORD_FILE: '/run/secrets/pg' };
+    const argv = [...pg.args, '-c', `port=${port}`, '-c', 'listen_addresses=127.0.0.1'];
+    const sql = (query: string, password = 'pg-secret-7') =>
+      runCommand({ argv: ['/usr/lib/postgresql/15/bin/psql', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-tAc', query], env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: '3' } });
+
+    const first = startChrooted(pg.rootfs, argv, env);
+    await waitFor(`postgres on ${port} (${first.output()})`, () => sql('select 1'), 30_000);
+    await sql('create table notes (body text); insert into notes values (\'kept\')');
+    await expect(sql('select 1', 'wrong')).rejects.toThrow('password authentication failed for user "postgres"');
+    await stopChild(first);
+    expect(first.exitCode).toBe(0);
+    expect(first.output()).toContain('received fast shutdown request');
+    expect(first.output()).toContain('creating the cluster in /var/lib/postgresql/data/pgdata');
+
+    const second = startChrooted(pg.rootfs, argv, env);
+    await waitFor(`postgres again on ${port} (${second.output()})`, () => sql('select 1'), 30_000);
+    expect((await sql('select body from notes')).stdout).toBe('kept\n');
+    expect(second.output()).not.toContain('creating the cluster');
+    await stopChild(second);
+  }, 90_000);
 
   it('pushes every image to a local registry, where skopeo inspects it', async () => {
     const registry = await startRegistry();

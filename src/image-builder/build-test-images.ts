@@ -5,6 +5,7 @@
  *   <cacheDir>/<key>/busybox-httpd   OCI layout, tags 1 and 2
  *   <cacheDir>/<key>/redis           OCI layout, tag 7
  *   <cacheDir>/<key>/demo-web        OCI layout, tag 1
+ *   <cacheDir>/<key>/postgres        OCI layout, tag 15
  *   <cacheDir>/<key>/images.json     what was built from what
  *
  * Usage: npx tsx src/image-builder/build-test-images.ts [--out CACHE_DIR]
@@ -16,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cmd } from '../exec/command.js';
 import { runCommand } from '../exec/run-command.js';
-import { type HostInputs, type ImageSpec, imageSpecs, type RootfsEntry } from './image-specs.js';
+import { type HostInputs, type ImageSpec, imageSpecs, type PostgresInputs, type RootfsEntry } from './image-specs.js';
 import { parseLddOutput } from './ldd-libraries.js';
 import { umoci } from './umoci-commands.js';
 
@@ -38,6 +39,7 @@ export interface TestImages {
   httpdV2: TestImage;
   redis: TestImage;
   demoWeb: TestImage;
+  postgres: TestImage;
 }
 
 export interface BuildTestImagesOptions {
@@ -47,7 +49,7 @@ export interface BuildTestImagesOptions {
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DEBIAN_PACKAGES = ['busybox-static', 'redis-server'] as const;
+const DEBIAN_PACKAGES = ['busybox-static', 'redis-server', 'postgresql-15'] as const;
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -84,6 +86,7 @@ export async function buildTestImages(options: BuildTestImagesOptions = {}): Pro
     httpdV2: image('busybox-httpd', '2'),
     redis: image('redis', '7'),
     demoWeb: image('demo-web', '1'),
+    postgres: image('postgres', '15'),
   };
 }
 
@@ -92,7 +95,37 @@ async function findHostInputs(): Promise<HostInputs> {
   const applets = (await runCommand(cmd(busybox, '--list'))).stdout.split('\n').filter((name) => /^[\w.[-]+$/.test(name));
   const redisServer = await realpath('/usr/bin/redis-server');
   const redisLibraries = parseLddOutput((await runCommand(cmd('ldd', redisServer))).stdout);
-  return { busybox, applets, redisServer, redisLibraries };
+  return { busybox, applets, redisServer, redisLibraries, postgres: await findPostgres() };
+}
+
+const POSTGRES_PROGRAMS = ['postgres', 'initdb', 'pg_ctl', 'pg_isready', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'pg_basebackup', 'pg_controldata', 'pg_upgrade'];
+
+/** Debian's postgresql-15: programs, modules (no LLVM JIT: libLLVM alone is 100 MB), data, libraries. */
+async function findPostgres(): Promise<PostgresInputs> {
+  const root = '/usr/lib/postgresql/15';
+  if (!(await exists(join(root, 'bin', 'postgres')))) {
+    throw new Error(`${root}/bin/postgres is missing: install Debian's postgresql-15 (scripts/ensure-deps.sh does)`);
+  }
+  const programs = POSTGRES_PROGRAMS.map((name) => join(root, 'bin', name));
+  const modules = (await readdir(join(root, 'lib'))).filter((f) => f.endsWith('.so') && !f.startsWith('llvmjit')).map((f) => join(root, 'lib', f));
+  const share = '/usr/share/postgresql/15';
+  const data = [...(await filesUnder(share)).filter((path) => !path.startsWith(`${share}/man/`)), '/usr/share/zoneinfo/UTC', '/usr/share/zoneinfo/Etc/UTC'];
+  const libraries = new Set<string>();
+  for (const file of [...programs, ...modules]) {
+    for (const library of parseLddOutput((await runCommand(cmd('ldd', file))).stdout)) libraries.add(library);
+  }
+  return { programs, modules, data, libraries: [...libraries].sort() };
+}
+
+/** Every regular file below `dir` (symlinks followed), sorted. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesUnder(path)));
+    else if ((await stat(path)).isFile()) files.push(path);
+  }
+  return files.sort();
 }
 
 /**

@@ -17,4 +17,13 @@ describe('examples/demo task files', () => {
     expect(redis.containers[0]?.image).toBe('127.0.0.1:5055/bubo/redis:7');
     expect(redis.ports[0]).toMatchObject({ name: 'redis', port: 6379, protocol: 'tcp' });
   });
+
+  it('postgres.toml parses: the postgres image, a volume for the cluster, the password secret, pg_isready', () => {
+    const text = readFileSync(new URL('../../examples/postgres/postgres.toml', import.meta.url), 'utf8');
+    const pg = parseTaskFile(text, 'postgres.toml');
+    expect(pg.containers[0]?.image).toBe('127.0.0.1:5055/bubo/postgres:15');
+    expect(pg.containers[0]?.env['POSTGRES_PASSWORD_FILE']).toBe('/run/secrets/postgres-password');
+    expect(pg.volumes).toEqual([expect.objectContaining({ name: 'data', path: '/var/lib/postgresql/data' })]);
+    expect(pg.check).toMatchObject({ kind: 'exec', command: ['pg_isready', '-q'] });
+  });
 });

@@ -12,7 +12,7 @@ export type RootfsEntry =
 /** What to build: one tag of one OCI layout (`<cache>/<key>/<name>`), its rootfs and config. */
 export interface ImageSpec {
   /** Layout directory name, and the repository name under `bubo/` when pushed. */
-  name: 'busybox-httpd' | 'redis' | 'demo-web';
+  name: 'busybox-httpd' | 'redis' | 'demo-web' | 'postgres';
   tag: string;
   rootfs: RootfsEntry[];
   config: ImageConfig;
@@ -26,7 +26,23 @@ export interface HostInputs {
   redisServer: string;
   /** Absolute paths from `ldd`, the dynamic loader included. */
   redisLibraries: string[];
+  postgres: PostgresInputs;
 }
+
+/** Debian's postgresql-15, copied in at the paths it was built for (it finds its share dir from its bin dir). */
+export interface PostgresInputs {
+  /** Programs of /usr/lib/postgresql/15/bin: the server, initdb, the clients a DBA needs. */
+  programs: string[];
+  /** The server's loadable modules (plpgsql, encodings, snowball, contrib), without the LLVM JIT. */
+  modules: string[];
+  /** /usr/share/postgresql/15 (catalog bootstrap, timezone sets, extensions) and the UTC zone. */
+  data: string[];
+  /** What `ldd` lists for programs and modules together, the loader included. */
+  libraries: string[];
+}
+
+/** Where Debian puts PostgreSQL 15's programs; the image's PATH starts here. */
+export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 
 const asset = (name: string): string => fileURLToPath(new URL(`./assets/${name}`, import.meta.url));
 
@@ -116,7 +132,42 @@ function demoWeb(host: HostInputs): ImageSpec {
   };
 }
 
-/** The four test images, in build order. Pure: the host's files are named in `host`. */
+/**
+ * PostgreSQL 15 from Debian's package. The entrypoint creates the cluster on first start (in the
+ * volume, password from a secret), runs the server as `postgres`, and turns SIGTERM into SIGINT:
+ * a fast shutdown, which ends sessions and checkpoints within the stop timeout, where Postgres's
+ * own SIGTERM (smart shutdown) would wait for every client to leave.
+ */
+function postgres(host: HostInputs): ImageSpec {
+  const { programs, modules, data, libraries } = host.postgres;
+  return {
+    name: 'postgres',
+    tag: '15',
+    rootfs: [
+      { kind: 'dir', path: '/etc' },
+      { kind: 'dir', path: '/tmp', mode: 0o1777 },
+      { kind: 'dir', path: '/root', mode: 0o700 },
+      { kind: 'text', path: '/etc/passwd', content: 'root:x:0:0:root:/root:/bin/sh\npostgres:x:101:101:PostgreSQL:/var/lib/postgresql:/bin/sh\n' },
+      { kind: 'text', path: '/etc/group', content: 'root:x:0:\npostgres:x:101:\n' },
+      { kind: 'text', path: '/etc/hosts', content: '127.0.0.1 localhost\n::1 localhost\n' },
+      { kind: 'dir', path: '/var/lib/postgresql/data' },
+      { kind: 'dir', path: '/var/run/postgresql', mode: 0o2775 },
+      ...busyboxEntries(host),
+      { kind: 'copy', path: '/usr/local/bin/postgres-entry.sh', from: asset('postgres-entry.sh'), mode: 0o755 },
+      ...[...programs, ...modules, ...libraries].map((path): RootfsEntry => ({ kind: 'copy', path, from: path, mode: 0o755 })),
+      ...data.map((path): RootfsEntry => ({ kind: 'copy', path, from: path, mode: 0o644 })),
+    ],
+    config: {
+      entrypoint: ['/usr/local/bin/postgres-entry.sh'],
+      cmd: [],
+      env: [`PATH=${POSTGRES_BIN}:/usr/local/bin:/usr/bin:/bin`, 'PGDATA=/var/lib/postgresql/data/pgdata', 'TZ=UTC', 'LANG=C'],
+      workingdir: '/var/lib/postgresql',
+      exposedports: ['5432/tcp'],
+    },
+  };
+}
+
+/** The test images, in build order. Pure: the host's files are named in `host`. */
 export function imageSpecs(host: HostInputs): ImageSpec[] {
-  return [busyboxHttpd('1', host), busyboxHttpd('2', host), redis(host), demoWeb(host)];
+  return [busyboxHttpd('1', host), busyboxHttpd('2', host), redis(host), demoWeb(host), postgres(host)];
 }
