@@ -30,7 +30,7 @@ describe('prepareVolumes', () => {
   });
 
   it('refuses, before creating anything, for a runtime that cannot attach volumes', async () => {
-    await expect(prepareVolumes(driver, wanted, { name: 'qemu' })).rejects.toThrow('runtime qemu cannot attach volumes yet (runc can)');
+    await expect(prepareVolumes(driver, wanted, { name: 'firecracker' })).rejects.toThrow('runtime firecracker cannot attach volumes yet (runc and qemu can)');
     expect(await driver.list()).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import type { VolumeDriver } from '../volumes/volume-driver.js';
  * crashed half-way through simply runs it again.
  */
 export async function prepareVolumes(driver: VolumeDriver, volumes: Assignment['volumes'], runtime: Pick<Runtime, 'name' | 'volumes'>): Promise<StartVolume[]> {
-  if (!runtime.volumes) throw new Error(`runtime ${runtime.name} cannot attach volumes yet (runc can)`);
+  if (!runtime.volumes) throw new Error(`runtime ${runtime.name} cannot attach volumes yet (runc and qemu can)`);
   const out: StartVolume[] = [];
   for (const v of volumes) {
     const ref = { id: v.id, sizeMib: v.size_mib };

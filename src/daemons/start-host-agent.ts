@@ -164,6 +164,15 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     driver: volumes,
     backup: (id, toDir) => backupVolume(volumes, runCommand, id, toDir, Date.now()),
     restoreArchive: (id, archive) => restoreVolume(volumes, runCommand, { id, sizeMib: 0 }, archive, join(volumeDir, id)),
+    attachedTo: async (id) => {
+      const device = volumes.device(id);
+      if (!device) return null;
+      for (const runtime of runtimes) {
+        const holder = (await runtime.volumeDevicesInUse?.())?.get(device);
+        if (holder) return holder;
+      }
+      return null;
+    },
   };
   const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, volumeOps, log);
   // With a credential every call is mTLS; a renewal swaps the connection pool under the client:

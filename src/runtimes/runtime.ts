@@ -37,6 +37,12 @@ export interface Runtime {
    * interrupted): the image garbage collector keeps them.
    */
   imagesInUse(): Promise<Set<string>>;
+  /**
+   * Volume devices attached to an instance that runs, with its id (`volumes = 'device'`
+   * runtimes): the host cannot freeze a filesystem a guest kernel has mounted, so a snapshot of
+   * such a disk is refused rather than taken torn.
+   */
+  volumeDevicesInUse?(): Promise<Map<string, string>>;
   /** Lets go of what this object holds (connections); instances keep running. Called at agent shutdown. */
   close(): Promise<void>;
 }

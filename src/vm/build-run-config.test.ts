@@ -56,6 +56,15 @@ describe('buildRunConfig', () => {
     expect(c?.user).toBe(user);
   });
 
+  it('gives each volume the virtio serial of its position, and leaves volumes out when there are none', () => {
+    const run = buildRunConfig(input([container()], [image()], { volumes: [{ name: 'data', path: '/data' }, { name: 'logs', path: '/var/log/app' }] }));
+    expect(run.volumes).toEqual([
+      { name: 'data', path: '/data', serial: 'bubo-vol0' },
+      { name: 'logs', path: '/var/log/app', serial: 'bubo-vol1' },
+    ]);
+    expect('volumes' in buildRunConfig(input([container()], [image()]))).toBe(false);
+  });
+
   it('orders env as image, task, secrets, then the variables bubo owns', () => {
     const run = buildRunConfig(
       input([container({ env: { MODE: 'task', TOKEN: 'from-env' }, secrets: [{ name: 'TOKEN', file: null }, { name: 'DB_PASSWORD', file: null }] })], [image()], {

@@ -3,7 +3,7 @@ import { buildRuncSpec, RuncSpecError } from '../oci/build-runc-spec.js';
 import { containerSecrets } from '../oci/container-secrets.js';
 import type { AccountFiles } from '../oci/resolve-user.js';
 import type { ContainerSpec, TaskResources } from '../domain/task-spec.js';
-import type { GuestContainer, GuestNetwork, GuestSecretFile, RunConfig } from './run-config.js';
+import { type GuestContainer, type GuestNetwork, type GuestSecretFile, type RunConfig, volumeSerial } from './run-config.js';
 
 /** What the guest needs of one pulled image. */
 export interface RunConfigImage {
@@ -26,6 +26,8 @@ export interface RunConfigInput {
   network: GuestNetwork | null;
   /** Resolved secret values by name; every name a container lists must be here. */
   secrets: Readonly<Record<string, string>>;
+  /** The instance's volumes (name and mount point), attached in this order. */
+  volumes?: readonly { name: string; path: string }[];
 }
 
 /** A task the guest cannot run as given; the message names the container and the field. */
@@ -97,6 +99,7 @@ export function buildRunConfig(input: RunConfigInput): RunConfig {
     network: input.network,
     containers,
     imageDisks,
+    ...(input.volumes?.length ? { volumes: input.volumes.map((v, i) => ({ name: v.name, path: v.path, serial: volumeSerial(i) })) } : {}),
   };
 }
 

@@ -118,3 +118,20 @@ describe('stopSignal', () => {
     expect(stopSignal(input)).toBe(expected);
   });
 });
+
+describe('guestFiles volumes', () => {
+  it.runIf(existsSync('/bin/busybox'))('gives busybox sh the volumes as pairs of virtio serial and container path, none when there are none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bubo-guest-files-'));
+    try {
+      const withVolumes: RunConfig = { ...config, volumes: [{ name: 'data', path: '/var/lib/postgresql/data', serial: 'bubo-vol0' }, { name: 'wal', path: "/srv/it's wal", serial: 'bubo-vol1' }] };
+      const pairs = (files: Record<string, string>) => {
+        writeFileSync(join(dir, 'run.sh'), files['run.sh'] as string);
+        return execFileSync('/bin/busybox', ['sh', '-c', '. "$1/run.sh"; eval "set -- $BUBO_VOLUMES"; [ "$#" -eq 0 ] || printf "%s\\0" "$@"', 'sh', dir], { encoding: 'utf8' }).split('\0').slice(0, -1);
+      };
+      expect(pairs(guestFiles(withVolumes))).toEqual(['bubo-vol0', '/var/lib/postgresql/data', 'bubo-vol1', "/srv/it's wal"]);
+      expect(pairs(guestFiles(config))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -33,6 +33,8 @@ export function guestFiles(config: RunConfig, secrets: Readonly<Record<string, s
       BUBO_MTU: String(net?.mtu ?? 1500),
       BUBO_CONTAINERS: String(config.containers.length),
       BUBO_IMAGE_LABELS: config.imageDisks.map(imageDiskLabel).join(' '),
+      // Pairs: virtio serial, mount point in every container.
+      BUBO_VOLUMES: shellQuoteList((config.volumes ?? []).flatMap((v) => [v.serial, v.path])),
     }),
     'resolv.conf': resolvConf(config),
     hosts: hosts(config),

@@ -18,6 +18,8 @@ export interface InstanceRunConfigInput {
   network: InstanceNetwork | null;
   /** Resolved secret values by name (config disk only). */
   secrets?: Readonly<Record<string, string>>;
+  /** The instance's volumes, in the order their disks are attached. */
+  volumes?: readonly { name: string; path: string }[];
 }
 
 /**
@@ -36,6 +38,7 @@ export async function instanceRunConfig(input: InstanceRunConfigInput): Promise<
     images: await Promise.all(input.images.map(async (image) => ({ digest: image.digest, config: image.config, accounts: await readImageAccounts(image.rootfs) }))),
     network: input.network ? guestNetworkOf(input.network) : null,
     secrets: input.secrets ?? {},
+    ...(input.volumes?.length ? { volumes: input.volumes } : {}),
   });
 }
 

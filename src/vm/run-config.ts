@@ -11,6 +11,9 @@
  *   vdb = scratch disk (sparse ext4 made by the host, sized from resources.disk): per-container
  *         overlay upper/work directories and scratch space
  *   vdc, vdd, ... = image disks (read-only ext4, one per distinct image digest, `imageDisks` order)
+ *   then one disk per volume (ext4, writable, kept by the host's volume driver), `volumes` order;
+ *         volumes are found by their virtio serial (`bubo-vol<i>`), since their ext4 has no
+ *         label bubo chose (a restored backup keeps whatever it had)
  *
  * Kernel command line (the only other input): `console=ttyS0 quiet panic=-1 reboot=t
  * tsc_early_khz=<host TSC kHz>` (plus `bubo.bus=pci` on a PCI machine such as q35; under
@@ -29,6 +32,26 @@ export interface RunConfig {
   containers: GuestContainer[];
   /** Digests in attach order: imageDisks[0] is vdc. */
   imageDisks: string[];
+  /**
+   * The instance's volumes, attached after the image disks; every container gets each one at its
+   * path. Added after version 1 shipped: optional (absent = none), so older hosts' files still parse.
+   */
+  volumes?: GuestVolume[];
+}
+
+/** One volume disk of an instance. */
+export interface GuestVolume {
+  /** The task file's name (`data`), for messages. */
+  name: string;
+  /** Absolute mount point inside every container. */
+  path: string;
+  /** The disk's virtio serial, how the guest finds it (at most 20 characters): `bubo-vol<i>`. */
+  serial: string;
+}
+
+/** The virtio serial of volume disk `index` (QEMU and Firecracker both cap serials at 20 bytes). */
+export function volumeSerial(index: number): string {
+  return `bubo-vol${index}`;
 }
 
 export interface GuestNetwork {

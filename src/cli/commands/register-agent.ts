@@ -60,7 +60,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--lb-listen <address>', 'role lb: the address NGINX listens on', '0.0.0.0')
     .option('--lb-port <public=local>', 'role lb: listen on LOCAL for the public port PUBLIC, e.g. 80=8080 (repeatable)', collectPort, {})
     .option('--overlay <kind>', "how instances reach other hosts' instances: routes (hosts on one L2 segment) or vxlan (hosts across routers; MTU 1450)", 'routes')
-    .option('--volume-driver <kind>', 'where volumes live: file (an ext4 image per volume, loop-mounted) or dir (plain directories, for a laptop); both for runc containers, not yet for microVMs', 'file')
+    .option('--volume-driver <kind>', 'where volumes live: file (an ext4 image per volume, loop-mounted) or dir (plain directories, for a laptop); file serves runc containers and QEMU microVMs (as a virtio disk), dir containers only', 'file')
     .option('--volume-dir <path>', 'directory of the volumes (default <state-dir>/volumes)')
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
     .action(

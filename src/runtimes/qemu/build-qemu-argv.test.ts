@@ -99,6 +99,17 @@ describe('buildQemuArgv', () => {
     expect(argv).toContain('id=d0,file=/d/x,,y.ext4,format=qcow2,if=none,cache=unsafe');
   });
 
+  it('attaches a volume writable with write-back caching (guest flushes reach the disk) and its serial', () => {
+    const argv = buildQemuArgv({ ...base, disks: [...base.disks, { path: '/v/default.pg.data.0/volume.ext4', format: 'raw', readOnly: false, volumeSerial: 'bubo-vol0' }] });
+    const at = argv.indexOf('id=d3,file=/v/default.pg.data.0/volume.ext4,format=raw,if=none,cache=writeback');
+    expect(at).toBeGreaterThan(0);
+    expect(argv[at + 2]).toBe('virtio-blk-device,drive=d3,serial=bubo-vol0');
+  });
+
+  it.each(['', 'a'.repeat(21), 'bubo vol', 'x,y'])('refuses the volume serial %j (QEMU caps serials at 20 bytes; commas would split the option)', (serial) => {
+    expect(() => buildQemuArgv({ ...base, disks: [{ path: '/v/x.ext4', format: 'raw', readOnly: false, volumeSerial: serial }] })).toThrow('volume disk serial');
+  });
+
   it('appends extra kernel parameters after the fixed ones', () => {
     expect(guestCmdline(1000, ['bubo.debug=1'])).toBe('console=ttyS0 quiet panic=-1 reboot=t tsc_early_khz=1000 bubo.config=/dev/vda bubo.debug=1');
   });

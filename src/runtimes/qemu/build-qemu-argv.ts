@@ -10,6 +10,12 @@ export interface QemuDisk {
    * so flushes to the host buy nothing.
    */
   readOnly: boolean;
+  /**
+   * A volume: writable and kept, so opened `cache=writeback` (the guest's flushes reach the
+   * host's disk, where the scratch disk's `cache=unsafe` would drop them), with this virtio
+   * serial, which is how the guest finds it (`run-config.ts`, at most 20 characters).
+   */
+  volumeSerial?: string;
 }
 
 export interface QemuArgvInput {
@@ -49,6 +55,10 @@ export function guestCmdline(tscKhz: number, extra: readonly string[] = []): str
  */
 export function buildQemuArgv(input: QemuArgvInput): [string, ...string[]] {
   const drives = input.disks.flatMap((disk, i) => {
+    if (disk.volumeSerial !== undefined) {
+      if (!/^[A-Za-z0-9-]{1,20}$/.test(disk.volumeSerial)) throw new Error(`volume disk serial ${JSON.stringify(disk.volumeSerial)}: 1–20 letters, digits or -`);
+      return ['-drive', `id=d${i},file=${opt(disk.path)},format=${disk.format},if=none,cache=writeback`, '-device', `virtio-blk-device,drive=d${i},serial=${disk.volumeSerial}`];
+    }
     const mode = disk.readOnly ? 'readonly=on' : 'cache=unsafe';
     return ['-drive', `id=d${i},file=${opt(disk.path)},format=${disk.format},if=none,${mode}`, '-device', `virtio-blk-device,drive=d${i}`];
   });

@@ -11,4 +11,6 @@ export interface QemuRecord extends RecordBase {
   /** The tap QEMU was started with (for people debugging; `network.detach` removes it). */
   tap: string | null;
   containers: { name: string; restart: RestartPolicy; digest?: string }[];
+  /** Volume disks (image paths) attached to the VM; absent in records written before volumes. */
+  volumes?: string[];
 }

@@ -9,7 +9,7 @@ import { SerialQueue } from '../../images/serial-queue.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { RunConfigError } from '../../vm/build-run-config.js';
 import { instanceRunConfig } from '../../vm/instance-run-config.js';
-import type { RunConfig } from '../../vm/run-config.js';
+import { type RunConfig, volumeSerial } from '../../vm/run-config.js';
 import { abortIfAborted } from '../abort-if-aborted.js';
 import { attachAndPull } from '../attach-and-pull.js';
 import { memoryFor, vcpusFor } from '../guest-sizing.js';
@@ -23,7 +23,7 @@ import type { ExecResult } from '../../domain/exec-result.js';
 import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import { RuntimeExecError, RuntimeStartError } from '../runtime-error.js';
 import { sleep } from '../wait-until.js';
-import { buildQemuArgv, type QemuAccel } from './build-qemu-argv.js';
+import { buildQemuArgv, type QemuAccel, type QemuDisk } from './build-qemu-argv.js';
 import { consoleContainerLogs } from './console-container-logs.js';
 import { bootState, lastLines } from './console-log.js';
 import { QemuInstanceLayout } from './instance-layout.js';
@@ -80,6 +80,8 @@ const DEAD_STATES = new Set(['shutdown', 'guest-panicked', 'internal-error', 'io
 export class QemuRuntime implements Runtime, LogSource, Exec {
   readonly name = 'qemu';
   readonly kind = 'microvm' as const;
+  /** Each volume is a virtio disk the guest mounts (the host lets go of its own mount first). */
+  readonly volumes = 'device' as const;
   readonly #stateDir: string;
   readonly #images: ImageProvider;
   readonly #network: NetworkProvider;
@@ -185,6 +187,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
         accel: setup.probe.accel,
         tap: null,
         containers: spec.containers.map((c) => ({ name: c.name, restart: c.restart })),
+        volumes: (request.volumes ?? []).flatMap((v) => (v.device ? [v.device] : [])),
       }),
       run: async (record, setup) => {
         const [network, images] = await attachAndPull(request, record, { network: this.#network, mode: 'tap', images: this.#images, beforeStep: (s) => this.#step(s) }, signal);
@@ -213,7 +216,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     let config: RunConfig;
     try {
       // Secrets reach the guest on the config disk only, never on QEMU's command line.
-      config = await instanceRunConfig({ instanceId: request.id, app: request.app, containers: spec.containers, resources: spec.resources, images, network, secrets: request.secrets });
+      config = await instanceRunConfig({ instanceId: request.id, app: request.app, containers: spec.containers, resources: spec.resources, images, network, secrets: request.secrets, volumes: request.volumes ?? [] });
     } catch (error) {
       if (error instanceof RunConfigError) throw RuntimeStartError.of(request.id, error.message);
       throw error;
@@ -242,6 +245,7 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
         { path: layout.configDisk, format: 'raw', readOnly: true },
         { path: layout.scratchDisk, format: 'raw', readOnly: false },
         ...imageDisks.map((path) => ({ path, format: 'raw' as const, readOnly: true })),
+        ...volumeDisks(request),
       ],
       tap: network.hostInterface,
       mac: instanceMac(request.id),
@@ -330,6 +334,15 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
 
   imagesInUse(): Promise<Set<string>> {
     return this.#records.imagesInUse();
+  }
+
+  async volumeDevicesInUse(): Promise<Map<string, string>> {
+    const held = new Map<string, string>();
+    for (const record of await this.#records.all()) {
+      if (!record.volumes?.length || (await this.#view(record)).state !== 'running') continue;
+      for (const device of record.volumes) held.set(device, record.id);
+    }
+    return held;
   }
 
   /**
@@ -435,4 +448,12 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     }
     return { ...base, state: 'exited', ...(await vmExit(layout, record)) };
   }
+}
+
+/** The volume disks of a start, after the image disks, in `request.volumes` order (the run config's serials). */
+function volumeDisks(request: StartRequest): QemuDisk[] {
+  return (request.volumes ?? []).map((volume, i) => {
+    if (!volume.device) throw RuntimeStartError.of(request.id, `volume ${volume.name}: its driver has no disk image for a microVM (--volume-driver dir is for containers; use file)`);
+    return { path: volume.device, format: 'raw', readOnly: false, volumeSerial: volumeSerial(i) };
+  });
 }

@@ -24,6 +24,51 @@ find_label() {
   return 1
 }
 
+# Device of the virtio disk whose serial is $1 (volumes), waiting up to 5 s for it to appear.
+find_serial() {
+  n=0
+  while [ "$n" -lt 250 ]; do
+    for s in /sys/block/vd*/serial; do
+      [ -r "$s" ] && [ "$(cat "$s")" = "$1" ] && { d=${s%/serial}; echo "/dev/${d##*/}"; return 0; }
+    done
+    usleep 20000
+    n=$((n + 1))
+  done
+  return 1
+}
+
+# Volume disks, by serial (pairs in BUBO_VOLUMES: serial, path): mounted once at /mnt/vol/<i>,
+# then bind-mounted into every container.
+# shellcheck disable=SC2120 # the positional parameters come from BUBO_VOLUMES, not the caller
+mount_volumes() {
+  eval "set -- $BUBO_VOLUMES"
+  v=0
+  while [ "$#" -ge 2 ]; do
+    mkdir -p "/mnt/vol/$v"
+    dev=$(find_serial "$1") || fail "no disk for volume $v at $2 (virtio serial $1)"
+    mount -t ext4 -o rw,noatime "$dev" "/mnt/vol/$v" || fail "cannot mount the disk of volume $v at $2 ($dev)"
+    v=$((v + 1))
+    shift 2
+  done
+}
+
+# Every volume at its path in root $1 (container $2, for messages); before file secrets, so a
+# secret file may sit inside a volume's path.
+bind_volumes() {
+  root=$1
+  name=$2
+  eval "set -- $BUBO_VOLUMES"
+  v=0
+  while [ "$#" -ge 2 ]; do
+    dst=$(root_path "$root" "$2") || fail "container $name: volume path $2: too many symbolic links"
+    [ -e "$root$dst" ] && [ ! -d "$root$dst" ] && fail "container $name: volume path $2 is a file in the image"
+    mkdir -p "$root$dst" || fail "container $name: cannot create the mountpoint of volume path $2"
+    mount --bind "/mnt/vol/$v" "$root$dst" && mount -o remount,bind,nosuid,nodev "$root$dst" || fail "container $name: cannot mount the volume at $2"
+    v=$((v + 1))
+    shift 2
+  done
+}
+
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mkdir -p /dev/pts /dev/shm
@@ -62,6 +107,7 @@ for label in $BUBO_IMAGE_LABELS; do
   mount -t ext4 -o ro "$dev" "/mnt/img/$i" || fail "cannot mount image disk $i ($dev)"
   i=$((i + 1))
 done
+mount_volumes
 
 ip link set lo up
 if [ -n "$BUBO_ADDRESS" ]; then
@@ -93,6 +139,7 @@ prepare_root() (
     [ -e "$R/etc/$f" ] || : > "$R/etc/$f"
     mount --bind "$CONFIG/$f" "$R/etc/$f"
   done
+  bind_volumes "$R" "$C_NAME"
   # File secrets: the config disk's copies are root's (0600, read-only ext4), so each is copied to
   # a tmpfs (the VM's /run; a container sees only its own root), owned by the container's user,
   # 0400, and bind-mounted read-only at its path. The root is the container's writable overlay,

@@ -23,6 +23,11 @@ cmdline_value() {
 # Ends the VM: `poweroff -f` (QEMU exits), or `reboot -f` with `bubo.halt=reboot` (Firecracker
 # exits only on a guest reboot, with `reboot=k`).
 halt_vm() {
+  # Volumes outlive the VM: remounted read-only, their journal is written back and the
+  # filesystem left clean for the next mount (the host's, or the next instance's).
+  for v in /mnt/vol/*; do
+    [ -d "$v" ] && mount -o remount,ro "$v" 2>/dev/null
+  done
   sync
   if [ "$(cmdline_value bubo.halt)" = reboot ]; then reboot -f; else poweroff -f; fi
 }
