@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentCaller } from '../client/agent-caller.js';
 import { runCommand } from '../exec/run-command.js';
-import { backupVolume, restoreVolume } from '../volumes/backup-archive.js';
+import { backupName, backupVolume, restoreVolume } from '../volumes/backup-archive.js';
 import { createDirVolumeDriver } from '../volumes/dir/create-dir-volume-driver.js';
 import type { VolumeDriver } from '../volumes/volume-driver.js';
 import { type RunningAgentHttp, startAgentHttp } from './agent-http.js';
@@ -86,6 +86,17 @@ describe('the agent listener: /v1/local/volumes', () => {
     expect(await ask('GET', '/v1/local/volumes/default.pg.data.0/snapshots')).toEqual({ snapshots: [] });
     attached = {};
     expect(await ask('POST', '/v1/local/volumes/default.pg.data.0/snapshots', { name: 'now' })).toEqual({ ok: true });
+  });
+
+  it('prunes all but the newest archives of the volume in a directory; refuses a bad keep or a relative directory', async () => {
+    const backups = join(dir, 'backups');
+    await mkdir(backups);
+    const names = [1, 2, 3].map((d) => backupName('default.pg.data.0', Date.parse(`2026-12-0${d}T00:00:00Z`)));
+    for (const name of names) await writeFile(join(backups, name), 'x');
+    expect(await ask('POST', '/v1/local/volumes/default.pg.data.0/prune', { to: backups, keep: 2 })).toEqual({ removed: [join(backups, names[0] as string)] });
+    expect((await readdir(backups)).sort()).toEqual(names.slice(1));
+    await expect(ask('POST', '/v1/local/volumes/default.pg.data.0/prune', { to: backups, keep: 0 })).rejects.toMatchObject({ code: 'invalid_request', status: 400 });
+    await expect(ask('POST', '/v1/local/volumes/default.pg.data.0/prune', { to: 'backups', keep: 1 })).rejects.toMatchObject({ code: 'invalid_request', status: 400 });
   });
 
   it('deletes a volume, and answers a second delete alike; without the token, nothing', async () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { DomainError } from '../errors/domain-error.js';
+import { pruneBackups } from '../volumes/backup-archive.js';
 import type { VolumeDriver } from '../volumes/volume-driver.js';
 
 /** What the agent's listener needs to serve volume operations: the host's driver and its backup functions. */
@@ -12,7 +13,7 @@ export interface AgentVolumeOps {
   attachedTo?(id: string): Promise<string | null>;
 }
 
-const VOLUME = /^\/v1\/local\/volumes\/([a-z0-9][a-z0-9.-]{0,254})(\/snapshots|\/restore|\/backup)?$/;
+const VOLUME = /^\/v1\/local\/volumes\/([a-z0-9][a-z0-9.-]{0,254})(\/snapshots|\/restore|\/backup|\/prune)?$/;
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const BODY_LIMIT = 64 * 1024;
 
@@ -25,6 +26,7 @@ type Send = (status: number, body: unknown) => void;
  *   GET    /v1/local/volumes/:id/snapshots    → {snapshots}
  *   POST   /v1/local/volumes/:id/snapshots    {name}        → {ok}
  *   POST   /v1/local/volumes/:id/restore      {snapshot} | {archive} → {ok}
+ *   POST   /v1/local/volumes/:id/prune        {to, keep}    → {removed}: all but the newest `keep` archives in `to` deleted
  *   POST   /v1/local/volumes/:id/backup       {to}          → {archive, sha256, bytes}
  *   DELETE /v1/local/volumes/:id              → {ok} (idempotent)
  * Returns false when the path is not one of these.
@@ -98,6 +100,13 @@ async function route(req: IncomingMessage, url: URL, match: RegExpExecArray | nu
     return send(200, { ok: true });
   }
   if (action === '/backup') return send(200, await ops.backup(id, field(body, 'to')));
+  if (action === '/prune') {
+    const to = field(body, 'to');
+    const keep = body.keep;
+    if (!to.startsWith('/')) throw new DomainError('invalid_request', `"to" must be an absolute directory, not ${JSON.stringify(to)}`);
+    if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1) throw new DomainError('invalid_request', '"keep" must be a whole number of at least 1');
+    return send(200, { removed: await pruneBackups(to, id, keep) });
+  }
   send(404, { code: 'not_found', message: `no route ${req.method} ${url.pathname}`, details: null });
 }
 

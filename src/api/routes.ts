@@ -20,7 +20,7 @@ import { HostList, HostView } from './host-view.js';
 import type { Access } from './access.js';
 import { ApiTokenCreated, ApiTokenCreateRequest, ApiTokenList, ApiTokenParams, ApiTokenView } from './api-token.js';
 import { AuditList, AuditQuery } from './audit-view.js';
-import { BackupRequest, BackupView, RestoreDone, RestoreRequest, SnapshotList, SnapshotRequest, SnapshotView, VolumeList, VolumeListQuery, VolumeParams, VolumeRemoved } from './volume-view.js';
+import { BackupRequest, BackupRunList, BackupView, RestoreDone, RestoreRequest, SnapshotList, SnapshotRequest, SnapshotView, VolumeList, VolumeListQuery, VolumeParams, VolumeRemoved } from './volume-view.js';
 import { SecretKeyRotated, SecretList, SecretListQuery, SecretParams, SecretRemoved, SecretSetRequest, SecretView } from './secret-view.js';
 import { HostCredential, JoinRequest, JoinTokenCreated, JoinTokenCreateRequest, JoinTokenList, JoinTokenView, RenewRequest } from './join-token.js';
 import { ReleaseList } from './release-view.js';
@@ -102,6 +102,7 @@ export const routes = {
   listSnapshots: { method: 'GET', path: '/v1/volumes/:namespace/:app/:name/:slot/snapshots', summary: 'Snapshots of a volume', auth: true, access: 'read', params: VolumeParams, status: 200, response: SnapshotList },
   restoreVolume: { method: 'POST', path: '/v1/volumes/:namespace/:app/:name/:slot/restore', summary: 'Replace a volume\'s data with a snapshot or a backup archive (refused while an instance uses it)', auth: true, access: 'deploy', params: VolumeParams, body: RestoreRequest, status: 200, response: RestoreDone },
   backupVolume: { method: 'POST', path: '/v1/volumes/:namespace/:app/:name/:slot/backup', summary: 'Write a compressed, checksummed archive of a volume to a directory on its host', auth: true, access: 'deploy', params: VolumeParams, body: BackupRequest, status: 201, response: BackupView },
+  listBackups: { method: 'GET', path: '/v1/apps/:namespace/:app/backups', summary: 'The app\'s scheduled backups ([[backups]]) and their runs, newest first', auth: true, access: 'read', params: AppParams, status: 200, response: BackupRunList },
   rotateSecretKey: { method: 'POST', path: '/v1/server/rotate-key', summary: 'A new secret key; every stored value re-encrypted with it, the old keys dropped', auth: true, access: 'admin', status: 200, response: SecretKeyRotated },
   createToken: { method: 'POST', path: '/v1/tokens', summary: 'Create a token for a person or robot, with a role (the secret is in this answer only)', auth: true, access: 'admin', body: ApiTokenCreateRequest, status: 201, response: ApiTokenCreated },
   listTokens: { method: 'GET', path: '/v1/tokens', summary: 'Every user token (never the secret)', auth: true, access: 'admin', status: 200, response: ApiTokenList },

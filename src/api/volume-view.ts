@@ -40,3 +40,25 @@ export const BackupRequest = z.strictObject({
   to: z.string().min(1).max(4096).refine((p) => p.startsWith('/') && !p.split('/').includes('..'), 'the backup directory must be an absolute path without ".."'),
 });
 export const BackupView = z.object({ volume: z.string(), host: z.string(), archive: z.string(), sha256: z.string(), bytes: z.number() });
+
+/** One scheduled backup run (`bubo backups APP`). */
+export const BackupRunView = z.object({
+  id: z.string(),
+  volume: z.string(),
+  slot: z.number().int().nullable(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  status: z.enum(['running', 'ok', 'failed']),
+  archive: z.string().nullable(),
+  sha256: z.string().nullable(),
+  bytes: z.number().nullable(),
+  error: z.string().nullable(),
+  /** Retention deleted the archive. */
+  pruned: z.boolean(),
+});
+export type BackupRunView = z.input<typeof BackupRunView>;
+/** The app's `[[backups]]` schedule (current release) and its runs, newest first. */
+export const BackupRunList = z.object({
+  schedule: z.array(z.object({ volume: z.string(), every_ms: z.number(), keep: z.number(), to: z.string() })),
+  runs: z.array(BackupRunView),
+});

@@ -20,6 +20,7 @@ import { registerRestart } from './commands/register-restart.js';
 import { registerScale } from './commands/register-scale.js';
 import { registerSecret } from './commands/register-secret.js';
 import { registerVolume } from './commands/register-volume.js';
+import { registerBackups } from './commands/register-backups.js';
 import { registerServer } from './commands/register-server.js';
 import { registerStatus } from './commands/register-status.js';
 import { registerStop } from './commands/register-stop.js';
@@ -69,6 +70,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerRestart,
     registerSecret,
     registerVolume,
+    registerBackups,
     registerHost,
     registerEvents,
     registerAudit,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMib, formatNumber } from './format-size.js';
+import { formatBytes, formatMib, formatNumber } from './format-size.js';
 
 describe('formatMib', () => {
   it.each([
@@ -15,5 +15,17 @@ describe('formatMib', () => {
 
   it('drops trailing zeros from plain numbers', () => {
     expect([formatNumber(2), formatNumber(0.5), formatNumber(1.256)]).toEqual(['2', '0.5', '1.26']);
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [3277, '3.2 KiB'],
+    [5 * 1024 * 1024, '5 MiB'],
+    [1.5 * 1024 ** 3, '1.5 GiB'],
+  ])('writes %d bytes as %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
   });
 });

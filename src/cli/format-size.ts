@@ -11,6 +11,11 @@ export function formatMib(mib: number): string {
   return `${formatNumber(value, 1)} ${UNITS[unit]}`;
 }
 
+/** Bytes for humans: `512 B`, `3.2 KiB`, `1.5 GiB` (an archive's size). */
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${formatNumber(bytes / 1024, 1)} KiB` : formatMib(bytes / 1024 ** 2);
+}
+
 /** A number with at most `decimals` decimals and no trailing zeros: 2, 0.5, 1.25. */
 export function formatNumber(value: number, decimals = 2): string {
   return String(Number(value.toFixed(decimals)));

@@ -9,6 +9,7 @@ import { ensureAdminToken } from '../http/admin-token.js';
 import { buildHttpApp } from '../http/build-http-app.js';
 import { agentLogOpener } from '../client/open-agent-logs.js';
 import { agentCaller } from '../client/agent-caller.js';
+import { BackupScheduler } from '../core/backups/backup-scheduler.js';
 import { ensureClusterCa } from '../pki/cluster-ca.js';
 import { hostIdentityUri } from '../pki/identity-uri.js';
 import { issueServerCredentials } from '../pki/server-credentials.js';
@@ -110,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   loop.start();
+  const backups = new BackupScheduler(ctx, agentCall, { intervalMs: 5_000, onError: (error) => log(`backups: ${(error as Error).message}`) });
+  backups.start();
   // A server stopped between a host joining and its announcement (a crash) announces now.
   ctx.announcePeers();
   if (tlsApp && tlsListen) pki.joinUrl = joinUrl(urlOf('https', tlsApp, tlsListen.host, tlsListen.port), tlsListen.host, credentials.names);
@@ -120,6 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     adminTokenPath,
     tokenCreated: created,
     close: async () => {
+      backups.stop();
       await loop.stop();
       await peers.flush();
       await ctx.heartbeats.flush(store).catch(() => {});

@@ -21,6 +21,8 @@ export interface TaskSpec {
   /** Absent when the file has no [placement] table (and in releases stored before it existed). */
   placement?: PlacementSpec;
   volumes: VolumeSpec[];
+  /** Scheduled volume backups; absent when the file has none (and in releases stored before them). */
+  backups?: BackupSpec[];
 }
 
 export interface TaskResources {
@@ -114,4 +116,16 @@ export interface VolumeSpec {
   name: string;
   size_mib: number;
   path: string;
+}
+
+/**
+ * `[[backups]]`: every `every_ms`, each slot's volume `volume` is archived (a consistent snapshot,
+ * tar.gz + .sha256) into directory `to` on the volume's host; the newest `keep` archives of each
+ * volume are kept there, older ones deleted.
+ */
+export interface BackupSpec {
+  volume: string;
+  every_ms: number;
+  keep: number;
+  to: string;
 }

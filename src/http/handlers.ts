@@ -25,6 +25,7 @@ import { streamAppLogs } from '../core/stream-app-logs.js';
 import type { AgentLogOpener } from '../logs/agent-log-opener.js';
 import type { AgentCaller } from '../api/agent-local.js';
 import { listVolumes } from '../core/list-volumes.js';
+import { listBackups } from '../core/backups/list-backups.js';
 import { backupVolume, listSnapshots, removeVolume, restoreVolume, snapshotVolume } from '../core/volume-operations.js';
 import { stopApp } from '../core/stop-app.js';
 import { authorizeHostId, registrationFor } from '../core/authorize-host.js';
@@ -110,6 +111,7 @@ export const handlers: Handlers = {
   listSnapshots: (ctx, { params, agentCall }) => listSnapshots(ctx, params, agentCall),
   restoreVolume: (ctx, { params, body, actor, agentCall }) => restoreVolume(ctx, { ...params, snapshot: body.snapshot, archive: body.archive, actor }, agentCall),
   backupVolume: (ctx, { params, body, actor, agentCall }) => backupVolume(ctx, { ...params, to: body.to, actor }, agentCall),
+  listBackups: (ctx, { params }) => listBackups(ctx, params),
   rotateSecretKey: (ctx, { actor }) => rotateSecretKey(ctx, { actor }),
   createToken: (ctx, { body, actor }) => createApiToken(ctx, { ...body, actor }),
   listTokens: async (ctx) => ({ tokens: (await ctx.store.listApiTokens()).map(apiTokenView) }),

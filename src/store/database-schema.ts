@@ -20,6 +20,7 @@ export interface Database {
   audit: AuditTable;
   api_tokens: ApiTokenTable;
   volumes: VolumeTable;
+  backup_runs: BackupRunTable;
 }
 
 export interface CounterTable {
@@ -213,6 +214,22 @@ export interface VolumeTable {
 }
 
 export type VolumeRow = Selectable<VolumeTable>;
+
+export interface BackupRunTable {
+  id: string;
+  app_id: string;
+  volume_id: string;
+  started_at: number;
+  finished_at: number | null;
+  status: string;
+  archive: string | null;
+  sha256: string | null;
+  bytes: number | null;
+  error: string | null;
+  pruned: number;
+}
+
+export type BackupRunRow = Selectable<BackupRunTable>;
 export type HostRow = Selectable<HostTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type AuditRow = Selectable<AuditTable>;

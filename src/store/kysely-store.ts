@@ -17,6 +17,8 @@ import type { StoredSecret } from '../domain/secret.js';
 import { rowToSecret, secretToRow } from './secret-row.js';
 import { rowToVolume, volumeToRow } from './volume-row.js';
 import type { Volume } from '../domain/volume.js';
+import type { BackupRun } from '../domain/backup-run.js';
+import { backupRunToRow, rowToBackupRun } from './backup-run-row.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import { auditToRow, rowToAudit } from './audit-row.js';
 import type { ApiToken } from '../domain/api-token.js';
@@ -290,6 +292,45 @@ export class KyselyStore implements Store {
   async deleteVolumes(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.#db.deleteFrom('volumes').where('id', 'in', ids).execute();
+    // A later volume of the same id (the app deployed again) starts its own history.
+    await this.#db.deleteFrom('backup_runs').where('volume_id', 'in', ids).execute();
+  }
+
+  async putBackupRun(run: BackupRun): Promise<void> {
+    const row = backupRunToRow(run);
+    const { id: _id, ...rest } = row;
+    await this.#db
+      .insertInto('backup_runs')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(rest))
+      .execute();
+  }
+
+  async listBackupRuns(filter: { appId?: string; volumeIds?: string[]; limit?: number }): Promise<BackupRun[]> {
+    let query = this.#db.selectFrom('backup_runs').selectAll();
+    if (filter.appId !== undefined) query = query.where('app_id', '=', filter.appId);
+    if (filter.volumeIds !== undefined) {
+      if (filter.volumeIds.length === 0) return [];
+      query = query.where('volume_id', 'in', filter.volumeIds);
+    }
+    const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 1000).execute();
+    return rows.map(rowToBackupRun);
+  }
+
+  async latestBackupRuns(volumeIds: string[]): Promise<Map<string, BackupRun>> {
+    const latest = new Map<string, BackupRun>();
+    if (volumeIds.length === 0) return latest;
+    // One indexed lookup per volume: a host holds few volumes, and this runs every few seconds.
+    for (const volumeId of volumeIds) {
+      const row = await this.#db.selectFrom('backup_runs').selectAll().where('volume_id', '=', volumeId).orderBy('started_at', 'desc').limit(1).executeTakeFirst();
+      if (row) latest.set(volumeId, rowToBackupRun(row));
+    }
+    return latest;
+  }
+
+  async markBackupRunsPruned(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#db.updateTable('backup_runs').set({ pruned: 1 }).where('id', 'in', ids).execute();
   }
 
   async insertSecret(secret: StoredSecret): Promise<void> {

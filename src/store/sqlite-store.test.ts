@@ -15,6 +15,7 @@ import { ROWS_PER_STATEMENT } from './kysely-store.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type Volume, volumeId } from '../domain/volume.js';
+import type { BackupRun } from '../domain/backup-run.js';
 import type { Store } from './store.js';
 
 // A millisecond timestamp past 2^32 (and with a non-zero ms part) so truncation would show.
@@ -274,7 +275,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit', '0010-api-tokens', '0011-volumes']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit', '0010-api-tokens', '0011-volumes', '0012-backup-runs']);
     } finally {
       await db.destroy();
     }
@@ -457,5 +458,47 @@ describe('volumes', () => {
     await store.close();
     store = await openSqliteStore(path);
     expect(await store.listVolumes()).toEqual([volume(0, 'h1')]);
+  });
+});
+
+describe('backup runs', () => {
+  const run = (id: string, volumeId: string, startedAt: number, over: Partial<BackupRun> = {}): BackupRun => ({
+    id,
+    appId: 'default/pg',
+    volumeId,
+    startedAt,
+    finishedAt: null,
+    status: 'running',
+    archive: null,
+    sha256: null,
+    bytes: null,
+    error: null,
+    pruned: false,
+    ...over,
+  });
+
+  it('writes a run when it starts and replaces it when it ends; lists newest first, the latest per volume', async () => {
+    await store.putBackupRun(run('r1', 'default.pg.data.0', 100));
+    await store.putBackupRun(run('r1', 'default.pg.data.0', 100, { status: 'ok', finishedAt: 160, archive: '/b/a1.tar.gz', sha256: 'ab', bytes: 2 ** 40 }));
+    await store.putBackupRun(run('r2', 'default.pg.data.0', 200, { status: 'failed', finishedAt: 201, error: 'host db1 unavailable' }));
+    await store.putBackupRun(run('r3', 'default.pg.data.1', 150));
+    await store.putBackupRun({ ...run('r4', 'default.web.data.0', 300), appId: 'default/web' });
+    expect((await store.listBackupRuns({ appId: 'default/pg' })).map((r) => r.id)).toEqual(['r2', 'r3', 'r1']);
+    expect((await store.listBackupRuns({ appId: 'default/pg', limit: 1 })).map((r) => r.id)).toEqual(['r2']);
+    expect((await store.listBackupRuns({ volumeIds: ['default.pg.data.1'] })).map((r) => r.id)).toEqual(['r3']);
+    expect(await store.listBackupRuns({ volumeIds: [] })).toEqual([]);
+    const latest = await store.latestBackupRuns(['default.pg.data.0', 'default.pg.data.1', 'default.none.data.0']);
+    expect([...latest.keys()]).toEqual(['default.pg.data.0', 'default.pg.data.1']);
+    expect(latest.get('default.pg.data.0')).toEqual(run('r2', 'default.pg.data.0', 200, { status: 'failed', finishedAt: 201, error: 'host db1 unavailable' }));
+    expect((await store.listBackupRuns({ volumeIds: ['default.pg.data.0'] })).find((r) => r.id === 'r1')?.bytes).toBe(2 ** 40);
+  });
+
+  it('marks pruned runs, and forgets the runs of a volume deleted', async () => {
+    await store.putBackupRun(run('r1', 'default.pg.data.0', 100, { status: 'ok', archive: '/b/a1.tar.gz' }));
+    await store.putBackupRun(run('r2', 'default.pg.data.1', 100));
+    await store.markBackupRunsPruned(['r1']);
+    expect((await store.listBackupRuns({ appId: 'default/pg' })).map((r) => [r.id, r.pruned])).toEqual([['r2', false], ['r1', true]]);
+    await store.deleteVolumes(['default.pg.data.0']);
+    expect((await store.listBackupRuns({ appId: 'default/pg' })).map((r) => r.id)).toEqual(['r2']);
   });
 });

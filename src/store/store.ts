@@ -6,6 +6,7 @@ import type { HostCert } from '../domain/host-cert.js';
 import type { JoinToken } from '../domain/join-token.js';
 import type { Instance } from '../domain/instance.js';
 import type { Volume } from '../domain/volume.js';
+import type { BackupRun } from '../domain/backup-run.js';
 import type { StoredSecret } from '../domain/secret.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import type { ApiToken } from '../domain/api-token.js';
@@ -117,7 +118,17 @@ export interface Store {
   listVolumes(filter?: { appId?: string; hostId?: string }): Promise<Volume[]>;
   /** Grows the recorded size (a deploy asked for more); the agent grows the filesystem. */
   updateVolumeSize(id: string, sizeMib: number): Promise<void>;
+  /** Deletes the volume records and their backup runs (the archives on the hosts stay). */
   deleteVolumes(ids: string[]): Promise<void>;
+
+  /** Inserts a run, or replaces the run of its id (a run is written when it starts and when it ends). */
+  putBackupRun(run: BackupRun): Promise<void>;
+  /** Runs of one app (or of some volumes), newest first, at most `limit`. */
+  listBackupRuns(filter: { appId?: string; volumeIds?: string[]; limit?: number }): Promise<BackupRun[]>;
+  /** The newest run of each volume that has one. */
+  latestBackupRuns(volumeIds: string[]): Promise<Map<string, BackupRun>>;
+  /** Marks runs whose archive retention deleted. */
+  markBackupRunsPruned(ids: string[]): Promise<void>;
 
   /** Inserts many rows; implementations batch so that a million rows are fine. */
   insertInstances(instances: Instance[]): Promise<void>;

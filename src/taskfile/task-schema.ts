@@ -42,6 +42,7 @@ export const LIMITS = {
   argumentLength: 4096,
   secrets: 64,
   volumes: 16,
+  backups: 16,
   imageLength: 512,
   pathLength: 1024,
 };
@@ -436,6 +437,24 @@ const VolumeSchema = z
   })
   .transform(({ size: sizeMib, ...volume }) => ({ name: volume.name, size_mib: sizeMib, path: volume.path }));
 
+/** Shorter would keep a host archiving all day; longer than a month is a typo. */
+const MIN_BACKUP_MS = 10_000;
+const MAX_BACKUP_MS = 744 * HOUR_MS;
+
+const BackupSchema = z
+  .strictObject({
+    volume: dnsLabel('a volume name').meta({ description: 'The [[volumes]] entry to back up (every slot\'s volume of that name)' }),
+    every: duration(false, MAX_BACKUP_MS)
+      .refine((ms) => ms >= MIN_BACKUP_MS, 'must be at least "10s" (a backup takes a snapshot and an archive each time)')
+      .meta({ description: 'How often, e.g. "24h"' }),
+    keep: integer(1, 1000).default(7).meta({ description: 'Archives kept per volume; older ones are deleted' }),
+    to: z
+      .string()
+      .refine((to) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(to), 'only a directory on the volume\'s host is supported yet ("/srv/backups"); copy archives off the host with your own tools')
+      .pipe(absolutePath('Directory on the volume\'s host the archives go to')),
+  })
+  .transform(({ every, ...backup }) => ({ volume: backup.volume, every_ms: every, keep: backup.keep, to: backup.to }));
+
 /** The task file schema: TOML input in, `TaskSpec` out. */
 export const TaskSchema = z
   .strictObject({
@@ -466,6 +485,10 @@ export const TaskSchema = z
       .array(VolumeSchema, { error: (issue) => arrayOfTablesHint('volumes', issue.input) })
       .max(LIMITS.volumes, `at most ${LIMITS.volumes} volumes are allowed`)
       .prefault([]),
+    backups: z
+      .array(BackupSchema, { error: (issue) => arrayOfTablesHint('backups', issue.input) })
+      .max(LIMITS.backups, `at most ${LIMITS.backups} backups are allowed`)
+      .optional(),
   })
   .superRefine((task, ctx) => {
     requireUnique(task.containers, 'name', 'container', ctx, ['containers']);
@@ -473,6 +496,21 @@ export const TaskSchema = z
     requireUniquePortNumbers(task.ports, ctx);
     requireUnique(task.volumes, 'name', 'volume', ctx, ['volumes']);
     requireUnique(task.volumes, 'path', 'volume path', ctx, ['volumes']);
+    if (Array.isArray(task.backups)) {
+      requireUnique(task.backups, 'volume', 'backup of volume', ctx, ['backups']);
+      const names = Array.isArray(task.volumes) ? task.volumes.map((v: unknown) => (typeof v === 'object' && v !== null ? (v as { name?: unknown }).name : undefined)) : [];
+      task.backups.forEach((backup: unknown, i: number) => {
+        const volume = typeof backup === 'object' && backup !== null ? (backup as { volume?: unknown }).volume : undefined;
+        if (typeof volume === 'string' && !names.includes(volume)) {
+          const declared = names.filter((n): n is string => typeof n === 'string');
+          ctx.addIssue({
+            code: 'custom',
+            path: ['backups', i, 'volume'],
+            message: declared.length === 0 ? `backs up volume "${volume}", but no [[volumes]] are declared` : `backs up volume "${volume}", which is not declared in [[volumes]] (declared: ${declared.map((n) => `"${n}"`).join(', ')})`,
+          });
+        }
+      });
+    }
     const deploy: unknown = task.deploy;
     const volumes: unknown = task.volumes;
     if (Array.isArray(volumes) && volumes.length > 0 && typeof deploy === 'object' && deploy !== null && (deploy as { strategy?: unknown }).strategy === 'blue-green') {

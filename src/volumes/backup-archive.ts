@@ -12,6 +12,23 @@ export function backupName(id: string, now: number): string {
   return `${id}-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.tar.gz`;
 }
 
+/**
+ * Retention: deletes all but the newest `keep` archives of volume `id` in `dir` (each with its
+ * `.sha256`), by the UTC time in their names. Only names `backupName` makes are considered, so
+ * other files there (another volume's, a hand-made copy) are never touched. Returns the paths
+ * deleted, oldest first.
+ */
+export async function pruneBackups(dir: string, id: string, keep: number): Promise<string[]> {
+  const pattern = new RegExp(`^${id.replace(/[.]/g, '\\.')}-\\d{8}T\\d{6}Z\\.tar\\.gz$`);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => pattern.test(n)).sort();
+  const old = names.slice(0, Math.max(0, names.length - keep)).map((n) => join(dir, n));
+  for (const archive of old) {
+    await rm(archive, { force: true });
+    await rm(`${archive}.sha256`, { force: true });
+  }
+  return old;
+}
+
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api-client.js';
@@ -20,7 +20,7 @@ const isRoot = process.getuid?.() === 0;
  * Each start appends a line to the volume and reports how many there are: the count tells
  * whether the data of every earlier start is still there. SIGTERM ends it at once.
  */
-function task(app: string, image: string, release: number): string {
+function task(app: string, image: string, release: number, extra = ''): string {
   const script = `echo "boot ${release}" >> /data/boots; echo "report boots=$(wc -l < /data/boots)"; trap 'exit 0' TERM; while :; do sleep 1; done`;
   return `app = "${app}"
 group = "vol"
@@ -49,7 +49,7 @@ drain_delay = "0s"
 # Without the volume, a silent host's instance would be replaced elsewhere after 1 s.
 [placement]
 replace_after = "1s"
-`;
+${extra}`;
 }
 
 /**
@@ -95,9 +95,9 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
     const result = await bubo(args, env);
     return result;
   };
-  const deploy = async (app: string, release: number) => {
+  const deploy = async (app: string, release: number, extra = '') => {
     const file = join(dir, `${app}-${release}.toml`);
-    await writeFile(file, task(app, images.httpdV1, release));
+    await writeFile(file, task(app, images.httpdV1, release, extra));
     const deployed = await cli('deploy', file);
     expect(deployed.code, deployed.stderr).toBe(0);
   };
@@ -127,7 +127,7 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
 
   afterAll(async () => {
     clearInterval(beating);
-    for (const app of ['vol', 'vol2']) await client?.call('destroyApp', { params: { namespace: 'default', app } }).catch(() => {});
+    for (const app of ['vol', 'vol2', 'vol3']) await client?.call('destroyApp', { params: { namespace: 'default', app } }).catch(() => {});
     if (client) await waitFor('the apps to be gone', async () => (await client.call('listApps', { query: {} })).apps.length === 0, 60_000).catch(() => {});
     await agent?.signal('SIGTERM');
     await server?.stop();
@@ -238,11 +238,37 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
     expect(await boots('vol2', fromBackup.id)).toBe('report boots=4');
   }, 240_000);
 
+  it('backs a volume up on schedule and keeps the newest archives', async () => {
+    const to = join(dir, 'scheduled');
+    await deploy('vol3', 1, `\n[[backups]]\nvolume = "data"\nevery = "10s"\nkeep = 2\nto = "${to}"\n`);
+    await running('vol3');
+    type Runs = { schedule: { every_ms: number; keep: number }[]; runs: { status: string; archive: string | null; sha256: string | null; pruned: boolean }[] };
+    const listed = await waitFor(
+      'three scheduled backups',
+      async () => {
+        const body = JSON.parse((await cli('backups', 'vol3', '--json')).stdout) as Runs;
+        return body.runs.filter((r) => r.status === 'ok').length >= 3 && body.runs.every((r) => r.status !== 'running') && body;
+      },
+      60_000,
+    );
+    expect(listed.schedule).toEqual([{ volume: 'data', every_ms: 10_000, keep: 2, to }]);
+    expect(listed.runs.filter((r) => r.status === 'failed')).toEqual([]);
+    const kept = listed.runs.filter((r) => !r.pruned);
+    expect(kept).toHaveLength(2);
+    // Retention: only the newest two archives are on disk, each with its checksum.
+    const onDisk = (await readdir(to)).sort();
+    expect(onDisk).toEqual(kept.flatMap((r) => [basename(r.archive as string), `${basename(r.archive as string)}.sha256`]).sort());
+    for (const r of kept) expect((await readFile(`${r.archive}.sha256`, 'utf8')).split(' ')[0]).toBe(r.sha256);
+    const text = await cli('backups', 'vol3');
+    expect(text.stdout).toContain(`volume data: every 10s to ${to} on its host, keep 2\n`);
+    expect(text.stdout).toContain('(deleted: keep)');
+  }, 120_000);
+
   it('removes volumes only when nothing uses them; destroy --volumes leaves no mount behind', async () => {
     const refused = await cli('volume', 'rm', 'vol/data');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('while instance');
-    for (const app of ['vol', 'vol2']) {
+    for (const app of ['vol', 'vol2', 'vol3']) {
       const destroyed = await cli('destroy', app, '--yes', '--volumes');
       expect(destroyed.code, destroyed.stderr).toBe(0);
       expect(destroyed.stdout).toContain(`default/${app}: destroyed; 1 volume(s) deleted: default.${app}.data.0`);

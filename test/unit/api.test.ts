@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, registerBody, taskFile } from '../support/api-harness.js';
 import type { OpenApiChecker } from '../support/openapi-checker.js';
 import type { AgentCaller, AgentCallRequest } from '../../src/api/agent-local.js';
+import { BackupScheduler } from '../../src/core/backups/backup-scheduler.js';
+import { DomainError } from '../../src/errors/domain-error.js';
 
 let h: Harness;
 let checker: OpenApiChecker | undefined;
@@ -985,6 +987,61 @@ path = "/var/lib/postgresql/data"
     ]);
     expect((await h.request('GET', '/v1/volumes')).body.volumes).toEqual([]);
     expect((await h.request('DELETE', '/v1/volumes/default/pg/data/0')).status).toBe(404);
+  });
+
+  it('runs the scheduled [[backups]]: at once, then on schedule; a failure is recorded with its reason and retried; retention marks what the host deleted', async () => {
+    const res = await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web'), agent_url: 'http://192.0.2.2:7071' });
+    const task = `${pgTask}\n[[backups]]\nvolume = "data"\nevery = "1h"\nkeep = 2\nto = "/srv/backups"\n`;
+    expect((await h.request('POST', '/v1/deploy', { task })).status).toBe(201);
+    await h.loop.runOnce();
+    await reportAll(res.body.host_id);
+
+    let failing = false;
+    const archives: string[] = [];
+    const agent: AgentCaller = async (request) => {
+      agentCalls.push(request);
+      if (request.path.endsWith('/backup')) {
+        if (failing) throw new DomainError('volume_failed', 'tar: /srv/backups: No space left on device');
+        archives.push(`/srv/backups/default.pg.data.0-${archives.length}.tar.gz`);
+        return { archive: archives.at(-1), sha256: 'cd'.repeat(32), bytes: 4096 };
+      }
+      if (request.path.endsWith('/prune')) return { removed: archives.slice(0, Math.max(0, archives.length - 2)) };
+      return fakeAgent(request);
+    };
+    const errors: unknown[] = [];
+    const scheduler = new BackupScheduler(h.ctx, agent, { intervalMs: 60_000, onError: (e) => errors.push(e) });
+    const tick = async () => {
+      await scheduler.tick();
+      await scheduler.settle();
+    };
+    const runs = async () => (await h.request('GET', '/v1/apps/default/pg/backups')).body;
+
+    await tick();
+    expect(await runs()).toMatchObject({ schedule: [{ volume: 'data', every_ms: 3_600_000, keep: 2, to: '/srv/backups' }], runs: [{ volume: 'default.pg.data.0', slot: 0, status: 'ok', archive: archives[0], pruned: false }] });
+    expect(agentCalls.slice(-2).map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`)).toEqual([
+      'POST /v1/local/volumes/default.pg.data.0/backup {"to":"/srv/backups"}',
+      'POST /v1/local/volumes/default.pg.data.0/prune {"to":"/srv/backups","keep":2}',
+    ]);
+    h.clock.now += 59 * 60_000;
+    await tick();
+    expect((await runs()).runs).toHaveLength(1);
+
+    h.clock.now += 60_000;
+    failing = true;
+    await tick();
+    const failed = (await runs()).runs[0];
+    expect(failed).toMatchObject({ status: 'failed', archive: null, error: 'tar: /srv/backups: No space left on device' });
+    const events = (await h.request('GET', '/v1/events?app=default/pg')).body.events.map((e: { message: string }) => e.message);
+    expect(events).toContain('volume default.pg.data.0: scheduled backup to /srv/backups failed: tar: /srv/backups: No space left on device');
+    // Retried after 5 minutes, not an hour.
+    failing = false;
+    h.clock.now += 5 * 60_000;
+    await tick();
+    h.clock.now += 60 * 60_000;
+    await tick();
+    const after = (await runs()).runs;
+    expect(after.map((r: { status: string; pruned: boolean }) => `${r.status}${r.pruned ? ' pruned' : ''}`)).toEqual(['ok', 'ok', 'failed', 'ok pruned']);
+    expect(errors).toEqual([]);
   });
 
   it('says which host is away when the volume\'s host is down', async () => {

@@ -10,6 +10,7 @@ import { secrets } from './0008-secrets.js';
 import { audit } from './0009-audit.js';
 import { apiTokens } from './0010-api-tokens.js';
 import { volumes } from './0011-volumes.js';
+import { backupRuns } from './0012-backup-runs.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-audit': audit,
   '0010-api-tokens': apiTokens,
   '0011-volumes': volumes,
+  '0012-backup-runs': backupRuns,
 };
 
 export const migrationProvider: MigrationProvider = {
