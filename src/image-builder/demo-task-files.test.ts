@@ -26,4 +26,21 @@ describe('examples/demo task files', () => {
     expect(pg.volumes).toEqual([expect.objectContaining({ name: 'data', path: '/var/lib/postgresql/data' })]);
     expect(pg.check).toMatchObject({ kind: 'exec', command: ['pg_isready', '-q'] });
   });
+
+  it('examples/redis/redis.toml parses: the redis image, a volume for the AOF, the password secret as a file, an AUTH+PING check', () => {
+    const text = readFileSync(new URL('../../examples/redis/redis.toml', import.meta.url), 'utf8');
+    const redis = parseTaskFile(text, 'redis.toml');
+    expect(redis.app).toBe('redis');
+    expect(redis.runtime).toBe('container');
+    expect(redis.containers[0]?.image).toBe('127.0.0.1:5055/bubo/redis:7');
+    expect(redis.containers[0]?.secrets).toEqual([expect.objectContaining({ name: 'REDIS_PASSWORD', file: '/run/secrets/redis-password' })]);
+    const script = redis.containers[0]?.command?.join(' ') ?? '';
+    expect(script).toContain('appendonly yes');
+    expect(script).toContain('appendfsync everysec');
+    expect(script).toContain('dir /data');
+    expect(script).toContain('requirepass $password');
+    expect(redis.volumes).toEqual([expect.objectContaining({ name: 'data', path: '/data' })]);
+    expect(redis.ports[0]).toMatchObject({ name: 'redis', port: 6379, protocol: 'tcp' });
+    expect(redis.check).toMatchObject({ kind: 'exec', command: ['/bin/sh', '-c', expect.stringContaining('+PONG')] });
+  });
 });
