@@ -9,8 +9,8 @@ export interface AgentVolumeOps {
   backup(id: string, toDir: string): Promise<{ archive: string; sha256: string; bytes: number }>;
   /** Verifies the archive's checksum before anything is touched; the volume must not be in use. */
   restoreArchive(id: string, archive: string): Promise<void>;
-  /** The running microVM instance the volume is attached to as a disk, if any. */
-  attachedTo?(id: string): Promise<string | null>;
+  /** A consistent snapshot, whoever has the volume mounted (`freezeAndSnapshot`); default: the driver's own. */
+  snapshot?(id: string, name: string): Promise<void>;
 }
 
 const VOLUME = /^\/v1\/local\/volumes\/([a-z0-9][a-z0-9.-]{0,254})(\/snapshots|\/restore|\/backup|\/prune)?$/;
@@ -73,18 +73,11 @@ async function route(req: IncomingMessage, url: URL, match: RegExpExecArray | nu
   if (req.method === 'GET' && action === '/snapshots') return send(200, { snapshots: await driver.listSnapshots(id) });
   if (req.method !== 'POST') return send(405, { code: 'invalid_request', message: `${req.method} not allowed here`, details: null });
   const body = await readJson(req);
-  if (action === '/snapshots' || action === '/backup') {
-    // The host can freeze its own mount (runc), not a filesystem a guest kernel has mounted.
-    const vm = await ops.attachedTo?.(id);
-    if (vm) {
-      throw new DomainError('conflict', `volume ${id} is a disk of the running microVM ${vm}: the host cannot freeze it for a consistent ${action === '/backup' ? 'backup' : 'snapshot'}; stop the app first (bubo stop), take it, then start the app again (bubo scale)`);
-    }
-  }
   if (action === '/snapshots') {
     const name = field(body, 'name');
     if (!SNAPSHOT_NAME.test(name)) throw new DomainError('invalid_request', `snapshot name "${name}" is not valid`);
     if ((await driver.listSnapshots(id)).includes(name)) throw new DomainError('conflict', `volume ${id} already has a snapshot named ${name}`);
-    await driver.snapshot(id, name);
+    await (ops.snapshot ?? ((i: string, n: string) => driver.snapshot(i, n)))(id, name);
     return send(200, { ok: true });
   }
   if (action === '/restore') {

@@ -2,6 +2,7 @@ import { createDirVolumeDriver } from '../volumes/dir/create-dir-volume-driver.j
 import { createFileVolumeDriver } from '../volumes/file/create-file-volume-driver.js';
 import { backupVolume, restoreVolume } from '../volumes/backup-archive.js';
 import type { AgentVolumeOps } from '../agent/agent-volume-routes.js';
+import { freezeAndSnapshot } from '../agent/freeze-and-snapshot.js';
 import { join } from 'node:path';
 import { Agent } from '../agent/agent.js';
 import { startAgentHttp } from '../agent/agent-http.js';
@@ -160,19 +161,12 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
   const volumeDir = options.volumeDir ?? join(options.stateDir, 'volumes');
   const volumes =
     options.volumeDriver === 'dir' ? createDirVolumeDriver({ dir: volumeDir, exec: runCommand }) : createFileVolumeDriver({ dir: volumeDir, exec: runCommand });
+  const snapshot = freezeAndSnapshot(volumes, runtimes);
   const volumeOps: AgentVolumeOps = {
     driver: volumes,
-    backup: (id, toDir) => backupVolume(volumes, runCommand, id, toDir, Date.now()),
+    backup: (id, toDir) => backupVolume(volumes, runCommand, id, toDir, Date.now(), snapshot),
     restoreArchive: (id, archive) => restoreVolume(volumes, runCommand, { id, sizeMib: 0 }, archive, join(volumeDir, id)),
-    attachedTo: async (id) => {
-      const device = volumes.device(id);
-      if (!device) return null;
-      for (const runtime of runtimes) {
-        const holder = (await runtime.volumeDevicesInUse?.())?.get(device);
-        if (holder) return holder;
-      }
-      return null;
-    },
+    snapshot,
   };
   const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, volumeOps, log);
   // With a credential every call is mTLS; a renewal swaps the connection pool under the client:

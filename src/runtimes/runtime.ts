@@ -38,11 +38,12 @@ export interface Runtime {
    */
   imagesInUse(): Promise<Set<string>>;
   /**
-   * Volume devices attached to an instance that runs, with its id (`volumes = 'device'`
-   * runtimes): the host cannot freeze a filesystem a guest kernel has mounted, so a snapshot of
-   * such a disk is refused rather than taken torn.
+   * `volumes = 'device'` runtimes: when an instance that runs has `device` attached, its guest
+   * freezes the filesystem on it (flushed to the disk, writes held) and this returns the thaw;
+   * null when no instance has it. The host cannot freeze a filesystem a guest kernel mounted, so
+   * a snapshot of such a disk is copied between the two.
    */
-  volumeDevicesInUse?(): Promise<Map<string, string>>;
+  freezeVolume?(device: string): Promise<{ instance: string; thaw: () => Promise<void> } | null>;
   /** Lets go of what this object holds (connections); instances keep running. Called at agent shutdown. */
   close(): Promise<void>;
 }

@@ -19,6 +19,8 @@ export interface ConnectOptions {
 /** Extra time the host waits beyond an exec's own timeout (the guest enforces it; TCG is slow). */
 const EXEC_GRACE_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/** A freeze first flushes every dirty page of the volume to its disk: give a busy database time. */
+const FREEZE_TIMEOUT_MS = 60_000;
 
 interface Pending {
   resolve: (reply: ControlReply) => void;
@@ -87,6 +89,19 @@ export class ControlClient {
    */
   async shutdown(timeoutMs = REQUEST_TIMEOUT_MS): Promise<void> {
     await this.#request({ id: this.#id(), op: 'shutdown' }, timeoutMs);
+  }
+
+  /**
+   * Freezes the guest's filesystem on volume disk `volume` (flushed to the disk, writes blocked),
+   * so the host can copy the disk image consistently; `thaw` lets writes go on. The guest thaws
+   * by itself after 30 minutes, should the host never ask (an agent that died mid-copy).
+   */
+  async freeze(volume: number, timeoutMs = FREEZE_TIMEOUT_MS): Promise<void> {
+    await this.#request({ id: this.#id(), op: 'freeze', volume }, timeoutMs);
+  }
+
+  async thaw(volume: number, timeoutMs = REQUEST_TIMEOUT_MS): Promise<void> {
+    await this.#request({ id: this.#id(), op: 'thaw', volume }, timeoutMs);
   }
 
   close(): void {

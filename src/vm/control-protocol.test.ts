@@ -21,6 +21,12 @@ describe('control protocol framing', () => {
     expect(() => encodeRequest({ id: 1, op: 'exec', container: null, argv: [], timeoutMs: 10 })).toThrow(/argv is empty/);
   });
 
+  it('encodes freeze and thaw of a volume disk by its index, and refuses a bad index', () => {
+    expect(encodeRequest({ id: 5, op: 'freeze', volume: 0 })).toBe('5 freeze 0\n');
+    expect(encodeRequest({ id: 6, op: 'thaw', volume: 2 })).toBe('6 thaw 2\n');
+    expect(() => encodeRequest({ id: 7, op: 'freeze', volume: -1 })).toThrow('freeze needs a volume index');
+  });
+
   it('encodes ping and shutdown', () => {
     expect(encodeRequest({ id: 3, op: 'ping' })).toBe('3 ping\n');
     expect(encodeRequest({ id: 4, op: 'shutdown' })).toBe('4 shutdown\n');

@@ -7,6 +7,8 @@
 export type ControlRequest =
   | { id: number; op: 'ping' }
   | { id: number; op: 'shutdown' }
+  /** Freezes (`fsfreeze`) or thaws the filesystem of volume disk `volume` (its index in the run config). */
+  | { id: number; op: 'freeze' | 'thaw'; volume: number }
   | { id: number; op: 'exec'; container: string | null; argv: readonly string[]; timeoutMs: number };
 
 export type ControlReply =
@@ -29,6 +31,10 @@ export function encodeRequest(request: ControlRequest): string {
     case 'ping':
     case 'shutdown':
       return `${request.id} ${request.op}\n`;
+    case 'freeze':
+    case 'thaw':
+      if (!Number.isInteger(request.volume) || request.volume < 0) throw new Error(`${request.op} needs a volume index, not ${request.volume}`);
+      return `${request.id} ${request.op} ${request.volume}\n`;
     case 'exec': {
       if (request.argv.length === 0) throw new Error('exec needs a command (argv is empty)');
       const timeout = Math.max(1, Math.round(request.timeoutMs));

@@ -40,11 +40,19 @@ export async function sha256File(path: string): Promise<string> {
  * archived with GNU tar, gzip-compressed and sparse-aware (`-S`: an image's holes stay holes),
  * numeric owners kept, beside a `sha256sum`-format `.sha256` file. The snapshot is removed after.
  */
-export async function backupVolume(driver: VolumeDriver, exec: Executor, id: string, toDir: string, now: number): Promise<{ archive: string; sha256: string; bytes: number }> {
+export async function backupVolume(
+  driver: VolumeDriver,
+  exec: Executor,
+  id: string,
+  toDir: string,
+  now: number,
+  /** How the snapshot is taken; the agent's also freezes a disk a running microVM holds. */
+  takeSnapshot: (id: string, name: string) => Promise<void> = (i, n) => driver.snapshot(i, n),
+): Promise<{ archive: string; sha256: string; bytes: number }> {
   const snapshot = `backup-${now}`;
   await mkdir(toDir, { recursive: true });
   const archive = join(toDir, backupName(id, now));
-  await driver.snapshot(id, snapshot);
+  await takeSnapshot(id, snapshot);
   try {
     const path = driver.snapshotPath(id, snapshot);
     await exec({ ...cmd('tar', '--create', '--gzip', '--sparse', '--numeric-owner', '--xattrs', '--file', `${archive}.tmp`, '--directory', dirname(path), basename(path)), timeoutMs: 60 * 60_000 });

@@ -26,5 +26,8 @@ export interface GuestControl {
   /** Asks the guest to stop every container (SIGTERM, then SIGKILL after its stop timeout) and power off. */
   shutdown(): Promise<void>;
   ping(): Promise<void>;
+  /** fsfreeze of volume disk `volume` (its index in the run config) inside the guest, and back. */
+  freeze(volume: number): Promise<void>;
+  thaw(volume: number): Promise<void>;
   close(): void;
 }

@@ -336,13 +336,15 @@ export class QemuRuntime implements Runtime, LogSource, Exec {
     return this.#records.imagesInUse();
   }
 
-  async volumeDevicesInUse(): Promise<Map<string, string>> {
-    const held = new Map<string, string>();
+  async freezeVolume(device: string): Promise<{ instance: string; thaw: () => Promise<void> } | null> {
     for (const record of await this.#records.all()) {
-      if (!record.volumes?.length || (await this.#view(record)).state !== 'running') continue;
-      for (const device of record.volumes) held.set(device, record.id);
+      const index = record.volumes?.indexOf(device) ?? -1;
+      if (index < 0 || (await this.#view(record)).state !== 'running') continue;
+      const control = await this.#control(record.id);
+      await control.freeze(index);
+      return { instance: record.id, thaw: () => control.thaw(index) };
     }
-    return held;
+    return null;
   }
 
   /**

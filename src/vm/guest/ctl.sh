@@ -2,6 +2,7 @@
 # src/vm/README.md). One line per frame, fields separated by one space, every free-form field
 # base64 ("-" when empty):
 #   host → guest   <id> ping | <id> exec <timeoutMs> <container> <argv0> [<argv1> ...] | <id> shutdown
+#                  | <id> freeze <volume> | <id> thaw <volume>
 #   guest → host   <id> pong | <id> exit <code> <output> | <id> ok | <id> err <message>
 . /bubo/lib.sh
 . "$CONFIG/run.sh"
@@ -85,6 +86,31 @@ do_exec() {
   reply "$id exit $rc ${data:--}"
 }
 
+# freeze|thaw <id> <volume index>: fsfreeze of /mnt/vol/<i>, for a consistent copy of its disk on
+# the host. A frozen filesystem blocks every writer, so a watchdog thaws it after 30 minutes if
+# the host never does (an agent that died mid-copy must not hang the database for good).
+do_freeze() {
+  op=$1
+  id=$2
+  case "$3" in '' | *[!0-9]*) reply "$id err $(b64 "bad volume index $3")"; return ;; esac
+  mnt=/mnt/vol/$3
+  [ -d "$mnt" ] || { reply "$id err $(b64 "no volume $3 in this VM")"; return; }
+  if [ "$op" = freeze ]; then
+    if out=$(fsfreeze --freeze "$mnt" 2>&1); then
+      (sleep 1800; fsfreeze --unfreeze "$mnt" 2>/dev/null && log "volume $3 thawed by the watchdog: the host never asked") &
+      echo $! > "$STATE/freeze.$3"
+      reply "$id ok"
+    else
+      reply "$id err $(b64 "fsfreeze --freeze $mnt: $out")"
+    fi
+  else
+    [ -f "$STATE/freeze.$3" ] && { kill "$(cat "$STATE/freeze.$3")" 2>/dev/null; rm -f "$STATE/freeze.$3"; }
+    # Thawing what is not frozen fails with EINVAL: the state asked for holds either way.
+    fsfreeze --unfreeze "$mnt" 2>/dev/null
+    reply "$id ok"
+  fi
+}
+
 handle() {
   set -f
   # shellcheck disable=SC2086
@@ -97,6 +123,7 @@ handle() {
   case "$op" in
     ping) reply "$id pong" ;;
     exec) do_exec "$id" "$@" & ;;
+    freeze | thaw) do_freeze "$op" "$id" "$1" & ;;
     shutdown)
       reply "$id ok"
       stop_all "control channel" &
