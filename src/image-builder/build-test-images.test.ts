@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cmd } from '../exec/command.js';
 import { runCommand } from '../exec/run-command.js';
+import { AmqpClient } from '../../test/support/amqp-client.js';
 import { startRegistry } from '../../test/support/registry.js';
 import { freePort, waitFor } from '../../test/support/server-process.js';
 import { pushTestImages } from '../../test/support/test-images.js';
@@ -14,7 +15,7 @@ import { buildTestImages, type TestImage, type TestImages } from './build-test-i
 import { umoci } from './umoci-commands.js';
 import { parseTaskFile } from '../taskfile/parse-task-file.js';
 
-const TOOLS = ['/usr/bin/umoci', '/usr/bin/skopeo', '/usr/bin/docker-registry', '/bin/busybox', '/usr/bin/redis-server', '/usr/lib/postgresql/15/bin/postgres', '/usr/sbin/chroot'];
+const TOOLS = ['/usr/bin/umoci', '/usr/bin/skopeo', '/usr/bin/docker-registry', '/bin/busybox', '/usr/bin/redis-server', '/usr/lib/postgresql/15/bin/postgres', '/usr/lib/rabbitmq/bin/rabbitmq-server', '/usr/sbin/chroot'];
 const missing = TOOLS.filter((tool) => !existsSync(tool));
 const isRoot = process.getuid?.() === 0;
 if (missing.length > 0 || !isRoot) {
@@ -68,12 +69,12 @@ describe.skipIf(missing.length > 0 || !isRoot)('test images', { timeout: 60_000 
     return { port, child };
   }
 
-  it('builds the five images into <cacheDir>/<key> with a summary', async () => {
+  it('builds the six images into <cacheDir>/<key> with a summary', async () => {
     expect(images.built).toBe(true);
     expect(images.dir).toBe(join(work, 'cache', images.key));
     expect(images.key).toMatch(/^[0-9a-f]{16}$/);
     const summary = JSON.parse(await readFile(join(images.dir, 'images.json'), 'utf8')) as { images: { name: string; tag: string }[] };
-    expect(summary.images.map((i) => `${i.name}:${i.tag}`)).toEqual(['busybox-httpd:1', 'busybox-httpd:2', 'redis:7', 'demo-web:1', 'postgres:15']);
+    expect(summary.images.map((i) => `${i.name}:${i.tag}`)).toEqual(['busybox-httpd:1', 'busybox-httpd:2', 'redis:7', 'demo-web:1', 'postgres:15', 'rabbitmq:3']);
     console.info(`test images built in ${buildMs} ms`);
   });
 
@@ -189,6 +190,70 @@ describe.skipIf(missing.length > 0 || !isRoot)('test images', { timeout: 60_000 
     await stopChild(second);
   }, 90_000);
 
+  it('rabbitmq:3 starts as rabbit@localhost with user bubo from the secret file, keeps persistent messages across a restart, answers ping, and stops cleanly on SIGTERM', async () => {
+    const rmq = await unpack(images.rabbitmq);
+    expect(rmq.args).toEqual(['/usr/local/bin/rabbitmq-entry.sh']);
+    expect(rmq.env['RABBITMQ_NODENAME']).toBe('rabbit@localhost');
+    // What a runtime provides and a bare chroot lacks: /dev/null, /dev/urandom (the Erlang
+    // cookie) and /proc (RabbitMQ's memory monitor reads it and refuses to start without it).
+    await mkdir(join(rmq.rootfs, 'dev'), { recursive: true });
+    await runCommand(cmd('mknod', '-m', '666', join(rmq.rootfs, 'dev', 'null'), 'c', '1', '3'));
+    await runCommand(cmd('mknod', '-m', '666', join(rmq.rootfs, 'dev', 'urandom'), 'c', '1', '9'));
+    await mkdir(join(rmq.rootfs, 'proc'), { recursive: true });
+    await runCommand(cmd('mount', '-t', 'proc', 'proc', join(rmq.rootfs, 'proc')));
+    try {
+      await mkdir(join(rmq.rootfs, 'run', 'secrets'), { recursive: true });
+      await writeFile(join(rmq.rootfs, 'run', 'secrets', 'rabbitmq'), 'rmq-secret-3', { mode: 0o400 });
+      const [amqp, dist, epmd] = [await freePort(), await freePort(), await freePort()];
+      // On loopback, with ports of their own: AMQP, Erlang distribution, and epmd (4369 by default).
+      const env = {
+        ...rmq.env,
+        RABBITMQ_DEFAULT_PASS_FILE: '/run/secrets/rabbitmq',
+        RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+        RABBITMQ_NODE_PORT: String(amqp),
+        RABBITMQ_DIST_PORT: String(dist),
+        ERL_EPMD_PORT: String(epmd),
+        ERL_EPMD_ADDRESS: '127.0.0.1',
+      };
+      const login = (password = 'rmq-secret-3') => AmqpClient.connect({ host: '127.0.0.1', port: amqp, user: 'bubo', password });
+
+      const first = startChrooted(rmq.rootfs, rmq.args, env);
+      const client = await waitFor(`rabbitmq on ${amqp} (${first.output().slice(-2000)})`, () => login(), 60_000);
+      expect(await client.declareDurableQueue('jobs')).toBe(0);
+      for (const body of ['one', 'two', 'three']) await client.publishPersistent('jobs', body);
+      expect(await client.messageCount('jobs')).toBe(3);
+      await client.close();
+      await expect(login('wrong')).rejects.toThrow();
+      // The CLI tools find the node and the cookie from the image's env alone (and epmd's port).
+      const inside = (argv: string[]) => runCommand({ argv: ['/usr/sbin/chroot', rmq.rootfs, ...argv], env: { ...rmq.env, ERL_EPMD_PORT: String(epmd) } });
+      expect((await inside(['rabbitmq-diagnostics', '-q', 'ping'])).stdout).toContain('Ping succeeded');
+      // examples/rabbitmq's health check, run as the runtime runs it: inside the root, with the image's env.
+      const spec = parseTaskFile(await readFile(new URL('../../examples/rabbitmq/rabbitmq.toml', import.meta.url), 'utf8'), 'rabbitmq.toml');
+      const check = spec.check?.command ?? [];
+      expect(check[0]).toBe('rabbitmq-diagnostics');
+      await inside(check);
+      const cookie = join(rmq.rootfs, 'var', 'lib', 'rabbitmq', '.erlang.cookie');
+      expect((await readFile(cookie, 'utf8')).length).toBe(20);
+      await stopChild(first);
+      expect(first.exitCode).toBe(0);
+      expect(first.output()).toContain("msg_store_persistent' is stopped");
+      expect(first.output()).toContain("Created user 'bubo'");
+      await killChrooted(rmq.rootfs); // epmd, a daemon that outlives the node (a container's end takes it)
+
+      const second = startChrooted(rmq.rootfs, rmq.args, env);
+      const again = await waitFor(`rabbitmq again on ${amqp} (${second.output().slice(-2000)})`, () => login(), 60_000);
+      expect(await again.messageCount('jobs')).toBe(3);
+      expect([await again.get('jobs'), await again.get('jobs'), await again.get('jobs'), await again.get('jobs')]).toEqual(['one', 'two', 'three', undefined]);
+      await again.close();
+      expect(second.output()).not.toContain("Created user 'bubo'");
+      await stopChild(second);
+      expect(second.exitCode).toBe(0);
+    } finally {
+      await killChrooted(rmq.rootfs);
+      await runCommand(cmd('umount', join(rmq.rootfs, 'proc')));
+    }
+  }, 150_000);
+
   it('pushes every image to a local registry, where skopeo inspects it', async () => {
     const registry = await startRegistry();
     try {
@@ -229,6 +294,14 @@ function resp(port: number, commands: string): Promise<string> {
     socket.on('close', () => resolve(data.replace(/\+OK\r\n$/, '')));
     socket.end(`${commands}QUIT\r\n`);
   });
+}
+
+/** SIGKILLs what still runs with `rootfs` as its root (what this test started there). */
+async function killChrooted(rootfs: string): Promise<void> {
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const root = await readlink(`/proc/${pid}/root`).catch(() => '');
+    if (root === rootfs) process.kill(Number(pid), 'SIGKILL');
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -6,18 +6,19 @@
  *   <cacheDir>/<key>/redis           OCI layout, tag 7
  *   <cacheDir>/<key>/demo-web        OCI layout, tag 1
  *   <cacheDir>/<key>/postgres        OCI layout, tag 15
+ *   <cacheDir>/<key>/rabbitmq        OCI layout, tag 3
  *   <cacheDir>/<key>/images.json     what was built from what
  *
  * Usage: npx tsx src/image-builder/build-test-images.ts [--out CACHE_DIR]
  */
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cmd } from '../exec/command.js';
 import { runCommand } from '../exec/run-command.js';
-import { type HostInputs, type ImageSpec, imageSpecs, type PostgresInputs, type RootfsEntry } from './image-specs.js';
+import { type HostInputs, type ImageSpec, imageSpecs, type PostgresInputs, type RabbitmqInputs, type RootfsEntry } from './image-specs.js';
 import { parseLddOutput } from './ldd-libraries.js';
 import { umoci } from './umoci-commands.js';
 
@@ -40,6 +41,7 @@ export interface TestImages {
   redis: TestImage;
   demoWeb: TestImage;
   postgres: TestImage;
+  rabbitmq: TestImage;
 }
 
 export interface BuildTestImagesOptions {
@@ -49,7 +51,7 @@ export interface BuildTestImagesOptions {
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DEBIAN_PACKAGES = ['busybox-static', 'redis-server', 'postgresql-15'] as const;
+const DEBIAN_PACKAGES = ['busybox-static', 'redis-server', 'postgresql-15', 'rabbitmq-server', 'erlang-base'] as const;
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -87,6 +89,7 @@ export async function buildTestImages(options: BuildTestImagesOptions = {}): Pro
     redis: image('redis', '7'),
     demoWeb: image('demo-web', '1'),
     postgres: image('postgres', '15'),
+    rabbitmq: image('rabbitmq', '3'),
   };
 }
 
@@ -95,7 +98,7 @@ async function findHostInputs(): Promise<HostInputs> {
   const applets = (await runCommand(cmd(busybox, '--list'))).stdout.split('\n').filter((name) => /^[\w.[-]+$/.test(name));
   const redisServer = await realpath('/usr/bin/redis-server');
   const redisLibraries = parseLddOutput((await runCommand(cmd('ldd', redisServer))).stdout);
-  return { busybox, applets, redisServer, redisLibraries, postgres: await findPostgres() };
+  return { busybox, applets, redisServer, redisLibraries, postgres: await findPostgres(), rabbitmq: await findRabbitmq() };
 }
 
 const POSTGRES_PROGRAMS = ['postgres', 'initdb', 'pg_ctl', 'pg_isready', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'pg_basebackup', 'pg_controldata', 'pg_upgrade'];
@@ -110,11 +113,44 @@ async function findPostgres(): Promise<PostgresInputs> {
   const modules = (await readdir(join(root, 'lib'))).filter((f) => f.endsWith('.so') && !f.startsWith('llvmjit')).map((f) => join(root, 'lib', f));
   const share = '/usr/share/postgresql/15';
   const data = [...(await filesUnder(share)).filter((path) => !path.startsWith(`${share}/man/`)), '/usr/share/zoneinfo/UTC', '/usr/share/zoneinfo/Etc/UTC'];
-  const libraries = new Set<string>();
-  for (const file of [...programs, ...modules]) {
-    for (const library of parseLddOutput((await runCommand(cmd('ldd', file))).stdout)) libraries.add(library);
+  // One ldd for all of them (its output names each file, then its libraries): ldd costs ~0.1 s a call.
+  const libraries = parseLddOutput((await runCommand(cmd('ldd', ...programs, ...modules))).stdout);
+  return { programs, modules, data, libraries: libraries.sort() };
+}
+
+/** The Erlang emulator's programs, below /usr/lib/erlang/erts-<version>/bin. */
+const ERTS_PROGRAMS = ['beam.smp', 'erlexec', 'epmd', 'inet_gethost', 'erl_child_setup', 'heart', 'dyn_erl', 'escript'];
+
+/** Debian's rabbitmq-server and its Erlang: both trees whole, and what their binaries link. */
+async function findRabbitmq(): Promise<RabbitmqInputs> {
+  const server = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+  if (!(await exists(server))) {
+    throw new Error(`${server} is missing: install Debian's rabbitmq-server (scripts/ensure-deps.sh does)`);
   }
-  return { programs, modules, data, libraries: [...libraries].sort() };
+  const erlang = await treeUnder('/usr/lib/erlang');
+  const rabbit = await treeUnder('/usr/lib/rabbitmq');
+  const files = [...erlang.files, ...rabbit.files];
+  const erts = (await readdir('/usr/lib/erlang')).filter((name) => name.startsWith('erts-'));
+  const binaries = [...erts.flatMap((dir) => ERTS_PROGRAMS.map((name) => join('/usr/lib/erlang', dir, 'bin', name))), ...files.map((f) => f.path).filter((path) => path.endsWith('.so'))];
+  // One ldd for all of them (its output names each file, then its libraries): ldd costs ~0.1 s a call.
+  const libraries = parseLddOutput((await runCommand(cmd('ldd', ...binaries))).stdout);
+  return { files, symlinks: [...erlang.symlinks, ...rabbit.symlinks], libraries: libraries.sort() };
+}
+
+/** Regular files (with their permission bits) and symlinks (with their targets) below `dir`, sorted. */
+async function treeUnder(dir: string): Promise<{ files: { path: string; mode: number }[]; symlinks: { path: string; target: string }[] }> {
+  const files: { path: string; mode: number }[] = [];
+  const symlinks: { path: string; target: string }[] = [];
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of (await readdir(at, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isSymbolicLink()) symlinks.push({ path, target: await readlink(path) });
+      else if (entry.isFile()) files.push({ path, mode: (await lstat(path)).mode & 0o7777 });
+    }
+  };
+  await walk(dir);
+  return { files, symlinks };
 }
 
 /** Every regular file below `dir` (symlinks followed), sorted. */

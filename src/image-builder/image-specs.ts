@@ -12,7 +12,7 @@ export type RootfsEntry =
 /** What to build: one tag of one OCI layout (`<cache>/<key>/<name>`), its rootfs and config. */
 export interface ImageSpec {
   /** Layout directory name, and the repository name under `bubo/` when pushed. */
-  name: 'busybox-httpd' | 'redis' | 'demo-web' | 'postgres';
+  name: 'busybox-httpd' | 'redis' | 'demo-web' | 'postgres' | 'rabbitmq';
   tag: string;
   rootfs: RootfsEntry[];
   config: ImageConfig;
@@ -27,6 +27,7 @@ export interface HostInputs {
   /** Absolute paths from `ldd`, the dynamic loader included. */
   redisLibraries: string[];
   postgres: PostgresInputs;
+  rabbitmq: RabbitmqInputs;
 }
 
 /** Debian's postgresql-15, copied in at the paths it was built for (it finds its share dir from its bin dir). */
@@ -38,6 +39,19 @@ export interface PostgresInputs {
   /** /usr/share/postgresql/15 (catalog bootstrap, timezone sets, extensions) and the UTC zone. */
   data: string[];
   /** What `ldd` lists for programs and modules together, the loader included. */
+  libraries: string[];
+}
+
+/**
+ * Debian's rabbitmq-server and the Erlang runtime it runs on, copied in whole at their own paths
+ * (/usr/lib/erlang, /usr/lib/rabbitmq: about 60 MB, of which trimming would save little).
+ */
+export interface RabbitmqInputs {
+  /** Every regular file of both trees, with its mode. */
+  files: { path: string; mode: number }[];
+  /** Symlinks kept as symlinks: RabbitMQ's scripts find their home by resolving their own path. */
+  symlinks: { path: string; target: string }[];
+  /** What `ldd` lists for the emulator's programs and every NIF or driver (`*.so`), the loader included. */
   libraries: string[];
 }
 
@@ -167,7 +181,50 @@ function postgres(host: HostInputs): ImageSpec {
   };
 }
 
+/**
+ * RabbitMQ 3 (Debian 12's 3.10 on Erlang 25). The entrypoint keeps everything under
+ * /var/lib/rabbitmq (the volume), names the node rabbit@localhost whatever the instance's
+ * hostname (Mnesia ties its data to the node name), makes the Erlang cookie once, and creates user
+ * `bubo` on first start with the password from a secret file. `HOME` and `RABBITMQ_NODENAME` are
+ * in the image's env so that the CLI tools (`rabbitmq-diagnostics ping`, a health check run in
+ * the instance) find the cookie and the node.
+ */
+function rabbitmq(host: HostInputs): ImageSpec {
+  const { files, symlinks, libraries } = host.rabbitmq;
+  return {
+    name: 'rabbitmq',
+    tag: '3',
+    rootfs: [
+      // root's home is the data directory too, so that whatever sets HOME from /etc/passwd (umoci
+      // does) agrees with the image's env: the CLI tools look for the cookie in $HOME.
+      ...baseDirs().filter((entry) => entry.path !== '/etc/passwd'),
+      { kind: 'text', path: '/etc/passwd', content: 'root:x:0:0:root:/var/lib/rabbitmq:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' },
+      { kind: 'dir', path: '/var/lib/rabbitmq', mode: 0o755 },
+      // Erlang's crash dumps (RABBITMQ_LOG_BASE); the logs themselves go to stdout.
+      { kind: 'dir', path: '/var/log/rabbitmq', mode: 0o755 },
+      ...busyboxEntries(host),
+      { kind: 'copy', path: '/usr/local/bin/rabbitmq-entry.sh', from: asset('rabbitmq-entry.sh'), mode: 0o755 },
+      ...files.map(({ path, mode }): RootfsEntry => ({ kind: 'copy', path, from: path, mode })),
+      ...symlinks.map(({ path, target }): RootfsEntry => ({ kind: 'symlink', path, target })),
+      ...libraries.map((path): RootfsEntry => ({ kind: 'copy', path, from: path, mode: 0o755 })),
+    ],
+    config: {
+      entrypoint: ['/usr/local/bin/rabbitmq-entry.sh'],
+      cmd: [],
+      env: [
+        'PATH=/usr/lib/rabbitmq/bin:/usr/lib/erlang/bin:/usr/local/bin:/usr/bin:/bin',
+        'HOME=/var/lib/rabbitmq',
+        'RABBITMQ_NODENAME=rabbit@localhost',
+        'RABBITMQ_LOG_BASE=/var/log/rabbitmq',
+        'LANG=C.UTF-8',
+      ],
+      workingdir: '/var/lib/rabbitmq',
+      exposedports: ['5672/tcp'],
+    },
+  };
+}
+
 /** The test images, in build order. Pure: the host's files are named in `host`. */
 export function imageSpecs(host: HostInputs): ImageSpec[] {
-  return [busyboxHttpd('1', host), busyboxHttpd('2', host), redis(host), demoWeb(host), postgres(host)];
+  return [busyboxHttpd('1', host), busyboxHttpd('2', host), redis(host), demoWeb(host), postgres(host), rabbitmq(host)];
 }

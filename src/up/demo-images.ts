@@ -3,10 +3,11 @@ import { runCommand } from '../exec/run-command.js';
 import { buildTestImages, type TestImage } from '../image-builder/build-test-images.js';
 
 /**
- * The demo's images, built from Debian packages (busybox-static, redis-server, postgresql-15)
- * with umoci, cached by their inputs, and pushed to the local registry under the names the
- * example task files use (`<registry>/bubo/demo-web:1`, `<registry>/bubo/redis:7`,
- * `<registry>/bubo/postgres:15`, which `bubo up` does not deploy but examples/postgres does).
+ * The demo's images, built from Debian packages (busybox-static, redis-server, postgresql-15,
+ * rabbitmq-server) with umoci, cached by their inputs, and pushed to the local registry under the
+ * names the example task files use (`<registry>/bubo/demo-web:1`, `<registry>/bubo/redis:7`,
+ * `<registry>/bubo/postgres:15` and `<registry>/bubo/rabbitmq:3`, which `bubo up` does not deploy
+ * but examples/postgres and examples/rabbitmq do).
  */
 export async function ensureDemoImages(options: {
   registryHost: string;
@@ -20,7 +21,7 @@ export async function ensureDemoImages(options: {
     onProgress: (line) => options.log(line),
   });
   const pushed: string[] = [];
-  for (const image of [images.redis, images.demoWeb, images.postgres]) pushed.push(await push(image, options.registryHost, options.signal));
+  for (const image of [images.redis, images.demoWeb, images.postgres, images.rabbitmq]) pushed.push(await push(image, options.registryHost, options.signal));
   options.log(`images ${pushed.join(', ')} are in the local registry`);
   return pushed;
 }

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { buildGuestKit } from '../../src/daemons/build-guest-kit.js';
+import { buildTestImages } from '../../src/image-builder/build-test-images.js';
+import { TEST_IMAGES_ENV } from './test-images.js';
 
 /**
  * Before any e2e test: the microVM guest kit, built from Debian packages when the cache lacks it
@@ -10,6 +12,11 @@ import { buildGuestKit } from '../../src/daemons/build-guest-kit.js';
  */
 export default async function setup(): Promise<void> {
   if (process.getuid?.() !== 0) return;
+  // The test images too, once: finding their inputs and hashing them (PostgreSQL, Erlang: some
+  // 140 MB of host files) takes seconds, which every test file would otherwise spend again.
+  // The test processes start after this and inherit the environment.
+  const images = await buildTestImages({ onProgress: (line) => process.stderr.write(`e2e setup: ${line}\n`) });
+  process.env[TEST_IMAGES_ENV] = JSON.stringify(images);
   try {
     execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
   } catch {

@@ -5,8 +5,13 @@ export type { TestImage, TestImages } from '../../src/image-builder/build-test-i
 
 let built: Promise<TestImages> | undefined;
 
+/** Set by the e2e global setup to the images it built (JSON `TestImages`), so test files need not find them again. */
+export const TEST_IMAGES_ENV = 'BUBO_TEST_IMAGES';
+
 /** The test images, built once per process (and cached across runs; see test-images/README.md). */
 export function testImages(): Promise<TestImages> {
+  const given = process.env[TEST_IMAGES_ENV];
+  if (given) built ??= Promise.resolve(JSON.parse(given) as TestImages);
   built ??= buildTestImages().catch((error: unknown) => {
     built = undefined;
     throw error;
