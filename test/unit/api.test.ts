@@ -1044,6 +1044,18 @@ path = "/var/lib/postgresql/data"
     expect(errors).toEqual([]);
   });
 
+  it('refuses a volume larger than any host\'s free disk at deploy, with the disk shortfall, and records nothing', async () => {
+    await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web', { disk_mib: 8192 }), agent_url: 'http://192.0.2.2:7071' });
+    const refused = await h.request('POST', '/v1/deploy', { task: pgTask.replace('size = "256MiB"', 'size = "10GiB"') });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('insufficient_capacity');
+    expect(refused.body.message).toMatch(/disk/);
+    // 1 GiB of disk for the instance plus the 10 GiB volume, on a host with 8 GiB.
+    expect(refused.body.details.shortfall.find((r: { resource: string }) => r.resource === 'disk')).toEqual({ resource: 'disk', requested: 11264, free: 8192, missing: 3072 });
+    expect((await h.request('GET', '/v1/apps')).body.apps).toEqual([]);
+    expect((await h.request('GET', '/v1/volumes')).body.volumes).toEqual([]);
+  });
+
   it('says which host is away when the volume\'s host is down', async () => {
     const res = await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web'), agent_url: 'http://192.0.2.2:7071' });
     await h.store.insertVolumes([{ id: 'default.pg.data.0', appId: 'default/pg', name: 'data', slot: 0, hostId: res.body.host_id, sizeMib: 256, createdAt: 0 }]);
