@@ -34,6 +34,25 @@ describe('the agent HTTP listener', () => {
     }
   });
 
+  it('runs a command in an instance for the server (a backup hook), and refuses what it cannot run', async () => {
+    const post = (path: string, body: unknown) => fetch(`${agent.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    runtime.setExec('shop-1', (argv) => ({ exitCode: argv[0] === 'false' ? 1 : 0, output: `ran ${argv.join(' ')}` }));
+    const ok = await post('/v1/local/instances/shop-1/exec', { argv: ['pg_dumpall', '-U', 'postgres'], timeout_ms: 5000 });
+    expect(await ok.json()).toEqual({ exit_code: 0, output: 'ran pg_dumpall -U postgres' });
+    expect(runtime.execCalls.at(-1)).toEqual({ id: 'shop-1', container: null, argv: ['pg_dumpall', '-U', 'postgres'] });
+    expect(await (await post('/v1/local/instances/shop-1/exec', { argv: ['false'], timeout_ms: 5000 })).json()).toEqual({ exit_code: 1, output: 'ran false' });
+    expect((await post('/v1/local/instances/shop-1/exec', { argv: [], timeout_ms: 5000 })).status).toBe(400);
+    expect((await post('/v1/local/instances/shop-1/exec', { argv: ['x'], timeout_ms: 0 })).status).toBe(400);
+    expect((await post('/v1/local/instances/shop-9/exec', { argv: ['x'], timeout_ms: 5000 })).status).toBe(404);
+    runtime.setExec('shop-1', () => {
+      throw new Error('the control channel is down');
+    });
+    const broken = await post('/v1/local/instances/shop-1/exec', { argv: ['x'], timeout_ms: 5000 });
+    expect(broken.status).toBe(409);
+    expect(((await broken.json()) as { message: string }).message).toBe('the control channel is down');
+    expect((await fetch(`${agent.url}/v1/local/instances/shop-1/exec`, { method: 'POST', body: '{}' })).status).toBe(401);
+  });
+
   it('answers 404 for unknown routes and unknown instances, 400 for a bad query', async () => {
     expect((await get('/v1/local/nope')).status).toBe(404);
     const unknown = await get('/v1/local/instances/shop-9/logs');

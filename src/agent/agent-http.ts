@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import { identityUris, SERVER_IDENTITY_URI } from '../pki/identity-uri.js';
 import type { AddressInfo } from 'node:net';
 import { checkToken } from '../auth/check-token.js';
-import { hasLogs, type Runtime } from '../runtimes/runtime.js';
+import { hasExec, hasLogs, type Runtime } from '../runtimes/runtime.js';
 import type { LogOptions } from '../logs/log-line.js';
 import { type AgentVolumeOps, handleVolumeRoute } from './agent-volume-routes.js';
 
@@ -33,6 +33,9 @@ export interface RunningAgentHttp {
 }
 
 const LOGS = /^\/v1\/local\/instances\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/logs$/;
+const EXEC = /^\/v1\/local\/instances\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/exec$/;
+/** Longest a command asked for by the server may run (a backup's `before` hook: a database dump). */
+const MAX_EXEC_MS = 60 * 60_000;
 
 /**
  * The agent's own HTTP listener, for what the server must fetch from a host rather than store:
@@ -79,8 +82,9 @@ export async function startAgentHttp(options: AgentHttpOptions): Promise<Running
 async function handle(req: IncomingMessage, res: ServerResponse, options: AgentHttpOptions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://agent');
   const match = LOGS.exec(url.pathname);
+  const exec = EXEC.exec(url.pathname);
   const volumeRoute = url.pathname.startsWith('/v1/local/volumes');
-  if (!volumeRoute && (req.method !== 'GET' || !match)) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+  if (!volumeRoute && !(req.method === 'GET' && match) && !(req.method === 'POST' && exec)) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
   if (options.tls) {
     // The TLS layer already refused clients without a certificate of the cluster CA; of those,
     // only the server may read logs (a host's certificate is of the same CA).
@@ -97,6 +101,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AgentH
     if (!(await handleVolumeRoute(req, url, options.volumes, send))) sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
     return;
   }
+  if (exec) return runExec(req, res, options.runtimes, exec[1]!);
   if (!match) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
   const id = match[1]!;
   const query = parseLogQuery(url.searchParams);
@@ -115,6 +120,40 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AgentH
     if (!res.write(`${JSON.stringify(line)}\n`)) await drained(res, controller.signal);
   }
   res.end();
+}
+
+/**
+ * `POST /v1/local/instances/:id/exec {argv, container?, timeout_ms}` → `{exit_code, output}`: a
+ * command in the instance, as its runtime runs exec checks (the container's namespaces, user and
+ * environment; output cut at 64 KiB). For a backup's `before` hook.
+ */
+async function runExec(req: IncomingMessage, res: ServerResponse, runtimes: readonly Runtime[], id: string): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let body: { argv?: unknown; container?: unknown; timeout_ms?: unknown };
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as typeof body;
+  } catch {
+    return sendError(res, 400, 'invalid_request', 'the body must be a JSON object');
+  }
+  const { argv, container, timeout_ms: timeoutMs } = body;
+  if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) return sendError(res, 400, 'invalid_request', '"argv" must be a non-empty array of strings');
+  if (container !== undefined && container !== null && typeof container !== 'string') return sendError(res, 400, 'invalid_request', '"container" must be a container name');
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_EXEC_MS) return sendError(res, 400, 'invalid_request', `"timeout_ms" must be 1–${MAX_EXEC_MS}`);
+  for (const runtime of runtimes) {
+    if (!hasExec(runtime) || !(await runtime.inspect(id))) continue;
+    let result: Awaited<ReturnType<typeof runtime.exec>>;
+    try {
+      result = await runtime.exec(id, (container as string | null | undefined) ?? null, argv as string[], timeoutMs);
+    } catch (error) {
+      // Not running, no such container, the control channel down: said as it is.
+      return sendError(res, 409, 'conflict', (error as Error).message);
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ exit_code: result.exitCode, output: result.output }));
+    return;
+  }
+  sendError(res, 404, 'not_found', `instance "${id}" not found on this host`);
 }
 
 async function findRuntime(runtimes: readonly Runtime[], id: string) {

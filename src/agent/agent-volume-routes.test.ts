@@ -67,6 +67,35 @@ describe('the agent listener: /v1/local/volumes', () => {
     await expect(ask('POST', '/v1/local/volumes/default.nope.data.0/snapshots', { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('changes one volume one request at a time: a second snapshot waits for the first', async () => {
+    const log: string[] = [];
+    const slow = await startAgentHttp({
+      listen: '127.0.0.1:0',
+      token: TOKEN,
+      runtimes: [],
+      volumes: {
+        driver,
+        backup: async () => ({ archive: '', sha256: '', bytes: 0 }),
+        restoreArchive: async () => {},
+        snapshot: async (_id, name) => {
+          log.push(`start ${name}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          log.push(`end ${name}`);
+        },
+      },
+    });
+    try {
+      const snap = (name: string) => call({ agentUrl: slow.url, hostName: 'h1', hostAddress: '127.0.0.1', method: 'POST', path: '/v1/local/volumes/default.pg.data.0/snapshots', body: { name }, timeoutMs: 10_000 });
+      await Promise.all([snap('a'), snap('b')]);
+      // Whichever arrived first ran first, and alone.
+      const first = log[0]?.slice('start '.length);
+      const second = first === 'a' ? 'b' : 'a';
+      expect(log).toEqual([`start ${first}`, `end ${first}`, `start ${second}`, `end ${second}`]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('prunes all but the newest archives of the volume in a directory; refuses a bad keep or a relative directory', async () => {
     const backups = join(dir, 'backups');
     await mkdir(backups);

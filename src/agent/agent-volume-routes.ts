@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { type BackupTarget, BackupTargetError, parseBackupTarget } from '../domain/backup-target.js';
 import { DomainError } from '../errors/domain-error.js';
+import { SerialQueue } from '../images/serial-queue.js';
 import { pruneBackups } from '../volumes/backup-archive.js';
 import type { VolumeDriver } from '../volumes/volume-driver.js';
 
@@ -11,6 +13,8 @@ export interface AgentVolumeOps {
   restoreArchive(id: string, archive: string): Promise<void>;
   /** A consistent snapshot, whoever has the volume mounted (`freezeAndSnapshot`); default: the driver's own. */
   snapshot?(id: string, name: string): Promise<void>;
+  /** Retention in `to` (a directory here, or sftp://); default: a local directory only. Returns what was deleted. */
+  prune?(id: string, to: string, keep: number): Promise<string[]>;
 }
 
 const VOLUME = /^\/v1\/local\/volumes\/([a-z0-9][a-z0-9.-]{0,254})(\/snapshots|\/restore|\/backup|\/prune)?$/;
@@ -40,13 +44,33 @@ export async function handleVolumeRoute(req: IncomingMessage, url: URL, ops: Age
     return true;
   }
   try {
-    await route(req, url, list ? null : match!, ops, send);
+    // One change at a time per volume: two snapshots would freeze it twice (the second fails
+    // EBUSY), a restore must not swap the data under a backup's copy, nor a delete under either.
+    const id = match?.[1];
+    if (id && req.method !== 'GET') await queueOf(ops, id).run(() => route(req, url, match, ops, send));
+    else await route(req, url, list ? null : match!, ops, send);
   } catch (error) {
     const code = error instanceof DomainError && ['not_found', 'conflict', 'invalid_request', 'volume_failed'].includes(error.code) ? error.code : 'volume_failed';
     const status = code === 'not_found' ? 404 : code === 'conflict' ? 409 : code === 'invalid_request' ? 400 : 502;
     send(status, { code, message: (error as Error).message, details: null });
   }
   return true;
+}
+
+const queues = new WeakMap<AgentVolumeOps, Map<string, SerialQueue>>();
+
+function queueOf(ops: AgentVolumeOps, id: string): SerialQueue {
+  let byId = queues.get(ops);
+  if (!byId) {
+    byId = new Map();
+    queues.set(ops, byId);
+  }
+  let queue = byId.get(id);
+  if (!queue) {
+    queue = new SerialQueue();
+    byId.set(id, queue);
+  }
+  return queue;
 }
 
 async function route(req: IncomingMessage, url: URL, match: RegExpExecArray | null, ops: AgentVolumeOps, send: Send): Promise<void> {
@@ -92,13 +116,19 @@ async function route(req: IncomingMessage, url: URL, match: RegExpExecArray | nu
     } else throw new DomainError('invalid_request', 'give "snapshot" or "archive"');
     return send(200, { ok: true });
   }
-  if (action === '/backup') return send(200, await ops.backup(id, field(body, 'to')));
+  if (action === '/backup') {
+    const to = field(body, 'to');
+    backupTarget(to);
+    return send(200, await ops.backup(id, to));
+  }
   if (action === '/prune') {
     const to = field(body, 'to');
     const keep = body.keep;
-    if (!to.startsWith('/')) throw new DomainError('invalid_request', `"to" must be an absolute directory, not ${JSON.stringify(to)}`);
+    const target = backupTarget(to);
     if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1) throw new DomainError('invalid_request', '"keep" must be a whole number of at least 1');
-    return send(200, { removed: await pruneBackups(to, id, keep) });
+    if (ops.prune) return send(200, { removed: await ops.prune(id, to, keep) });
+    if (target.kind !== 'dir') throw new DomainError('invalid_request', `this agent cannot reach ${to}`);
+    return send(200, { removed: await pruneBackups(target.dir, id, keep) });
   }
   send(404, { code: 'not_found', message: `no route ${req.method} ${url.pathname}`, details: null });
 }
@@ -106,6 +136,16 @@ async function route(req: IncomingMessage, url: URL, match: RegExpExecArray | nu
 async function usage(driver: VolumeDriver, id: string) {
   const u = await driver.usage(id);
   return { size_mib: u.sizeMib, used_mib: u.usedMib };
+}
+
+/** A backup directory or sftp:// target, or a 400 saying what is wrong with it. */
+function backupTarget(to: string): BackupTarget {
+  try {
+    return parseBackupTarget(to);
+  } catch (error) {
+    if (error instanceof BackupTargetError) throw new DomainError('invalid_request', error.message);
+    throw error;
+  }
 }
 
 function field(body: Record<string, unknown>, name: string): string {

@@ -25,5 +25,7 @@ export const LocalVolumeUsage = z.object({ volumes: z.array(z.object({ id: z.str
 export const LocalSnapshotList = z.object({ snapshots: z.array(z.string()) });
 export const LocalBackup = z.object({ archive: z.string(), sha256: z.string(), bytes: z.number() });
 export const LocalDone = z.object({ ok: z.literal(true) });
+/** A command run in an instance (`POST /v1/local/instances/:id/exec`). */
+export const LocalExec = z.object({ exit_code: z.number(), output: z.string() });
 /** Archives retention deleted (`POST /v1/local/volumes/:id/prune`). */
 export const LocalPruned = z.object({ removed: z.array(z.string()) });

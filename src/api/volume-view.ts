@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBackupTarget } from '../domain/backup-target.js';
 
 const label = z.string().regex(/^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and "-", starting with a letter');
 const snapshotName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a snapshot name is letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit');
@@ -36,8 +37,18 @@ export const RestoreRequest = z
   .refine((r) => (r.snapshot === undefined) !== (r.archive === undefined), 'give exactly one of "snapshot" and "archive"');
 export const RestoreDone = z.object({ volume: z.string(), from: z.string() });
 export const BackupRequest = z.strictObject({
-  /** A directory on the volume's host (absolute). */
-  to: z.string().min(1).max(4096).refine((p) => p.startsWith('/') && !p.split('/').includes('..'), 'the backup directory must be an absolute path without ".."'),
+  /** A directory on the volume's host (absolute), or sftp://[user@]host[:port]/dir the host reaches. */
+  to: z
+    .string()
+    .min(1)
+    .max(4096)
+    .superRefine((to, ctx) => {
+      try {
+        parseBackupTarget(to);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
 });
 export const BackupView = z.object({ volume: z.string(), host: z.string(), archive: z.string(), sha256: z.string(), bytes: z.number() });
 
@@ -59,6 +70,6 @@ export const BackupRunView = z.object({
 export type BackupRunView = z.input<typeof BackupRunView>;
 /** The app's `[[backups]]` schedule (current release) and its runs, newest first. */
 export const BackupRunList = z.object({
-  schedule: z.array(z.object({ volume: z.string(), every_ms: z.number(), keep: z.number(), to: z.string() })),
+  schedule: z.array(z.object({ volume: z.string(), every_ms: z.number(), keep: z.number(), to: z.string(), before: z.array(z.string()).optional() })),
   runs: z.array(BackupRunView),
 });

@@ -88,7 +88,7 @@ export async function checkCapacity(
   }
   if (options.rolloutTo !== undefined && !force) {
     const own = liveByApp.get(id) ?? [];
-    const first = rolloutStart(count, options.rolloutTo, spec.deploy, own);
+    const first = rolloutStart(count, options.rolloutTo, spec.deploy, own, spec.volumes.length > 0);
     if (first > 0) {
       const start = schedule(reserveOwed(buildSnapshot(hosts, instances, sizeOf, undefined, volumes), owed, seed), { ...request, count: first }, { seed });
       if (!start.fits) {

@@ -17,4 +17,8 @@ describe('rolloutStart', () => {
   ] as const)('%s', (_name, count, deploy, live, expected) => {
     expect(rolloutStart(count, 2, deploy, [...live])).toBe(expected);
   });
+
+  it('an app with volumes rolls in place, the old instance stopped first: it needs no room beside itself', () => {
+    expect(rolloutStart(3, 2, testDeploy({ max_unavailable: 0 }), old3, true)).toBe(0);
+  });
 });

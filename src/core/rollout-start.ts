@@ -11,8 +11,12 @@ import type { DeploySpec } from '../domain/task-spec.js';
  * the missing new ones beside the old set. A rolling update with `max_unavailable = 0` (the
  * default) stops no old instance before a new one serves, so it needs one. Anything less and the
  * rollout would stall on an unplaceable instance until its healthy deadline failed it.
+ *
+ * An app with volumes (`inPlace`) replaces each instance on its own data, the old one stopped
+ * first: it never needs room beside itself.
  */
-export function rolloutStart(count: number, release: number | null, deploy: DeploySpec, live: readonly Pick<Instance, 'release' | 'slot' | 'desired'>[]): number {
+export function rolloutStart(count: number, release: number | null, deploy: DeploySpec, live: readonly Pick<Instance, 'release' | 'slot' | 'desired'>[], inPlace = false): number {
+  if (inPlace) return 0;
   const running = live.filter((i) => i.desired === 'run');
   const old = running.filter((i) => i.release !== release).length;
   if (count <= 0 || old === 0) return 0;

@@ -1,8 +1,14 @@
 import { createDirVolumeDriver } from '../volumes/dir/create-dir-volume-driver.js';
 import { createFileVolumeDriver } from '../volumes/file/create-file-volume-driver.js';
-import { backupVolume, restoreVolume } from '../volumes/backup-archive.js';
+import { mkdir, rm } from 'node:fs/promises';
+import { backupVolume, pruneBackups, restoreVolume } from '../volumes/backup-archive.js';
 import type { AgentVolumeOps } from '../agent/agent-volume-routes.js';
 import { freezeAndSnapshot } from '../agent/freeze-and-snapshot.js';
+import { createLvmVolumeDriver } from '../volumes/lvm/create-lvm-volume-driver.js';
+import { lvmCommands, parseLvs } from '../volumes/lvm/lvm-commands.js';
+import type { VolumeDriver } from '../volumes/volume-driver.js';
+import { parseBackupTarget } from '../domain/backup-target.js';
+import { downloadBackup, pruneRemote, type SftpAuth, uploadBackup } from '../volumes/sftp/sftp-backups.js';
 import { join } from 'node:path';
 import { Agent } from '../agent/agent.js';
 import { startAgentHttp } from '../agent/agent-http.js';
@@ -70,7 +76,12 @@ export interface HostAgentOptions {
   /** An uncompressed vmlinux for microVMs instead of the guest kit's Debian kernel. */
   kernelPath?: string;
   /** Where instances' volumes live (`file`: ext4 images, the default; `dir`: plain directories). */
-  volumeDriver?: 'file' | 'dir';
+  volumeDriver?: 'file' | 'dir' | 'lvm';
+  /** The thin pool of the `lvm` driver. */
+  lvmPool?: { vg: string; pool: string };
+  /** The SSH key and known-hosts file for sftp:// backups (default: root's ~/.ssh). */
+  backupSshKey?: string;
+  backupKnownHosts?: string;
   /** Default `<stateDir>/volumes`. */
   volumeDir?: string;
   /**
@@ -159,14 +170,33 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
     if (!probed.available) runtimes.push(new FallbackRuntime(runc, 'microvm', `no microVM runtime here (qemu: ${probed.reason ?? 'unavailable'})`));
   }
   const volumeDir = options.volumeDir ?? join(options.stateDir, 'volumes');
-  const volumes =
-    options.volumeDriver === 'dir' ? createDirVolumeDriver({ dir: volumeDir, exec: runCommand }) : createFileVolumeDriver({ dir: volumeDir, exec: runCommand });
+  const volumes = await volumeDriverFor(options, volumeDir);
   const snapshot = freezeAndSnapshot(volumes, runtimes);
+  const sftp: SftpAuth = { ...(options.backupSshKey ? { identity: options.backupSshKey } : {}), ...(options.backupKnownHosts ? { knownHosts: options.backupKnownHosts } : {}) };
   const volumeOps: AgentVolumeOps = {
     driver: volumes,
-    backup: (id, toDir) => backupVolume(volumes, runCommand, id, toDir, Date.now(), snapshot),
-    restoreArchive: (id, archive) => restoreVolume(volumes, runCommand, { id, sizeMib: 0 }, archive, join(volumeDir, id)),
+    // An sftp:// backup is made here first, then uploaded (and the local copy deleted).
+    backup: async (id, to) => {
+      const target = parseBackupTarget(to);
+      if (target.kind === 'dir') return backupVolume(volumes, runCommand, id, target.dir, Date.now(), snapshot);
+      const made = await backupVolume(volumes, runCommand, id, join(volumeDir, id, 'outgoing'), Date.now(), snapshot);
+      return { ...made, archive: await uploadBackup(runCommand, target, sftp, made.archive) };
+    },
+    restoreArchive: async (id, archive) => {
+      if (!archive.startsWith('sftp://')) return restoreVolume(volumes, runCommand, { id, sizeMib: 0 }, archive, join(volumeDir, id));
+      const incoming = join(volumeDir, id, 'incoming');
+      await mkdir(incoming, { recursive: true });
+      try {
+        await restoreVolume(volumes, runCommand, { id, sizeMib: 0 }, await downloadBackup(runCommand, archive, sftp, incoming), join(volumeDir, id));
+      } finally {
+        await rm(incoming, { recursive: true, force: true });
+      }
+    },
     snapshot,
+    prune: async (id, to, keep) => {
+      const target = parseBackupTarget(to);
+      return target.kind === 'dir' ? pruneBackups(target.dir, id, keep) : pruneRemote(runCommand, target, sftp, id, keep);
+    },
   };
   const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, volumeOps, log);
   // With a credential every call is mTLS; a renewal swaps the connection pool under the client:
@@ -385,6 +415,24 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
  * The agent's HTTP listener. An explicit `--agent-listen` must work; the default port being taken
  * (several agents on one machine) only costs `bubo logs` for this host, so the agent still starts.
  */
+/** The host's volume driver; `lvm` only where device-mapper works and the pool exists (said so otherwise, before anything starts). */
+async function volumeDriverFor(options: HostAgentOptions, dir: string): Promise<VolumeDriver> {
+  if (options.volumeDriver === 'dir') return createDirVolumeDriver({ dir, exec: runCommand });
+  if (options.volumeDriver !== 'lvm') return createFileVolumeDriver({ dir, exec: runCommand });
+  const at = options.lvmPool;
+  if (!at) throw new DomainError('invalid_config', '--volume-driver lvm needs --lvm-pool VG/POOL');
+  try {
+    await runCommand(lvmCommands.probe());
+  } catch (error) {
+    throw new DomainError('invalid_config', `--volume-driver lvm: device-mapper does not work on this host (${(error as Error).message.split('\n')[0]}); use --volume-driver file`);
+  }
+  const pool = parseLvs((await runCommand(lvmCommands.list(at.vg)).catch((error: Error) => {
+    throw new DomainError('invalid_config', `--lvm-pool ${at.vg}/${at.pool}: cannot list volume group ${at.vg} (${error.message.split('\n')[0]})`);
+  })).stdout).find((v) => v.name === at.pool);
+  if (!pool) throw new DomainError('invalid_config', `--lvm-pool ${at.vg}/${at.pool}: volume group ${at.vg} has no logical volume ${at.pool} (create the thin pool: lvcreate --type thin-pool -L SIZE -n ${at.pool} ${at.vg})`);
+  return createLvmVolumeDriver({ vg: at.vg, pool: at.pool, mountDir: dir, exec: runCommand });
+}
+
 async function startLogListener(
   listen: string | undefined,
   address: string,

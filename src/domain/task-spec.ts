@@ -128,4 +128,9 @@ export interface BackupSpec {
   every_ms: number;
   keep: number;
   to: string;
+  /**
+   * Run in the slot's instance (its first container) before the snapshot, e.g. a logical dump
+   * into the volume; a non-zero exit fails the run. Absent: none.
+   */
+  before?: string[];
 }

@@ -284,14 +284,18 @@ path = "/data"
       const spec = parseTaskFile(`${VOLUME}\n[[backups]]\nvolume = "data"\nevery = "24h"\nto = "/srv/backups"\n`, 'bubo.toml');
       expect(spec.backups).toEqual([{ volume: 'data', every_ms: 86_400_000, keep: 7, to: '/srv/backups' }]);
       expect(parseTaskFile(VOLUME, 'bubo.toml').backups).toBeUndefined();
+      const hooked = parseTaskFile(`${VOLUME}\n[[backups]]\nvolume = "data"\nevery = "24h"\nto = "/b"\nbefore = ["pg_dumpall", "-f", "/data/all.sql"]\n`, 'bubo.toml');
+      expect(hooked.backups?.[0]?.before).toEqual(['pg_dumpall', '-f', '/data/all.sql']);
+      expect(parseTaskFile(`${VOLUME}\n[[backups]]\nvolume = "data"\nevery = "24h"\nto = "sftp://backup@nas.example.com:2222/srv/bubo"\n`, 'bubo.toml').backups?.[0]?.to).toBe('sftp://backup@nas.example.com:2222/srv/bubo');
     });
     it.each<[string, string, string, string]>([
       ['an undeclared volume', 'volume = "logs"\nevery = "1h"\nto = "/b"', 'backups[0].volume', 'backs up volume "logs", which is not declared in [[volumes]] (declared: "data")'],
       ['a schedule under 10 s', 'volume = "data"\nevery = "5s"\nto = "/b"', 'backups[0].every', 'must be at least "10s" (a backup takes a snapshot and an archive each time)'],
       ['a schedule over a month', 'volume = "data"\nevery = "745h"\nto = "/b"', 'backups[0].every', 'duration "745h" is too long; it must be at most 744h'],
       ['keep 0', 'volume = "data"\nevery = "1h"\nkeep = 0\nto = "/b"', 'backups[0].keep', 'must be at least 1'],
-      ['an sftp target', 'volume = "data"\nevery = "1h"\nto = "sftp://backup@nas/srv"', 'backups[0].to', 'only a directory on the volume\'s host is supported yet ("/srv/backups"); copy archives off the host with your own tools'],
-      ['a relative directory', 'volume = "data"\nevery = "1h"\nto = "backups"', 'backups[0].to', 'must be an absolute path starting with "/"'],
+      ['an sftp target without a directory', 'volume = "data"\nevery = "1h"\nto = "sftp://backup@nas"', 'backups[0].to', 'backup target "sftp://backup@nas": write sftp://[user@]host[:port]/absolute/dir'],
+      ['a relative directory', 'volume = "data"\nevery = "1h"\nto = "backups"', 'backups[0].to', 'backup target "backups": give a directory on the volume\'s host ("/srv/backups") or sftp://[user@]host[:port]/dir'],
+      ['an empty before command', 'volume = "data"\nevery = "1h"\nto = "/b"\nbefore = []', 'backups[0].before', 'must name a command'],
     ])('refuses %s, naming the field and line', (_name, body, path, message) => {
       const problem = onlyProblem(`${VOLUME}\n[[backups]]\n${body}\n`);
       expect(problem).toMatchObject({ path, message });

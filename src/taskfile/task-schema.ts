@@ -1,3 +1,4 @@
+import { BackupTargetError, parseBackupTarget } from '../domain/backup-target.js';
 import { z } from 'zod';
 import { parseDurationMs } from './parse-duration.js';
 import { parseImageReference } from './image-reference.js';
@@ -450,10 +451,22 @@ const BackupSchema = z
     keep: integer(1, 1000).default(7).meta({ description: 'Archives kept per volume; older ones are deleted' }),
     to: z
       .string()
-      .refine((to) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(to), 'only a directory on the volume\'s host is supported yet ("/srv/backups"); copy archives off the host with your own tools')
-      .pipe(absolutePath('Directory on the volume\'s host the archives go to')),
+      .max(LIMITS.pathLength, `must be at most ${LIMITS.pathLength} characters`)
+      .superRefine((to, ctx) => {
+        try {
+          parseBackupTarget(to);
+        } catch (error) {
+          if (!(error instanceof BackupTargetError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+        }
+      })
+      .meta({ description: 'A directory on the volume\'s host ("/srv/backups") or on an SFTP server the host reaches ("sftp://backup@nas/srv/bubo")' }),
+    before: stringList()
+      .min(1, 'must name a command')
+      .optional()
+      .meta({ description: 'Command run in the instance (its first container) before the snapshot, e.g. a database dump into the volume; a non-zero exit fails the backup' }),
   })
-  .transform(({ every, ...backup }) => ({ volume: backup.volume, every_ms: every, keep: backup.keep, to: backup.to }));
+  .transform(({ every, before, ...backup }) => ({ volume: backup.volume, every_ms: every, keep: backup.keep, to: backup.to, ...(before ? { before } : {}) }));
 
 /** The task file schema: TOML input in, `TaskSpec` out. */
 export const TaskSchema = z

@@ -19,14 +19,19 @@ export function backupName(id: string, now: number): string {
  * deleted, oldest first.
  */
 export async function pruneBackups(dir: string, id: string, keep: number): Promise<string[]> {
-  const pattern = new RegExp(`^${id.replace(/[.]/g, '\\.')}-\\d{8}T\\d{6}Z\\.tar\\.gz$`);
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => pattern.test(n)).sort();
-  const old = names.slice(0, Math.max(0, names.length - keep)).map((n) => join(dir, n));
+  const old = backupsToPrune(await readdir(dir).catch(() => [] as string[]), id, keep).map((n) => join(dir, n));
   for (const archive of old) {
     await rm(archive, { force: true });
     await rm(`${archive}.sha256`, { force: true });
   }
   return old;
+}
+
+/** Of the file names `names`, the archives of volume `id` to delete to keep its newest `keep`, oldest first. Pure. */
+export function backupsToPrune(names: readonly string[], id: string, keep: number): string[] {
+  const pattern = new RegExp(`^${id.replace(/[.]/g, '\\.')}-\\d{8}T\\d{6}Z\\.tar\\.gz$`);
+  const mine = names.filter((n) => pattern.test(n)).sort();
+  return mine.slice(0, Math.max(0, mine.length - keep));
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -54,7 +59,7 @@ export async function backupVolume(
   const archive = join(toDir, backupName(id, now));
   await takeSnapshot(id, snapshot);
   try {
-    const path = driver.snapshotPath(id, snapshot);
+    const path = driver.exportSnapshot ? await driver.exportSnapshot(id, snapshot) : driver.snapshotPath(id, snapshot);
     await exec({ ...cmd('tar', '--create', '--gzip', '--sparse', '--numeric-owner', '--xattrs', '--file', `${archive}.tmp`, '--directory', dirname(path), basename(path)), timeoutMs: 60 * 60_000 });
     const sha256 = await sha256File(`${archive}.tmp`);
     await exec(cmd('mv', `${archive}.tmp`, archive));

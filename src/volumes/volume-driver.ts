@@ -40,6 +40,11 @@ export interface VolumeDriver {
   restoreSnapshot(id: string, name: string): Promise<void>;
   /** Where a snapshot's data is (a disk image for `file`, a directory for `dir`): what a backup archives. */
   snapshotPath(id: string, name: string): string;
+  /**
+   * For drivers whose snapshots are not files (`lvm`: a logical volume): writes the snapshot's
+   * data to `snapshotPath` (a sparse disk image) and returns it; `removeSnapshot` deletes it too.
+   */
+  exportSnapshot?(id: string, name: string): Promise<string>;
   /** Replaces the volume's data with data in the snapshot format at `path` (an unpacked backup); `path` is consumed. */
   restoreFrom(id: string, path: string): Promise<void>;
   removeSnapshot(id: string, name: string): Promise<void>;

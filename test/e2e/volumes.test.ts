@@ -12,6 +12,7 @@ import { runBuboWithInput as bubo } from '../support/run-bubo.js';
 import { freePort, ServerProcess, waitFor } from '../support/server-process.js';
 import { type PushedTestImages, pushTestImages } from '../support/test-images.js';
 import { corruptCopy } from '../support/corrupt-copy.js';
+import { canRunSshd, type SftpServer, startSftpServer } from '../support/sftp-server.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -70,6 +71,7 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
   let env: Record<string, string>;
   let otherHost: string;
   let beating: NodeJS.Timeout | undefined;
+  let sftp: SftpServer | undefined;
   const bridge = `bvl${process.pid % 100000}`;
 
   const status = (app: string) => client.call('getApp', { params: { namespace: 'default', app } });
@@ -101,13 +103,14 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
     const deployed = await cli('deploy', file);
     expect(deployed.code, deployed.stderr).toBe(0);
   };
-  const agentArgs = () => ['--server', server.url, '--group', 'vol', '--name', 'volh1', '--state-dir', agentDir, '--bridge', bridge, '--address', '127.0.0.1', '--agent-listen', '127.0.0.1:0', '--runtime', 'runc'];
+  const agentArgs = () => ['--server', server.url, '--group', 'vol', '--name', 'volh1', '--state-dir', agentDir, '--bridge', bridge, '--address', '127.0.0.1', '--agent-listen', '127.0.0.1:0', '--runtime', 'runc', ...(sftp ? ['--backup-ssh-key', sftp.identity, '--backup-known-hosts', sftp.knownHosts] : [])];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bubo-volumes-'));
     agentDir = join(dir, 'agent');
     registry = await startRegistry();
     images = await pushTestImages(registry);
+    if (canRunSshd) sftp = await startSftpServer(join(dir, 'sshd'));
     server = new ServerProcess(join(dir, 'server'), await freePort(), ['--cluster-cidr', '10.215.0.0/16', '--host-ttl', '3s']);
     await server.start();
     const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
@@ -132,6 +135,7 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
     await agent?.signal('SIGTERM');
     await server?.stop();
     await registry?.stop();
+    await sftp?.stop();
     if (agentDir) {
       for (const line of (await readFile('/proc/self/mounts', 'utf8')).split('\n')) {
         const point = line.split(' ')[1];
@@ -240,28 +244,57 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
 
   it('backs a volume up on schedule and keeps the newest archives', async () => {
     const to = join(dir, 'scheduled');
-    await deploy('vol3', 1, `\n[[backups]]\nvolume = "data"\nevery = "10s"\nkeep = 2\nto = "${to}"\n`);
+    await deploy('vol3', 1, `\n[[backups]]\nvolume = "data"\nevery = "10s"\nkeep = 1\nto = "${to}"\n`);
     await running('vol3');
     type Runs = { schedule: { every_ms: number; keep: number }[]; runs: { status: string; archive: string | null; sha256: string | null; pruned: boolean }[] };
     const listed = await waitFor(
-      'three scheduled backups',
+      'two scheduled backups',
       async () => {
         const body = JSON.parse((await cli('backups', 'vol3', '--json')).stdout) as Runs;
-        return body.runs.filter((r) => r.status === 'ok').length >= 3 && body.runs.every((r) => r.status !== 'running') && body;
+        return body.runs.filter((r) => r.status === 'ok').length >= 2 && body.runs.every((r) => r.status !== 'running') && body;
       },
       60_000,
     );
-    expect(listed.schedule).toEqual([{ volume: 'data', every_ms: 10_000, keep: 2, to }]);
+    expect(listed.schedule).toEqual([{ volume: 'data', every_ms: 10_000, keep: 1, to }]);
     expect(listed.runs.filter((r) => r.status === 'failed')).toEqual([]);
     const kept = listed.runs.filter((r) => !r.pruned);
-    expect(kept).toHaveLength(2);
-    // Retention: only the newest two archives are on disk, each with its checksum.
+    expect(kept).toHaveLength(1);
+    // Retention: only the newest archive is on disk, with its checksum.
     const onDisk = (await readdir(to)).sort();
     expect(onDisk).toEqual(kept.flatMap((r) => [basename(r.archive as string), `${basename(r.archive as string)}.sha256`]).sort());
     for (const r of kept) expect((await readFile(`${r.archive}.sha256`, 'utf8')).split(' ')[0]).toBe(r.sha256);
     const text = await cli('backups', 'vol3');
-    expect(text.stdout).toContain(`volume data: every 10s to ${to} on its host, keep 2\n`);
+    expect(text.stdout).toContain(`volume data: every 10s to ${to} on its host, keep 1\n`);
     expect(text.stdout).toContain('(deleted: keep)');
+  }, 120_000);
+
+  it.runIf(canRunSshd)('backs up to an SFTP server (OpenSSH, the host\'s key, a known host key only) and restores from it', async () => {
+    const remote = join(dir, 'sftp-root', 'bubo');
+    const to = `sftp://root@127.0.0.1:${sftp!.port}${remote}`;
+    const made = await cli('volume', 'backup', 'vol3/data', '--to', to, '--json');
+    expect(made.code, made.stderr).toBe(0);
+    const { archive, sha256 } = JSON.parse(made.stdout) as { archive: string; sha256: string };
+    expect(archive.startsWith(`${to}/default.vol3.data.0-`)).toBe(true);
+    const name = basename(archive);
+    expect((await readdir(remote)).sort()).toEqual([name, `${name}.sha256`]);
+    expect((await readFile(join(remote, `${name}.sha256`), 'utf8')).split(' ')[0]).toBe(sha256);
+    // Nothing of it stays on the volume's host.
+    expect(await readdir(join(agentDir, 'volumes', 'default.vol3.data.0', 'outgoing'))).toEqual([]);
+
+    const first = await running('vol3');
+    const before = await boots('vol3', first.id);
+    expect((await cli('stop', 'vol3')).code).toBe(0);
+    await stopped('vol3');
+    const restored = await cli('volume', 'restore', 'vol3/data', '--archive', archive);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await cli('scale', 'vol3', '1')).code).toBe(0);
+    const after = await running('vol3');
+    expect(await boots('vol3', after.id)).toBe(`report boots=${Number(before.split('=')[1]) + 1}`);
+
+    // A server under a name whose host key is not known is refused.
+    const refused = await cli('volume', 'backup', 'vol3/data', '--to', to.replace('127.0.0.1', 'localhost'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Host key verification failed');
   }, 120_000);
 
   it('removes volumes only when nothing uses them; destroy --volumes leaves no mount behind', async () => {

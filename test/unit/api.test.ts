@@ -1044,6 +1044,62 @@ path = "/var/lib/postgresql/data"
     expect(errors).toEqual([]);
   });
 
+  it('runs a backup\'s before command in the slot\'s running instance first, and fails the run with its output when it exits non-zero', async () => {
+    const res = await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web'), agent_url: 'http://192.0.2.2:7071' });
+    const task = `${pgTask}\n[[backups]]\nvolume = "data"\nevery = "1h"\nto = "/srv/backups"\nbefore = ["sh", "-c", "pg_dumpall -U postgres > /var/lib/postgresql/data/dumpall.sql"]\n`;
+    expect((await h.request('POST', '/v1/deploy', { task })).status).toBe(201);
+    await h.loop.runOnce();
+    const instance = (await h.request('GET', '/v1/apps/default/pg')).body.instances[0].id;
+    let exitCode = 0;
+    // fakeAgent records what it answers; these two it does not know.
+    const agent: AgentCaller = async (request) => {
+      if (request.path.endsWith('/exec')) {
+        agentCalls.push(request);
+        return { exit_code: exitCode, output: exitCode === 0 ? '' : 'pg_dumpall: error: connection to server failed\n' };
+      }
+      if (request.path.endsWith('/prune')) {
+        agentCalls.push(request);
+        return { removed: [] };
+      }
+      return fakeAgent(request);
+    };
+    const scheduler = new BackupScheduler(h.ctx, agent, { intervalMs: 60_000, onError: (e) => { throw e; } });
+    // Not running yet: the run waits for it (an archive without its dump is not what was asked).
+    await scheduler.tick();
+    await scheduler.settle();
+    expect(agentCalls).toEqual([]);
+    expect((await h.request('GET', '/v1/apps/default/pg/backups')).body.runs).toEqual([]);
+    await reportAll(res.body.host_id);
+    await scheduler.tick();
+    await scheduler.settle();
+    expect(agentCalls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `POST /v1/local/instances/${instance}/exec`,
+      'POST /v1/local/volumes/default.pg.data.0/backup',
+      'POST /v1/local/volumes/default.pg.data.0/prune',
+    ]);
+    expect(agentCalls[0]?.body).toEqual({ argv: ['sh', '-c', 'pg_dumpall -U postgres > /var/lib/postgresql/data/dumpall.sql'], timeout_ms: 1_800_000 });
+
+    exitCode = 1;
+    h.clock.now += 3_600_000;
+    agentCalls = [];
+    await scheduler.tick();
+    await scheduler.settle();
+    expect(agentCalls.map((c) => c.path)).toEqual([`/v1/local/instances/${instance}/exec`]);
+    expect((await h.request('GET', '/v1/apps/default/pg/backups')).body.runs[0]).toMatchObject({
+      status: 'failed',
+      error: `the before command "sh -c pg_dumpall -U postgres > /var/lib/postgresql/data/dumpall.sql" exited 1 in instance ${instance}: pg_dumpall: error: connection to server failed; no backup taken`,
+    });
+  });
+
+  it('deploys a new release of an app with volumes on a host that has room for one instance only (in place: no surge)', async () => {
+    const res = await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web', { cpus: 1 }), agent_url: 'http://192.0.2.2:7071' });
+    expect((await h.request('POST', '/v1/deploy', { task: pgTask })).status).toBe(201);
+    await h.loop.runOnce();
+    await reportAll(res.body.host_id);
+    const next = await h.request('POST', '/v1/deploy', { task: pgTask.replace('image = "registry.internal:5000/pg:15"', 'image = "registry.internal:5000/pg:15.1"') });
+    expect(next.status, JSON.stringify(next.body)).toBe(201);
+  });
+
   it('refuses a volume larger than any host\'s free disk at deploy, with the disk shortfall, and records nothing', async () => {
     await h.request('POST', '/v1/agent/register', { ...registerBody('h1', 'web', { disk_mib: 8192 }), agent_url: 'http://192.0.2.2:7071' });
     const refused = await h.request('POST', '/v1/deploy', { task: pgTask.replace('size = "256MiB"', 'size = "10GiB"') });

@@ -60,13 +60,17 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--lb-listen <address>', 'role lb: the address NGINX listens on', '0.0.0.0')
     .option('--lb-port <public=local>', 'role lb: listen on LOCAL for the public port PUBLIC, e.g. 80=8080 (repeatable)', collectPort, {})
     .option('--overlay <kind>', "how instances reach other hosts' instances: routes (hosts on one L2 segment) or vxlan (hosts across routers; MTU 1450)", 'routes')
-    .option('--volume-driver <kind>', 'where volumes live: file (an ext4 image per volume, loop-mounted) or dir (plain directories, for a laptop); file serves runc containers and QEMU microVMs (as a virtio disk), dir containers only', 'file')
+    .option('--volume-driver <kind>', 'where volumes live: file (an ext4 image per volume, loop-mounted), lvm (a thin logical volume per volume in --lvm-pool) or dir (plain directories, for a laptop); file and lvm serve runc containers and QEMU microVMs (as a virtio disk), dir containers only', 'file')
+    .option('--lvm-pool <vg/pool>', 'the LVM thin pool of --volume-driver lvm, e.g. data/bubo')
+    .option('--backup-ssh-key <path>', 'the SSH key for sftp:// backup targets (default: ssh\'s own, ~/.ssh)')
+    .option('--backup-known-hosts <path>', 'the known_hosts file for sftp:// backup targets; unknown host keys are refused (default: ~/.ssh/known_hosts)')
     .option('--volume-dir <path>', 'directory of the volumes (default <state-dir>/volumes)')
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; join?: string; caFingerprint?: string; group?: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string; volumeDriver: string; volumeDir?: string }>();
-        if (o.volumeDriver !== 'file' && o.volumeDriver !== 'dir') throw new UsageError(`--volume-driver ${o.volumeDriver}: choose file or dir`);
+        const o = command.opts<{ server?: string; join?: string; caFingerprint?: string; group?: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string; volumeDriver: string; volumeDir?: string; lvmPool?: string; backupSshKey?: string; backupKnownHosts?: string }>();
+        if (o.volumeDriver !== 'file' && o.volumeDriver !== 'dir' && o.volumeDriver !== 'lvm') throw new UsageError(`--volume-driver ${o.volumeDriver}: choose file, lvm or dir`);
+        const lvmPool = parseLvmPool(o.volumeDriver, o.lvmPool);
         if (o.overlay !== 'routes' && o.overlay !== 'vxlan') throw new UsageError(`--overlay ${o.overlay}: choose routes or vxlan`);
         const { RUNTIME_NAMES } = await import('../../daemons/start-host-agent.js');
         const unknown = o.runtime.filter((r) => !(RUNTIME_NAMES as readonly string[]).includes(r));
@@ -105,6 +109,9 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           ...(o.kernel ? { kernelPath: o.kernel } : {}),
           volumeDriver: o.volumeDriver,
           ...(o.volumeDir ? { volumeDir: o.volumeDir } : {}),
+          ...(lvmPool ? { lvmPool } : {}),
+          ...(o.backupSshKey ? { backupSshKey: o.backupSshKey } : {}),
+          ...(o.backupKnownHosts ? { backupKnownHosts: o.backupKnownHosts } : {}),
           lbListen: o.lbListen,
           lbPorts: o.lbPort,
           overlay: o.overlay,
@@ -117,4 +124,16 @@ export function registerAgent(program: Command, deps: CliDeps): void {
         await running.stop({ drain });
       }),
     );
+}
+
+/** `--lvm-pool VG/POOL`, required with `--volume-driver lvm` and refused without it. */
+export function parseLvmPool(driver: string, pool: string | undefined): { vg: string; pool: string } | undefined {
+  if (driver !== 'lvm') {
+    if (pool !== undefined) throw new UsageError('--lvm-pool is for --volume-driver lvm');
+    return undefined;
+  }
+  if (pool === undefined) throw new UsageError('--volume-driver lvm needs --lvm-pool VG/POOL, the thin pool its volumes go in (e.g. data/bubo)');
+  const match = /^([A-Za-z0-9+_.-]+)\/([A-Za-z0-9+_.-]+)$/.exec(pool);
+  if (!match) throw new UsageError(`--lvm-pool ${pool}: write VG/POOL, a volume group and a thin pool in it (letters, digits, "+_.-")`);
+  return { vg: match[1]!, pool: match[2]! };
 }

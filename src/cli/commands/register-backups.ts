@@ -25,7 +25,10 @@ export function registerBackups(program: Command, deps: CliDeps): void {
         if (body.schedule.length === 0) {
           deps.stdout(`${ref.namespace}/${ref.app} has no [[backups]] in its current release (see docs/volumes.md)\n`);
         } else {
-          for (const s of body.schedule) deps.stdout(`volume ${s.volume}: every ${formatEvery(s.every_ms)} to ${escapeTerminal(s.to)} on its host, keep ${s.keep}\n`);
+          for (const s of body.schedule) {
+            const before = s.before ? `, after running ${escapeTerminal(JSON.stringify(s.before))} in the instance` : '';
+            deps.stdout(`volume ${s.volume}: every ${formatEvery(s.every_ms)} to ${escapeTerminal(s.to)} on its host, keep ${s.keep}${before}\n`);
+          }
         }
         if (body.runs.length === 0) return deps.stdout('no runs yet\n');
         deps.stdout(

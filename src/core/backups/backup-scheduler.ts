@@ -1,5 +1,6 @@
-import { type AgentCaller, LocalPruned } from '../../api/agent-local.js';
+import { type AgentCaller, LocalExec, LocalPruned } from '../../api/agent-local.js';
 import type { BackupRun } from '../../domain/backup-run.js';
+import type { Instance } from '../../domain/instance.js';
 import type { BackupSpec } from '../../domain/task-spec.js';
 import type { Volume } from '../../domain/volume.js';
 import type { CoreContext } from '../core-context.js';
@@ -10,6 +11,8 @@ import { callVolumeAgent, findVolume, type VolumeAddress, volumePath } from '../
 import { type DueBackup, planBackups } from './plan-backups.js';
 
 const ACTOR = 'backup schedule';
+/** A `before` hook (a database dump) may take this long. */
+const HOOK_MS = 30 * 60_000;
 
 export interface BackupSchedulerOptions {
   /** How often to look for due backups; a schedule is kept to within this. */
@@ -90,6 +93,13 @@ export class BackupScheduler {
 
   async #run({ volume, rule }: DueBackup): Promise<void> {
     const { store } = this.#ctx;
+    let occupant: Instance | undefined;
+    if (rule.before) {
+      occupant = (await findVolume(this.#ctx, addressOf(volume))).occupant;
+      // Starting or stopping (a deploy in place): wait for the instance that will run, so the
+      // archive has its dump, rather than archive the data without one. Looked at again next tick.
+      if (occupant && occupant.state !== 'running') return;
+    }
     const run: BackupRun = {
       id: newId('backup'),
       appId: volume.appId,
@@ -107,6 +117,7 @@ export class BackupScheduler {
     const at = addressOf(volume);
     let made: { archive: string; sha256: string; bytes: number };
     try {
+      if (rule.before && occupant) await this.#before(volume, occupant, rule.before);
       made = await backupVolume(this.#ctx, { ...at, to: rule.to, actor: ACTOR }, this.#call);
     } catch (error) {
       const message = (error as Error).message;
@@ -118,6 +129,26 @@ export class BackupScheduler {
     }
     await store.putBackupRun({ ...run, finishedAt: this.#ctx.now(), status: 'ok', archive: made.archive, sha256: made.sha256, bytes: made.bytes });
     await this.#prune(volume, rule);
+  }
+
+  /**
+   * The `before` hook, in the slot's running instance (its first container): a dump into the
+   * volume, say, so the snapshot carries it. A stopped slot's data is at rest: nothing to run.
+   */
+  async #before(volume: Volume, occupant: Instance, argv: string[]): Promise<void> {
+    const { host } = await findVolume(this.#ctx, addressOf(volume));
+    const answer = LocalExec.parse(
+      await callVolumeAgent(this.#call, host, volume, {
+        method: 'POST',
+        path: `/v1/local/instances/${encodeURIComponent(occupant.id)}/exec`,
+        body: { argv, timeout_ms: HOOK_MS },
+        timeoutMs: HOOK_MS + 30_000,
+      }),
+    );
+    if (answer.exit_code !== 0) {
+      const output = answer.output.trim().split('\n').slice(-5).join(' / ');
+      throw new Error(`the before command ${JSON.stringify(argv.join(' '))} exited ${answer.exit_code} in instance ${occupant.id}${output ? `: ${output}` : ''}; no backup taken`);
+    }
   }
 
   /** Retention after a good run: the host deletes all but the newest `keep`; their rows are marked. */

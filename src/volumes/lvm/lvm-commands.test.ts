@@ -15,6 +15,8 @@ describe('lvmCommands', () => {
     [c.mount('/dev/vg0/x', '/mnt/x'), ['mount', '-o', 'noatime', '/dev/vg0/x', '/mnt/x']],
     [c.umount('/mnt/x'), ['umount', '/mnt/x']],
     [c.probe(), ['dmsetup', 'targets']],
+    [c.rename('vg0', 'bubo_x.new', 'bubo_x'), ['lvrename', 'vg0', 'bubo_x.new', 'bubo_x']],
+    [c.writeImage('/b/x.ext4', '/dev/vg0/bubo_x.restore'), ['dd', 'if=/b/x.ext4', 'of=/dev/vg0/bubo_x.restore', 'bs=4M', 'conv=sparse,fsync', 'status=none']],
   ])('builds %j', (command, argv) => {
     expect(command.argv).toEqual(argv);
   });

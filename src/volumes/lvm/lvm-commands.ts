@@ -3,8 +3,9 @@ import { type Command, cmd } from '../../exec/command.js';
 /**
  * The commands of the `lvm` driver, as data: a thin logical volume per volume in a thin pool
  * (`<vg>/<pool>`), ext4 on it, thin snapshots. Sizes in MiB. Volume ids contain dots, which LVM
- * allows in names. Not offered by `bubo agent --volume-driver` yet: these machines have no
- * device-mapper, so only the commands are tested (exact argv), not the driver on a real pool.
+ * allows in names. These machines have no device-mapper: the commands are tested as exact argv,
+ * the driver (`create-lvm-volume-driver.ts`) against a model of LVM, and the conformance suite
+ * runs on a real pool only where `dmsetup targets` works.
  */
 export const lvmCommands = {
   create: (vg: string, pool: string, lv: string, sizeMib: number): Command => cmd('lvcreate', '--yes', '--thin', '-V', `${sizeMib}M`, '-n', lv, `${vg}/${pool}`),
@@ -16,6 +17,12 @@ export const lvmCommands = {
   /** Restore: merge the snapshot back into its origin (the origin unmounted). */
   merge: (vg: string, snapshot: string): Command => cmd('lvconvert', '--merge', `${vg}/${snapshot}`),
   remove: (vg: string, lv: string): Command => cmd('lvremove', '--yes', `${vg}/${lv}`),
+  rename: (vg: string, from: string, to: string): Command => cmd('lvrename', vg, from, to),
+  /**
+   * An image file into a fresh thin volume: blocks of zeros are skipped (`conv=sparse`), which is
+   * right only because a new thin volume reads as zeros; flushed before dd exits.
+   */
+  writeImage: (image: string, device: string): Command => cmd('dd', `if=${image}`, `of=${device}`, 'bs=4M', 'conv=sparse,fsync', 'status=none'),
   activate: (vg: string, lv: string): Command => cmd('lvchange', '-ay', '-K', `${vg}/${lv}`),
   list: (vg: string): Command => cmd('lvs', '--reportformat', 'json', '--units', 'm', '--nosuffix', '-o', 'lv_name,lv_size,origin,data_percent', vg),
   mount: (device: string, dir: string): Command => cmd('mount', '-o', 'noatime', device, dir),
