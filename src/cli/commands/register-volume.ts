@@ -126,7 +126,7 @@ export function registerVolume(program: Command, deps: CliDeps): void {
     .command('backup')
     .description('write a compressed, checksummed archive of a volume (from a fresh snapshot) to a directory on its host')
     .argument('<volume>', 'APP/NAME[/SLOT] or NAMESPACE/APP/NAME/SLOT')
-    .requiredOption('--to <dir>', 'absolute directory on the volume\'s host (created if missing)')
+    .requiredOption('--to <dir>', 'absolute directory on the volume\'s host (created if missing), or sftp://[user@]host[:port]/dir (sent from the host; see docs/volumes.md)')
     .action(
       runCommand(deps, async (command, arg: string) => {
         const { json, namespace } = globalOptions(command);
