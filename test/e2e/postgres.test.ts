@@ -1,18 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/client/api-client.js';
-import { retargetImages } from '../../src/up/retarget-images.js';
-import { AgentProcess } from '../support/agent-process.js';
-import { cleanupAgentState } from '../support/cleanup-agent-state.js';
-import { type Registry, startRegistry } from '../support/registry.js';
-import { runBuboWithInput as bubo } from '../support/run-bubo.js';
-import { freePort, ServerProcess, waitFor } from '../support/server-process.js';
-import { testImages } from '../support/test-images.js';
+import { waitFor } from '../support/server-process.js';
+import { StatefulAppHarness } from '../support/stateful-app-harness.js';
 
 const run = promisify(execFile);
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
@@ -42,47 +35,32 @@ describe.each(RUNTIMES)('PostgreSQL on a volume keeps its rows ($runtime)', ({ r
     it.skip(`needs root, ${PSQL}${runtime === 'microvm' ? ', QEMU and /dev/net/tun' : ''}`, () => {});
     return;
   }
-  let dir: string;
-  let agentDir: string;
-  let registry: Registry;
-  let server: ServerProcess;
-  let agent: AgentProcess;
-  let client: ApiClient;
-  let env: Record<string, string>;
+  const h = new StatefulAppHarness({
+    prefix: 'bubo-postgres-',
+    hosts: 'pgh',
+    cidr,
+    bridge: bridgePrefix,
+    runtime,
+    agentRuntime,
+    images: (images) => [images.postgres],
+    secrets: { POSTGRES_PASSWORD: PASSWORD },
+  });
   let example: string;
-  let beating: NodeJS.Timeout | undefined;
-  const bridge = `${bridgePrefix}${process.pid % 100000}`;
-
-  const status = (app: string) => client.call('getApp', { params: { namespace: 'default', app } });
-  const cli = (...args: string[]) => bubo(args, env);
-  const running = (app: string, release?: number) =>
-    waitFor(
-      `${app}${release ? ` release ${release}` : ''} running`,
-      async () => (await status(app)).instances.find((i) => i.state === 'running' && i.desired === 'run' && (release === undefined || i.release === release)),
-      runtime === 'microvm' ? 240_000 : 120_000,
-    ).catch((error) => {
-      throw new Error(`${(error as Error).message}; agent: ${agent.output.slice(-3000)}`);
-    });
-  const stopped = (app: string) =>
-    waitFor(`${app} stopped`, async () => (await status(app)).instances.every((i) => ['stopped', 'failed', 'lost'].includes(i.state)), 90_000);
+  const cli = (...args: string[]) => h.cli(...args);
+  const status = (app: string) => h.status(app);
+  const stopped = (app: string) => h.stopped(app);
+  const logs = (app: string, instance: string) => h.logs(app, instance);
   /** psql from the host to the instance's address, as any client on the network would connect. */
   const sql = async (address: string, query: string): Promise<string> =>
     (await run(PSQL, ['-h', address, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-tAc', query], { env: { PGPASSWORD: PASSWORD, PGCONNECT_TIMEOUT: '3' } })).stdout;
   /** The instance's address once Postgres answers there. */
   const serving = async (app: string, release?: number): Promise<{ id: string; address: string; host: string | null }> => {
-    const instance = await running(app, release);
+    const instance = await h.running(app, release);
     const address = instance.address as string;
     await waitFor(`postgres answering on ${address}`, () => sql(address, 'select 1'), 60_000);
     return { id: instance.id, address, host: instance.host };
   };
   const rows = async (address: string) => (await sql(address, 'select body from notes order by id')).trim().split('\n').filter(Boolean);
-  const logs = async (app: string, instance: string): Promise<string> => {
-    let text = '';
-    for await (const line of await client.stream('appLogs', { params: { namespace: 'default', app }, query: { tail: 200, instance } })) {
-      if ('line' in line) text += `${line.line}\n`;
-    }
-    return text;
-  };
   /** The example, for app `app`, with `work_mem` set (a new release each time it changes); `backups` uncomments its [[backups]], into `backups`. */
   const deploy = async (app: string, workMem: string, backups?: string) => {
     let text = example
@@ -90,61 +68,21 @@ describe.each(RUNTIMES)('PostgreSQL on a volume keeps its rows ($runtime)', ({ r
       .replace(/^runtime = "container".*$/m, `runtime = "${runtime}"`)
       .replace('args = ["-c", "shared_buffers=64MB"', `args = ["-c", "work_mem=${workMem}", "-c", "shared_buffers=64MB"`);
     if (backups) text = text.replace(/^# (\[\[backups\]\]|volume =|every =|keep =|to =|before =)/gm, '$1').replace('to = "/var/backups/bubo"', `to = "${backups}"`);
-    const file = join(dir, `${app}-${workMem}.toml`);
-    await writeFile(file, text);
-    const deployed = await cli('deploy', file);
-    expect(deployed.code, deployed.stderr).toBe(0);
+    await h.deploy(`${app}-${workMem}.toml`, text);
   };
-  const agentArgs = () => ['--server', server.url, '--group', 'local', '--name', 'pgh1', '--state-dir', agentDir, '--bridge', bridge, '--address', '127.0.0.1', '--agent-listen', '127.0.0.1:0', '--runtime', agentRuntime];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bubo-postgres-'));
-    agentDir = join(dir, 'agent');
-    registry = await startRegistry();
-    const images = await testImages();
-    await registry.push(images.postgres.layout, images.postgres.tag, images.postgres.repo);
-    example = retargetImages(await readFile(EXAMPLE, 'utf8'), 'postgres.toml', '127.0.0.1:5055', registry.host);
-    server = new ServerProcess(join(dir, 'server'), await freePort(), ['--cluster-cidr', cidr, '--host-ttl', '3s']);
-    await server.start();
-    const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
-    env = { BUBO_ADDR: server.url, BUBO_TOKEN: token };
-    client = new ApiClient({ baseUrl: server.url, token });
-    agent = new AgentProcess(agentArgs(), { BUBO_TOKEN: token });
-    await agent.start();
-    // A second host of the group with room, kept alive by heartbeats but cordoned, so the first
-    // placement is on pgh1; uncordoned once the slot's volume is there, to prove it stays.
-    const registered = await client.call('agentRegister', {
-      body: { name: 'pgh2', group: 'local', address: '127.0.0.2', capacity: { cpus: 8, memory_mib: 8192, disk_mib: 65536 }, runtimes: [{ name: agentRuntime, kind: runtime, available: true }], labels: {}, roles: [] },
-    });
-    beating = setInterval(() => void client.call('agentHeartbeat', { body: { host_id: registered.host_id } }).catch(() => {}), 500);
-    expect((await cli('host', 'cordon', 'pgh2')).code).toBe(0);
-    const set = await bubo(['secret', 'set', 'POSTGRES_PASSWORD'], env, `${PASSWORD}\n`);
-    expect(set.code, set.stderr).toBe(0);
+    await h.start();
+    example = await h.example(EXAMPLE, 'postgres.toml');
   }, 300_000);
-
-  afterAll(async () => {
-    clearInterval(beating);
-    for (const app of ['postgres', 'pg2']) await client?.call('destroyApp', { params: { namespace: 'default', app } }).catch(() => {});
-    if (client) await waitFor('the apps to be gone', async () => (await client.call('listApps', { query: {} })).apps.length === 0, 60_000).catch(() => {});
-    await agent?.signal('SIGTERM');
-    await server?.stop();
-    await registry?.stop();
-    if (agentDir) {
-      for (const line of (await readFile('/proc/self/mounts', 'utf8')).split('\n')) {
-        const point = line.split(' ')[1];
-        if (point?.startsWith(agentDir)) await run('umount', [point]).catch(() => {});
-      }
-      await cleanupAgentState(agentDir, bridge);
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 120_000);
+  afterAll(() => h.stop(), 120_000);
 
   it('creates the cluster with the secret password on first start, and keeps the rows across a new release', async () => {
     await deploy('postgres', '4MB');
     const first = await serving('postgres', 1);
     expect(first.host).toBe('pgh1');
     // runc bind-mounts the host's mount of the volume; a microVM's guest kernel mounts its disk, so the host must not.
-    const hostMounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(`${agentDir}/volumes/default.postgres.data.0/`));
+    const hostMounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(`${h.agentDir}/volumes/default.postgres.data.0/`));
     expect(hostMounts).toHaveLength(runtime === 'microvm' ? 0 : 1);
     await sql(first.address, 'create table notes (id serial primary key, body text not null)');
     await sql(first.address, "insert into notes (body) values ('before the release')");
@@ -169,20 +107,20 @@ describe.each(RUNTIMES)('PostgreSQL on a volume keeps its rows ($runtime)', ({ r
 
   runcOnly('keeps serving the same instance across an agent restart, and holds the slot while the host is away', async () => {
     const before = await serving('postgres', 2);
-    await agent.signal('SIGTERM');
-    await agent.start();
+    await h.agent.signal('SIGTERM');
+    await h.agent.start();
     const restarted = await serving('postgres', 2);
     expect(restarted.id).toBe(before.id);
     expect(await rows(restarted.address)).toEqual(['before the release', 'after the release']);
 
-    await agent.signal('SIGKILL');
+    await h.agent.signal('SIGKILL');
     await waitFor('the instance unknown', async () => (await status('postgres')).instances.find((i) => i.id === before.id && i.state === 'unknown'), 30_000);
     // Well past replace_after: a replacement on pgh2 would start an empty cluster.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect((await status('postgres')).instances.filter((i) => i.host === 'pgh2')).toEqual([]);
     // The database itself never stopped: apps outlive their agent.
     expect(await rows(before.address)).toEqual(['before the release', 'after the release']);
-    await agent.start();
+    await h.agent.start();
     const back = await serving('postgres', 2);
     expect(back.id).toBe(before.id);
     expect((await cli('host', 'cordon', 'pgh2')).code).toBe(0);
@@ -213,7 +151,7 @@ describe.each(RUNTIMES)('PostgreSQL on a volume keeps its rows ($runtime)', ({ r
   }, 300_000);
 
   runcOnly('restores a backup into a fresh app, which then has the rows', async () => {
-    const backups = join(dir, 'backups');
+    const backups = join(h.dir, 'backups');
     const made = await cli('volume', 'backup', 'postgres/data', '--to', backups, '--json');
     expect(made.code, made.stderr).toBe(0);
     const { archive } = JSON.parse(made.stdout) as { archive: string };
@@ -231,7 +169,7 @@ describe.each(RUNTIMES)('PostgreSQL on a volume keeps its rows ($runtime)', ({ r
   }, 300_000);
 
   runcOnly('runs the example\'s scheduled backup: pg_dumpall in the instance first, into the volume, then the archive', async () => {
-    const to = join(dir, 'nightly');
+    const to = join(h.dir, 'nightly');
     await deploy('postgres', '16MB', to);
     const serving16 = await serving('postgres');
     type Runs = { schedule: { before?: string[] }[]; runs: { status: string; archive: string | null; error: string | null }[] };
@@ -248,7 +186,7 @@ describe.each(RUNTIMES)('PostgreSQL on a volume keeps its rows ($runtime)', ({ r
     expect(await readdir(to)).toContain(basename(listed.runs[0]?.archive as string));
     if (runtime === 'container') {
       // The dump is in the volume (so in the archive too), with the rows.
-      const dump = await readFile(join(agentDir, 'volumes', 'default.postgres.data.0', 'mnt', 'dumpall.sql'), 'utf8');
+      const dump = await readFile(join(h.agentDir, 'volumes', 'default.postgres.data.0', 'mnt', 'dumpall.sql'), 'utf8');
       expect(dump).toContain('CREATE TABLE public.notes');
       expect(dump).toContain('before the release');
     }

@@ -1,18 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/client/api-client.js';
-import { retargetImages } from '../../src/up/retarget-images.js';
-import { AgentProcess } from '../support/agent-process.js';
-import { cleanupAgentState } from '../support/cleanup-agent-state.js';
-import { type Registry, startRegistry } from '../support/registry.js';
-import { runBuboWithInput as bubo } from '../support/run-bubo.js';
-import { freePort, ServerProcess, waitFor } from '../support/server-process.js';
-import { testImages } from '../support/test-images.js';
+import { waitFor } from '../support/server-process.js';
+import { StatefulAppHarness } from '../support/stateful-app-harness.js';
 
 const run = promisify(execFile);
 const REDIS_CLI = '/usr/bin/redis-cli';
@@ -28,29 +19,22 @@ const EXAMPLE = new URL('../../examples/redis/redis.toml', import.meta.url);
  * the password comes from the secret and a wrong one is refused.
  */
 describe.skipIf(!canRun)('Redis with AOF on a volume keeps its keys', () => {
-  let dir: string;
-  let agentDir: string;
-  let registry: Registry;
-  let server: ServerProcess;
-  let agent: AgentProcess;
-  let client: ApiClient;
-  let env: Record<string, string>;
+  const h = new StatefulAppHarness({
+    prefix: 'bubo-redis-',
+    hosts: 'rdh',
+    cidr: '10.222.0.0/16',
+    bridge: 'brd',
+    runtime: 'container',
+    agentRuntime: 'runc',
+    images: (images) => [images.redis],
+    secrets: { REDIS_PASSWORD: PASSWORD },
+  });
   let example: string;
-  let beating: NodeJS.Timeout | undefined;
-  const bridge = `brd${process.pid % 100000}`;
-
-  const status = (app: string) => client.call('getApp', { params: { namespace: 'default', app } });
-  const cli = (...args: string[]) => bubo(args, env);
-  const running = (app: string, release?: number) =>
-    waitFor(
-      `${app}${release ? ` release ${release}` : ''} running`,
-      async () => (await status(app)).instances.find((i) => i.state === 'running' && i.desired === 'run' && (release === undefined || i.release === release)),
-      120_000,
-    ).catch((error) => {
-      throw new Error(`${(error as Error).message}; agent: ${agent.output.slice(-3000)}`);
-    });
-  const stopped = (app: string) =>
-    waitFor(`${app} stopped`, async () => (await status(app)).instances.every((i) => ['stopped', 'failed', 'lost'].includes(i.state)), 90_000);
+  const cli = (...args: string[]) => h.cli(...args);
+  const status = (app: string) => h.status(app);
+  const running = (app: string, release?: number) => h.running(app, release);
+  const stopped = (app: string) => h.stopped(app);
+  const logs = (app: string, instance: string) => h.logs(app, instance);
   /** redis-cli from the host to the instance's address, as any client on the network would connect; an error reply rejects (-e). */
   const redis = async (address: string, password: string, ...command: string[]): Promise<string> =>
     (await run(REDIS_CLI, ['-e', '-h', address, '-p', '6379', '-a', password, '--no-auth-warning', ...command], { timeout: 10_000 })).stdout.trimEnd();
@@ -75,14 +59,6 @@ describe.skipIf(!canRun)('Redis with AOF on a volume keeps its keys', () => {
     });
     return { id: instance.id, address, host: instance.host };
   };
-  const logs = async (app: string, instance: string): Promise<string> => {
-    let text = '';
-    for await (const line of await client.stream('appLogs', { params: { namespace: 'default', app }, query: { tail: 200, instance } })) {
-      if ('line' in line) text += `${line.line}\n`;
-      else text += `error: ${line.error}\n`;
-    }
-    return text;
-  };
   /** What the test wrote: two strings and a list. */
   const data = async (address: string) => ({
     greeting: await cmd(address, 'GET', 'greeting'),
@@ -93,54 +69,14 @@ describe.skipIf(!canRun)('Redis with AOF on a volume keeps its keys', () => {
   const deploy = async (maxmemory: string) => {
     const text = example.replace('\nmaxmemory 128mb\n', `\nmaxmemory ${maxmemory}\n`);
     expect(text).toContain(`maxmemory ${maxmemory}`);
-    const file = join(dir, `redis-${maxmemory}.toml`);
-    await writeFile(file, text);
-    const deployed = await cli('deploy', file);
-    expect(deployed.code, deployed.stderr).toBe(0);
+    await h.deploy(`redis-${maxmemory}.toml`, text);
   };
-  const agentArgs = () => ['--server', server.url, '--group', 'local', '--name', 'rdh1', '--state-dir', agentDir, '--bridge', bridge, '--address', '127.0.0.1', '--agent-listen', '127.0.0.1:0', '--runtime', 'runc'];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bubo-redis-'));
-    agentDir = join(dir, 'agent');
-    registry = await startRegistry();
-    const images = await testImages();
-    await registry.push(images.redis.layout, images.redis.tag, images.redis.repo);
-    example = retargetImages(await readFile(EXAMPLE, 'utf8'), 'redis.toml', '127.0.0.1:5055', registry.host);
-    server = new ServerProcess(join(dir, 'server'), await freePort(), ['--cluster-cidr', '10.222.0.0/16', '--host-ttl', '3s']);
-    await server.start();
-    const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
-    env = { BUBO_ADDR: server.url, BUBO_TOKEN: token };
-    client = new ApiClient({ baseUrl: server.url, token });
-    agent = new AgentProcess(agentArgs(), { BUBO_TOKEN: token });
-    await agent.start();
-    // A second host of the group with room, kept alive by heartbeats but cordoned, so the first
-    // placement is on rdh1; uncordoned once the slot's volume is there, to prove it stays.
-    const registered = await client.call('agentRegister', {
-      body: { name: 'rdh2', group: 'local', address: '127.0.0.2', capacity: { cpus: 8, memory_mib: 8192, disk_mib: 65536 }, runtimes: [{ name: 'runc', kind: 'container', available: true }], labels: {}, roles: [] },
-    });
-    beating = setInterval(() => void client.call('agentHeartbeat', { body: { host_id: registered.host_id } }).catch(() => {}), 500);
-    expect((await cli('host', 'cordon', 'rdh2')).code).toBe(0);
-    const set = await bubo(['secret', 'set', 'REDIS_PASSWORD'], env, `${PASSWORD}\n`);
-    expect(set.code, set.stderr).toBe(0);
+    await h.start();
+    example = await h.example(EXAMPLE, 'redis.toml');
   }, 300_000);
-
-  afterAll(async () => {
-    clearInterval(beating);
-    await client?.call('destroyApp', { params: { namespace: 'default', app: 'redis' } }).catch(() => {});
-    if (client) await waitFor('the apps to be gone', async () => (await client.call('listApps', { query: {} })).apps.length === 0, 60_000).catch(() => {});
-    await agent?.signal('SIGTERM');
-    await server?.stop();
-    await registry?.stop();
-    if (agentDir) {
-      for (const line of (await readFile('/proc/self/mounts', 'utf8')).split('\n')) {
-        const point = line.split(' ')[1];
-        if (point?.startsWith(agentDir)) await run('umount', [point]).catch(() => {});
-      }
-      await cleanupAgentState(agentDir, bridge);
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 120_000);
+  afterAll(() => h.stop(), 120_000);
 
   it('takes the password from the secret, and keeps the keys across a new release on the same host', async () => {
     await deploy('128mb');

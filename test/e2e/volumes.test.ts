@@ -1,18 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/client/api-client.js';
-import { AgentProcess } from '../support/agent-process.js';
-import { cleanupAgentState } from '../support/cleanup-agent-state.js';
-import { type Registry, startRegistry } from '../support/registry.js';
-import { runBuboWithInput as bubo } from '../support/run-bubo.js';
-import { freePort, ServerProcess, waitFor } from '../support/server-process.js';
-import { type PushedTestImages, pushTestImages } from '../support/test-images.js';
 import { corruptCopy } from '../support/corrupt-copy.js';
+import { waitFor } from '../support/server-process.js';
 import { canRunSshd, type SftpServer, startSftpServer } from '../support/sftp-server.js';
+import { StatefulAppHarness } from '../support/stateful-app-harness.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -61,89 +55,39 @@ ${extra}`;
  * into a fresh app; a corrupt backup changes nothing; destroy --volumes leaves no mount behind.
  */
 describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
-  let dir: string;
-  let agentDir: string;
-  let registry: Registry;
-  let server: ServerProcess;
-  let agent: AgentProcess;
-  let client: ApiClient;
-  let images: PushedTestImages;
-  let env: Record<string, string>;
-  let otherHost: string;
-  let beating: NodeJS.Timeout | undefined;
   let sftp: SftpServer | undefined;
-  const bridge = `bvl${process.pid % 100000}`;
-
-  const status = (app: string) => client.call('getApp', { params: { namespace: 'default', app } });
-  const running = (app: string, release?: number) =>
-    waitFor(
-      `${app}${release ? ` release ${release}` : ''} running`,
-      async () => (await status(app)).instances.find((i) => i.state === 'running' && i.desired === 'run' && (release === undefined || i.release === release)),
-      90_000,
-    ).catch((error) => {
-      throw new Error(`${(error as Error).message}; agent: ${agent.output.slice(-3000)}`);
-    });
-  const stopped = (app: string) =>
-    waitFor(`${app} stopped`, async () => (await status(app)).instances.every((i) => ['stopped', 'failed', 'lost'].includes(i.state)), 60_000);
+  const h = new StatefulAppHarness({
+    prefix: 'bubo-volumes-',
+    hosts: 'volh',
+    group: 'vol',
+    cidr: '10.215.0.0/16',
+    bridge: 'bvl',
+    runtime: 'container',
+    agentRuntime: 'runc',
+    images: (images) => [images.httpdV1],
+    agentArgs: () => (sftp ? ['--backup-ssh-key', sftp.identity, '--backup-known-hosts', sftp.knownHosts] : []),
+    beforeAgent: async (dir) => {
+      if (canRunSshd) sftp = await startSftpServer(join(dir, 'sshd'));
+    },
+  });
+  const status = (app: string) => h.status(app);
+  const running = (app: string, release?: number) => h.running(app, release, 90_000);
+  const stopped = (app: string) => h.stopped(app);
   const boots = async (app: string, instance: string) =>
     waitFor(`the report of ${instance}`, async () => {
       let last: string | undefined;
-      for await (const line of await client.stream('appLogs', { params: { namespace: 'default', app }, query: { tail: 20, instance } })) {
+      for await (const line of await h.client.stream('appLogs', { params: { namespace: 'default', app }, query: { tail: 20, instance } })) {
         if ('line' in line && line.line.startsWith('report ')) last = line.line;
       }
       return last;
     }, 30_000);
-  const cli = async (...args: string[]) => {
-    const result = await bubo(args, env);
-    return result;
-  };
-  const deploy = async (app: string, release: number, extra = '') => {
-    const file = join(dir, `${app}-${release}.toml`);
-    await writeFile(file, task(app, images.httpdV1, release, extra));
-    const deployed = await cli('deploy', file);
-    expect(deployed.code, deployed.stderr).toBe(0);
-  };
-  const agentArgs = () => ['--server', server.url, '--group', 'vol', '--name', 'volh1', '--state-dir', agentDir, '--bridge', bridge, '--address', '127.0.0.1', '--agent-listen', '127.0.0.1:0', '--runtime', 'runc', ...(sftp ? ['--backup-ssh-key', sftp.identity, '--backup-known-hosts', sftp.knownHosts] : [])];
+  const cli = (...args: string[]) => h.cli(...args);
+  const deploy = (app: string, release: number, extra = '') => h.deploy(`${app}-${release}.toml`, task(app, h.pushed[0] as string, release, extra));
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bubo-volumes-'));
-    agentDir = join(dir, 'agent');
-    registry = await startRegistry();
-    images = await pushTestImages(registry);
-    if (canRunSshd) sftp = await startSftpServer(join(dir, 'sshd'));
-    server = new ServerProcess(join(dir, 'server'), await freePort(), ['--cluster-cidr', '10.215.0.0/16', '--host-ttl', '3s']);
-    await server.start();
-    const token = (await readFile(join(dir, 'server', 'admin.token'), 'utf8')).trim();
-    env = { BUBO_ADDR: server.url, BUBO_TOKEN: token };
-    client = new ApiClient({ baseUrl: server.url, token });
-    agent = new AgentProcess(agentArgs(), { BUBO_TOKEN: token });
-    await agent.start();
-    // A second host of the group with room for the app, kept alive by heartbeats; cordoned until
-    // the slot has its volume on volh1, so the first placement is not left to chance.
-    const registered = await client.call('agentRegister', {
-      body: { name: 'volh2', group: 'vol', address: '127.0.0.2', capacity: { cpus: 8, memory_mib: 8192, disk_mib: 65536 }, runtimes: [{ name: 'runc', kind: 'container', available: true }], labels: {}, roles: [] },
-    });
-    otherHost = registered.host_id;
-    beating = setInterval(() => void client.call('agentHeartbeat', { body: { host_id: otherHost } }).catch(() => {}), 500);
-    expect((await cli('host', 'cordon', 'volh2')).code).toBe(0);
-  }, 300_000);
-
+  beforeAll(() => h.start(), 300_000);
   afterAll(async () => {
-    clearInterval(beating);
-    for (const app of ['vol', 'vol2', 'vol3']) await client?.call('destroyApp', { params: { namespace: 'default', app } }).catch(() => {});
-    if (client) await waitFor('the apps to be gone', async () => (await client.call('listApps', { query: {} })).apps.length === 0, 60_000).catch(() => {});
-    await agent?.signal('SIGTERM');
-    await server?.stop();
-    await registry?.stop();
+    await h.stop();
     await sftp?.stop();
-    if (agentDir) {
-      for (const line of (await readFile('/proc/self/mounts', 'utf8')).split('\n')) {
-        const point = line.split(' ')[1];
-        if (point?.startsWith(agentDir)) await run('umount', [point]).catch(() => {});
-      }
-      await cleanupAgentState(agentDir, bridge);
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
   it('keeps the data across a new release, rolled in place with never two instances at once', async () => {
@@ -172,13 +116,13 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
 
   it('holds the slot while its host is away, places nothing on the other host, and adopts the instance when it returns', async () => {
     const before = await running('vol', 2);
-    await agent.signal('SIGKILL');
+    await h.agent.signal('SIGKILL');
     await waitFor('the instance unknown', async () => (await status('vol')).instances.find((i) => i.id === before.id && i.state === 'unknown'), 30_000);
     // Well past any replace_after: a replacement on volh2 would start without the data.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     const { instances } = await status('vol');
     expect(instances.filter((i) => i.host === 'volh2')).toEqual([]);
-    await agent.start();
+    await h.agent.start();
     const after = await running('vol', 2);
     expect(after.id).toBe(before.id);
     expect(await boots('vol', after.id)).toBe('report boots=2');
@@ -212,7 +156,7 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
   }, 240_000);
 
   it('restores a backup into a fresh app, and refuses a corrupt one without touching the volume', async () => {
-    const backups = join(dir, 'backups');
+    const backups = join(h.dir, 'backups');
     const made = JSON.parse((await cli('volume', 'backup', 'vol/data', '--to', backups, '--json')).stdout) as { archive: string; sha256: string; bytes: number };
     expect(made.archive.startsWith(`${backups}/default.vol.data.0-`)).toBe(true);
     expect((await readFile(`${made.archive}.sha256`, 'utf8')).split(' ')[0]).toBe(made.sha256);
@@ -243,33 +187,45 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
   }, 240_000);
 
   it('backs a volume up on schedule and keeps the newest archives', async () => {
-    const to = join(dir, 'scheduled');
+    const to = join(h.dir, 'scheduled');
     await deploy('vol3', 1, `\n[[backups]]\nvolume = "data"\nevery = "10s"\nkeep = 1\nto = "${to}"\n`);
     await running('vol3');
     type Runs = { schedule: { every_ms: number; keep: number }[]; runs: { status: string; archive: string | null; sha256: string | null; pruned: boolean }[] };
+    const runs = async () => JSON.parse((await cli('backups', 'vol3', '--json')).stdout) as Runs;
+    // Retention runs right after each good run: wait for it too.
     const listed = await waitFor(
-      'two scheduled backups',
+      'two scheduled backups, the older deleted',
       async () => {
-        const body = JSON.parse((await cli('backups', 'vol3', '--json')).stdout) as Runs;
-        return body.runs.filter((r) => r.status === 'ok').length >= 2 && body.runs.every((r) => r.status !== 'running') && body;
+        const body = await runs();
+        const ok = body.runs.filter((r) => r.status === 'ok');
+        return ok.length >= 2 && ok.filter((r) => !r.pruned).length === 1 && body.runs.every((r) => r.status !== 'running') && body;
       },
       60_000,
     );
     expect(listed.schedule).toEqual([{ volume: 'data', every_ms: 10_000, keep: 1, to }]);
     expect(listed.runs.filter((r) => r.status === 'failed')).toEqual([]);
-    const kept = listed.runs.filter((r) => !r.pruned);
+    const text = await cli('backups', 'vol3');
+    expect(text.stdout).toContain(`volume data: every 10s to ${to} on its host, keep 1\n`);
+    expect(text.stdout).toContain('(deleted: keep)');
+
+    // A release without [[backups]] ends the schedule; then what is on disk can be read still.
+    await deploy('vol3', 2);
+    await running('vol3', 2);
+    const final = await waitFor('no backup running, retention done', async () => {
+      const body = await runs();
+      return body.runs.every((r) => r.status !== 'running') && body.runs.filter((r) => r.status === 'ok' && !r.pruned).length === 1 && body;
+    });
+    expect(final.schedule).toEqual([]);
+    const kept = final.runs.filter((r) => r.status === 'ok' && !r.pruned);
     expect(kept).toHaveLength(1);
     // Retention: only the newest archive is on disk, with its checksum.
     const onDisk = (await readdir(to)).sort();
     expect(onDisk).toEqual(kept.flatMap((r) => [basename(r.archive as string), `${basename(r.archive as string)}.sha256`]).sort());
     for (const r of kept) expect((await readFile(`${r.archive}.sha256`, 'utf8')).split(' ')[0]).toBe(r.sha256);
-    const text = await cli('backups', 'vol3');
-    expect(text.stdout).toContain(`volume data: every 10s to ${to} on its host, keep 1\n`);
-    expect(text.stdout).toContain('(deleted: keep)');
   }, 120_000);
 
   it.runIf(canRunSshd)('backs up to an SFTP server (OpenSSH, the host\'s key, a known host key only) and restores from it', async () => {
-    const remote = join(dir, 'sftp-root', 'bubo');
+    const remote = join(h.dir, 'sftp-root', 'bubo');
     const to = `sftp://root@127.0.0.1:${sftp!.port}${remote}`;
     const made = await cli('volume', 'backup', 'vol3/data', '--to', to, '--json');
     expect(made.code, made.stderr).toBe(0);
@@ -279,7 +235,7 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
     expect((await readdir(remote)).sort()).toEqual([name, `${name}.sha256`]);
     expect((await readFile(join(remote, `${name}.sha256`), 'utf8')).split(' ')[0]).toBe(sha256);
     // Nothing of it stays on the volume's host.
-    expect(await readdir(join(agentDir, 'volumes', 'default.vol3.data.0', 'outgoing'))).toEqual([]);
+    expect(await readdir(join(h.agentDir, 'volumes', 'default.vol3.data.0', 'outgoing'))).toEqual([]);
 
     const first = await running('vol3');
     const before = await boots('vol3', first.id);
@@ -307,9 +263,9 @@ describe.skipIf(!isRoot)('volumes keep an app slot\'s data on its host', () => {
       expect(destroyed.stdout).toContain(`default/${app}: destroyed; 1 volume(s) deleted: default.${app}.data.0`);
     }
     expect(JSON.parse((await cli('volume', 'ls', '--json')).stdout)).toEqual({ volumes: [] });
-    const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(agentDir));
+    const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').filter((l) => l.includes(h.agentDir));
     expect(mounts).toEqual([]);
-    const loops = (await run('losetup', ['-a'])).stdout.split('\n').filter((l) => l.includes(agentDir));
+    const loops = (await run('losetup', ['-a'])).stdout.split('\n').filter((l) => l.includes(h.agentDir));
     expect(loops).toEqual([]);
   }, 120_000);
 });
