@@ -42,6 +42,7 @@ describe('the agent HTTP listener', () => {
     expect(runtime.execCalls.at(-1)).toEqual({ id: 'shop-1', container: null, argv: ['pg_dumpall', '-U', 'postgres'] });
     expect(await (await post('/v1/local/instances/shop-1/exec', { argv: ['false'], timeout_ms: 5000 })).json()).toEqual({ exit_code: 1, output: 'ran false' });
     expect((await post('/v1/local/instances/shop-1/exec', { argv: [], timeout_ms: 5000 })).status).toBe(400);
+    expect((await post('/v1/local/instances/shop-1/exec', { argv: ['x'.repeat(3 * 1024 * 1024)], timeout_ms: 5000 })).status).toBe(413);
     expect((await post('/v1/local/instances/shop-1/exec', { argv: ['x'], timeout_ms: 0 })).status).toBe(400);
     expect((await post('/v1/local/instances/shop-9/exec', { argv: ['x'], timeout_ms: 5000 })).status).toBe(404);
     runtime.setExec('shop-1', () => {

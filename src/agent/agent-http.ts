@@ -36,10 +36,13 @@ const LOGS = /^\/v1\/local\/instances\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/logs$
 const EXEC = /^\/v1\/local\/instances\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/exec$/;
 /** Longest a command asked for by the server may run (a backup's `before` hook: a database dump). */
 const MAX_EXEC_MS = 60 * 60_000;
+/** An argv is small (the task file caps it at 256 arguments of 4 KiB): a larger body is refused, not kept. */
+const EXEC_BODY_LIMIT = 2 * 1024 * 1024;
 
 /**
- * The agent's own HTTP listener, for what the server must fetch from a host rather than store:
- * today one route, `GET /v1/local/instances/:id/logs?follow=&tail=&since_ms=`, answering
+ * The agent's own HTTP listener, for what the server must fetch from a host rather than store,
+ * besides the volume routes (`agent-volume-routes.ts`) and `POST …/instances/:id/exec` (a
+ * backup's `before` command): the logs, `GET /v1/local/instances/:id/logs?follow=&tail=&since_ms=`, answering
  * `application/x-ndjson`, one `{"container","line","at"}` per line. The stream ends when the
  * runtime's iteration ends (history read, or the instance gone) and is closed, runtime reader
  * included, when the caller disconnects.
@@ -129,7 +132,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AgentH
  */
 async function runExec(req: IncomingMessage, res: ServerResponse, runtimes: readonly Runtime[], id: string): Promise<void> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  // Read to the end (the caller waits to finish sending), keeping no more than the limit.
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= EXEC_BODY_LIMIT) chunks.push(chunk as Buffer);
+  }
+  if (size > EXEC_BODY_LIMIT) return sendError(res, 413, 'invalid_request', `request body over ${EXEC_BODY_LIMIT} bytes`);
   let body: { argv?: unknown; container?: unknown; timeout_ms?: unknown };
   try {
     body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as typeof body;

@@ -158,12 +158,9 @@ function postgres(host: HostInputs): ImageSpec {
     name: 'postgres',
     tag: '15',
     rootfs: [
-      { kind: 'dir', path: '/etc' },
-      { kind: 'dir', path: '/tmp', mode: 0o1777 },
-      { kind: 'dir', path: '/root', mode: 0o700 },
+      ...baseDirs().filter((entry) => entry.path !== '/etc/passwd' && entry.path !== '/etc/group'),
       { kind: 'text', path: '/etc/passwd', content: 'root:x:0:0:root:/root:/bin/sh\npostgres:x:101:101:PostgreSQL:/var/lib/postgresql:/bin/sh\n' },
       { kind: 'text', path: '/etc/group', content: 'root:x:0:\npostgres:x:101:\n' },
-      { kind: 'text', path: '/etc/hosts', content: '127.0.0.1 localhost\n::1 localhost\n' },
       { kind: 'dir', path: '/var/lib/postgresql/data' },
       { kind: 'dir', path: '/var/run/postgresql', mode: 0o2775 },
       ...busyboxEntries(host),
