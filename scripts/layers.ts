@@ -4,7 +4,7 @@
  * cycle in this table, so there can be no import cycle between folders.
  *
  * The shape, bottom up: vocabulary (errors, domain, api) → pure decisions (taskfile, scheduler,
- * reconciler) → plumbing (exec, fs, net, images, vm, runtimes, health, dns, lb, logs, store) →
+ * reconciler, operations) → plumbing (exec, fs, net, images, vm, runtimes, health, dns, lb, logs, store) →
  * the control plane (core, then its transport http) and the host agent → clients (client, cli)
  * → daemons, the start-up code that wires a process together (server, agent, up, kit).
  * The CLI speaks only the API client; the one exception is starting a daemon, through daemons/.
@@ -21,6 +21,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   taskfile: ['domain', 'errors'],
   scheduler: ['domain'],
   reconciler: ['domain'],
+  operations: ['domain'],
   store: ['domain', 'errors'],
   logs: ['errors'],
   images: ['errors', 'exec'],
@@ -33,7 +34,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   lb: ['api', 'errors', 'exec'],
   client: ['api', 'errors', 'fs', 'logs'],
   dns: ['api', 'client', 'errors', 'exec', 'fs'],
-  core: ['api', 'domain', 'errors', 'logs', 'reconciler', 'scheduler', 'secrets', 'store', 'taskfile'],
+  core: ['api', 'domain', 'errors', 'logs', 'operations', 'reconciler', 'scheduler', 'secrets', 'store', 'taskfile'],
   http: ['api', 'auth', 'client', 'core', 'domain', 'errors', 'logs', 'pki'],
   agent: ['api', 'auth', 'client', 'dns', 'domain', 'errors', 'exec', 'health', 'images', 'lb', 'logs', 'net', 'pki', 'runtimes', 'vm', 'volumes'],
   'image-builder': ['errors', 'exec'],
