@@ -62,6 +62,7 @@ export const TaskSpecWire = z.object({
   deploy: Deploy,
   volumes: z.array(z.object({ name: z.string(), size_mib: z.number(), path: z.string() })),
   placement: z.object({ replace_after_ms: z.number() }).optional(),
+  availability: z.object({ min_serving: z.number() }).optional(),
   backups: z.array(z.object({ volume: z.string(), every_ms: z.number(), keep: z.number(), to: z.string(), before: z.array(z.string()).optional() })).optional(),
 });
 

@@ -20,6 +20,8 @@ export interface TaskSpec {
   deploy: DeploySpec;
   /** Absent when the file has no [placement] table (and in releases stored before it existed). */
   placement?: PlacementSpec;
+  /** Absent when the file has no [availability] table: the minimum is then count − max_unavailable. */
+  availability?: AvailabilitySpec;
   volumes: VolumeSpec[];
   /** Scheduled volume backups; absent when the file has none (and in releases stored before them). */
   backups?: BackupSpec[];
@@ -110,6 +112,11 @@ export interface PlacementSpec {
    * replacement is placed on another host of the group (`replaceAfterMs` applies the default).
    */
   replace_after_ms: number;
+}
+
+export interface AvailabilitySpec {
+  /** Fewest serving instances host maintenance may leave the app with, at any moment. */
+  min_serving: number;
 }
 
 export interface VolumeSpec {

@@ -241,6 +241,21 @@ public = { host = "shop.example.com", port = 9000 }
     if (message) expect(problem.message).toBe(message);
   });
 
+  it('reads [availability] min_serving, and leaves it out when the table is absent', () => {
+    expect(parseTaskFile(MINIMAL.replace('group = "web"', 'group = "web"\ncount = 3') + '\n[availability]\nmin_serving = 2\n').availability).toEqual({ min_serving: 2 });
+    expect(parseTaskFile(MINIMAL).availability).toBeUndefined();
+  });
+
+  it.each([
+    ['min_serving = 2', 'availability.min_serving', 'min_serving 2 is more than count 1: no maintenance could ever keep that many serving'],
+    ['min_serving = -1', 'availability.min_serving', undefined],
+    ['min_serving = "2"', 'availability.min_serving', undefined],
+  ])('rejects the availability %j naming the field and line', (line, path, message) => {
+    const problem = onlyProblem(`${MINIMAL}\n[availability]\n${line}\n`);
+    expect(problem).toMatchObject({ path, line: 9 });
+    if (message) expect(problem.message).toBe(message);
+  });
+
   it('rejects a negative or fractional count', () => {
     expect(onlyProblem(MINIMAL.replace('group = "web"', 'group = "web"\ncount = -1')).message).toBe('must be at least 0');
     expect(onlyProblem(MINIMAL.replace('group = "web"', 'group = "web"\ncount = 1.5')).message).toBe('must be a whole number');

@@ -430,6 +430,12 @@ const PlacementSchema = z
   })
   .transform(({ replace_after }) => ({ replace_after_ms: replace_after }));
 
+const AvailabilitySchema = z.strictObject({
+  min_serving: integer(0, 10000).meta({
+    description: 'Fewest instances that must serve at every moment of a host maintenance operation (default: count minus [deploy] max_unavailable)',
+  }),
+});
+
 const VolumeSchema = z
   .strictObject({
     name: dnsLabel('a volume name'),
@@ -494,6 +500,7 @@ export const TaskSchema = z
     check: orNull(CheckSchema),
     deploy: DeploySchema.prefault({}),
     placement: PlacementSchema.optional(),
+    availability: AvailabilitySchema.optional(),
     volumes: z
       .array(VolumeSchema, { error: (issue) => arrayOfTablesHint('volumes', issue.input) })
       .max(LIMITS.volumes, `at most ${LIMITS.volumes} volumes are allowed`)
@@ -523,6 +530,13 @@ export const TaskSchema = z
           });
         }
       });
+    }
+    const availability: unknown = task.availability;
+    if (typeof availability === 'object' && availability !== null && typeof task.count === 'number') {
+      const min = (availability as { min_serving?: unknown }).min_serving;
+      if (typeof min === 'number' && min > task.count) {
+        ctx.addIssue({ code: 'custom', path: ['availability', 'min_serving'], message: `min_serving ${min} is more than count ${task.count}: no maintenance could ever keep that many serving` });
+      }
     }
     const deploy: unknown = task.deploy;
     const volumes: unknown = task.volumes;
