@@ -7,7 +7,7 @@ import { ClusterHarness } from '../../test/support/cluster-harness.js';
 import { startLoad } from '../../test/support/load-generator.js';
 import { waitFor } from '../../test/support/server-process.js';
 import { FAILOVER_GOAL_MS, type FailoverFigures, failoverFigures } from './failover-figures.js';
-import { lbUpstreams } from './lb-upstreams.js';
+import { lbUpstreams } from '../../test/support/lb-upstreams.js';
 
 // npm run bench:failover -- [--json] [--only defaults|tuned] [--tuned-ttl 5s] [--tuned-replace-after 0s]
 // As root; needs runc, umoci, skopeo, docker-registry, nginx, nftables, iproute2 and a built CLI

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { checkToken } from '../auth/check-token.js';
 import { hasExec, hasLogs, type Runtime } from '../runtimes/runtime.js';
 import type { LogOptions } from '../logs/log-line.js';
+import { type AgentMaintenance, handleMaintenanceRoute } from './agent-maintenance-routes.js';
 import { type AgentVolumeOps, handleVolumeRoute } from './agent-volume-routes.js';
 
 export interface AgentHttpOptions {
@@ -21,6 +22,8 @@ export interface AgentHttpOptions {
   runtimes: readonly Runtime[];
   /** Volume operations the server asks for (`agent-volume-routes.ts`); absent: those routes answer 404. */
   volumes?: AgentVolumeOps;
+  /** Host maintenance the server drives (`agent-maintenance-routes.ts`); absent: those routes answer 404. */
+  maintenance?: AgentMaintenance;
   log?: (line: string) => void;
 }
 
@@ -41,8 +44,10 @@ const EXEC_BODY_LIMIT = 2 * 1024 * 1024;
 
 /**
  * The agent's own HTTP listener, for what the server must fetch from a host rather than store,
- * besides the volume routes (`agent-volume-routes.ts`) and `POST …/instances/:id/exec` (a
- * backup's `before` command): the logs, `GET /v1/local/instances/:id/logs?follow=&tail=&since_ms=`, answering
+ * besides the volume routes (`/v1/local/volumes…`, `agent-volume-routes.ts`), the host
+ * maintenance routes (`/v1/local/maintenance…`, `agent-maintenance-routes.ts`: what the
+ * maintenance file allows, run a command of it by name, reboot, checks) and
+ * `POST …/instances/:id/exec` (a backup's `before` command): the logs, `GET /v1/local/instances/:id/logs?follow=&tail=&since_ms=`, answering
  * `application/x-ndjson`, one `{"container","line","at"}` per line. The stream ends when the
  * runtime's iteration ends (history read, or the instance gone) and is closed, runtime reader
  * included, when the caller disconnects.
@@ -87,7 +92,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AgentH
   const match = LOGS.exec(url.pathname);
   const exec = EXEC.exec(url.pathname);
   const volumeRoute = url.pathname.startsWith('/v1/local/volumes');
-  if (!volumeRoute && !(req.method === 'GET' && match) && !(req.method === 'POST' && exec)) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+  const maintenanceRoute = url.pathname === '/v1/local/maintenance' || url.pathname.startsWith('/v1/local/maintenance/');
+  if (!volumeRoute && !maintenanceRoute && !(req.method === 'GET' && match) && !(req.method === 'POST' && exec)) return sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
   if (options.tls) {
     // The TLS layer already refused clients without a certificate of the cluster CA; of those,
     // only the server may read logs (a host's certificate is of the same CA).
@@ -102,6 +108,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: AgentH
       res.end(JSON.stringify(body));
     };
     if (!(await handleVolumeRoute(req, url, options.volumes, send))) sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+    return;
+  }
+  if (maintenanceRoute) {
+    // Resolves once the answer is written: a reboot starts only after its {ok: true} went out.
+    const send = (status: number, body: unknown) =>
+      new Promise<void>((resolve) => {
+        res.once('close', resolve);
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body), resolve);
+      });
+    if (!(await handleMaintenanceRoute(req, url, options.maintenance, send))) sendError(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
     return;
   }
   if (exec) return runExec(req, res, options.runtimes, exec[1]!);

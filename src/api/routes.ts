@@ -23,6 +23,7 @@ import { AuditList, AuditQuery } from './audit-view.js';
 import { BackupRequest, BackupRunList, BackupView, RestoreDone, RestoreRequest, SnapshotList, SnapshotRequest, SnapshotView, VolumeList, VolumeListQuery, VolumeParams, VolumeRemoved } from './volume-view.js';
 import { SecretKeyRotated, SecretList, SecretListQuery, SecretParams, SecretRemoved, SecretSetRequest, SecretView } from './secret-view.js';
 import { HostCredential, JoinRequest, JoinTokenCreated, JoinTokenCreateRequest, JoinTokenList, JoinTokenView, RenewRequest } from './join-token.js';
+import { OperationActionParams, OperationList, OperationParams, OperationPlanView, OperationRequest, OperationView } from './operation-view.js';
 import { ReleaseList } from './release-view.js';
 import { RollbackRequest } from './rollback-request.js';
 import { ScaleRequest } from './scale-request.js';
@@ -88,6 +89,11 @@ export const routes = {
   listHosts: { method: 'GET', path: '/v1/hosts', summary: 'Every host with its capacity and allocations', auth: true, access: 'read', status: 200, response: HostList },
   cordonHost: { method: 'POST', path: '/v1/hosts/:host/cordon', summary: 'Place nothing new on a host', auth: true, access: 'operate', params: HostParams, status: 200, response: HostView },
   uncordonHost: { method: 'POST', path: '/v1/hosts/:host/uncordon', summary: 'Let the scheduler use a host again', auth: true, access: 'operate', params: HostParams, status: 200, response: HostView },
+  planOperation: { method: 'POST', path: '/v1/operations/plan', summary: 'The batches a maintenance operation would run, without starting it', auth: true, access: 'operate', body: OperationRequest, audit: false, status: 200, response: OperationPlanView },
+  startOperation: { method: 'POST', path: '/v1/operations', summary: 'Start a maintenance operation over hosts of a group, batch by batch', auth: true, access: 'operate', body: OperationRequest, status: 201, response: OperationView },
+  listOperations: { method: 'GET', path: '/v1/operations', summary: 'Maintenance operations, newest first', auth: true, access: 'read', status: 200, response: OperationList },
+  getOperation: { method: 'GET', path: '/v1/operations/:id', summary: 'One maintenance operation with its steps', auth: true, access: 'read', params: OperationParams, status: 200, response: OperationView },
+  actOnOperation: { method: 'POST', path: '/v1/operations/:id/:action', summary: 'Pause, resume, abort an operation, or retry or skip its failed step', auth: true, access: 'operate', params: OperationActionParams, status: 200, response: OperationView },
   drainHost: { method: 'POST', path: '/v1/hosts/:host/drain', summary: 'Cordon a host and replace its instances on other hosts of its group', auth: true, access: 'operate', params: HostParams, status: 200, response: HostView },
   removeHost: { method: 'DELETE', path: '/v1/hosts/:host', summary: 'Remove a host and end its certificates (refused while it holds instances, unless force=true)', auth: true, access: 'operate', params: HostParams, query: RemoveHostQuery, status: 200, response: HostRemoved },
   createJoinToken: { method: 'POST', path: '/v1/join-tokens', summary: 'Create a token that lets machines join a group', auth: true, access: 'operate', body: JoinTokenCreateRequest, status: 201, response: JoinTokenCreated },

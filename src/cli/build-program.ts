@@ -14,6 +14,7 @@ import { registerHost } from './commands/register-host.js';
 import { registerHosts } from './commands/register-hosts.js';
 import { registerKit } from './commands/register-kit.js';
 import { registerLogs } from './commands/register-logs.js';
+import { registerOp } from './commands/register-op.js';
 import { registerReleases } from './commands/register-releases.js';
 import { registerRollback } from './commands/register-rollback.js';
 import { registerRestart } from './commands/register-restart.js';
@@ -72,6 +73,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     registerVolume,
     registerBackups,
     registerHost,
+    registerOp,
     registerEvents,
     registerAudit,
     registerToken,

@@ -31,6 +31,8 @@ export interface CoreContext {
    * run a pass over every host and instance after each registration (O(N²) for N hosts).
    */
   wakeIfBlocked: () => void;
+  /** Look at running maintenance operations soon (one was started or resumed); absent where no runner runs. */
+  wakeOperations?: () => void;
   /** After a host joined, moved or left: tell every agent soon (coalesced, see `PeersAnnouncer`). */
   announcePeers: () => void;
   /** Seed for the scheduler's tie-breaks; fixed in tests, random in production. */

@@ -17,6 +17,8 @@ import { type HostCredentialFiles, readHostCredential } from '../agent/host-cred
 import { hostFacts } from '../agent/host-facts.js';
 import { joinCluster } from '../agent/join-cluster.js';
 import { expiredCredentialMessage, keepCredentialRenewed } from '../agent/keep-credential-renewed.js';
+import { type AgentMaintenance, agentMaintenance } from '../agent/agent-maintenance-routes.js';
+import { readMaintenanceConfig } from '../agent/read-maintenance-config.js';
 import { LazyNetwork } from '../agent/lazy-network.js';
 import { applyHostsDelta } from '../api/apply-hosts-delta.js';
 import { PeersFile } from '../api/catalog.js';
@@ -95,6 +97,8 @@ export interface HostAgentOptions {
   lbPorts?: Readonly<Record<number, number>>;
   /** How other hosts' instance subnets are reached: `routes` (default; one L2 segment) or `vxlan`. */
   overlay?: Overlay;
+  /** `--maintenance`: the host maintenance allow-list (`agent/maintenance-config.ts`), read at start; a bad one fails it. */
+  maintenanceFile?: string;
 }
 
 
@@ -130,6 +134,7 @@ export interface RunningHostAgent {
 export async function startHostAgent(options: HostAgentOptions): Promise<RunningHostAgent> {
   const log = options.log ?? (() => {});
   await secureStateDir(options.stateDir, log);
+  const maintenanceConfig = options.maintenanceFile ? await readMaintenanceConfig(options.maintenanceFile) : undefined;
   let credential = await readHostCredential(options.stateDir);
   if (credential && options.name && options.name !== credential.hostName) {
     throw new DomainError('invalid_config', `this agent joined as host ${credential.hostName} (${options.stateDir}/pki); it cannot run as --name ${options.name}`);
@@ -198,7 +203,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Running
       return target.kind === 'dir' ? pruneBackups(target.dir, id, keep) : pruneRemote(runCommand, target, sftp, id, keep);
     },
   };
-  const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, volumeOps, log);
+  const maintenance = agentMaintenance({ config: maintenanceConfig, runtimes, rebootLogPath: join(options.stateDir, 'maintenance-reboot.log'), log });
+  const http = await startLogListener(options.agentListen, facts.address, options.token, credential, runtimes, volumeOps, maintenance, log);
   // With a credential every call is mTLS; a renewal swaps the connection pool under the client:
   // new requests connect with the new certificate, requests in flight finish on the old pool,
   // whose idle connections then close (undici's keep-alive timeout).
@@ -440,6 +446,7 @@ async function startLogListener(
   credential: HostCredentialFiles | undefined,
   runtimes: Runtime[],
   volumes: AgentVolumeOps,
+  maintenance: AgentMaintenance,
   log: (line: string) => void,
 ) {
   try {
@@ -448,6 +455,7 @@ async function startLogListener(
       ...(credential ? { tls: { cert: credential.cert, key: credential.key, ca: credential.ca } } : { token }),
       runtimes,
       volumes,
+      maintenance,
       log,
     });
   } catch (error) {

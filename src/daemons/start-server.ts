@@ -10,6 +10,7 @@ import { buildHttpApp } from '../http/build-http-app.js';
 import { agentLogOpener } from '../client/open-agent-logs.js';
 import { agentCaller } from '../client/agent-caller.js';
 import { BackupScheduler } from '../core/backups/backup-scheduler.js';
+import { OperationRunner } from '../core/operations/operation-runner.js';
 import { ensureClusterCa } from '../pki/cluster-ca.js';
 import { hostIdentityUri } from '../pki/identity-uri.js';
 import { issueServerCredentials } from '../pki/server-credentials.js';
@@ -113,6 +114,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   loop.start();
   const backups = new BackupScheduler(ctx, agentCall, { intervalMs: 5_000, onError: (error) => log(`backups: ${(error as Error).message}`) });
   backups.start();
+  const operations = new OperationRunner(ctx, agentCall, { intervalMs: 1_000, onError: (error) => log(`operations: ${(error as Error).message}`) });
+  ctx.wakeOperations = () => void operations.tick();
+  operations.start();
   // A server stopped between a host joining and its announcement (a crash) announces now.
   ctx.announcePeers();
   if (tlsApp && tlsListen) pki.joinUrl = joinUrl(urlOf('https', tlsApp, tlsListen.host, tlsListen.port), tlsListen.host, credentials.names);
@@ -124,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tokenCreated: created,
     close: async () => {
       backups.stop();
+      operations.stop();
       await loop.stop();
       await peers.flush();
       await ctx.heartbeats.flush(store).catch(() => {});

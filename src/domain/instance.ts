@@ -47,6 +47,11 @@ export interface Instance {
   healthMessage: string;
   createdAt: number;
   updatedAt: number;
+  /**
+   * Its host is drained and a replacement in its slot starts on another host: it serves until that
+   * one does, then stops. Absent otherwise.
+   */
+  moving?: boolean;
 }
 
 /**

@@ -28,6 +28,10 @@ import { listVolumes } from '../core/list-volumes.js';
 import { listBackups } from '../core/backups/list-backups.js';
 import { backupVolume, listSnapshots, removeVolume, restoreVolume, snapshotVolume } from '../core/volume-operations.js';
 import { stopApp } from '../core/stop-app.js';
+import { actOnOperation } from '../core/operations/act-on-operation.js';
+import { planOperation } from '../core/operations/plan-operation.js';
+import { startOperation } from '../core/operations/start-operation.js';
+import { toOperationView } from '../core/views/to-operation-view.js';
 import { authorizeHostId, registrationFor } from '../core/authorize-host.js';
 import { createJoinToken } from '../core/create-join-token.js';
 import { joinHost } from '../core/join-host.js';
@@ -121,6 +125,23 @@ export const handlers: Handlers = {
   listEvents: async (ctx, { query, principal }) => {
     const body = await listEvents(ctx, query);
     return { events: body.events.filter((e) => e.app === null || visibleTo(principal, e.app.split('/')[0] ?? '')) };
+  },
+  planOperation: async (ctx, { body }) => (await planOperation(ctx, body)).view,
+  startOperation: async (ctx, { body, actor }) => {
+    const op = toOperationView(await startOperation(ctx, body, actor));
+    ctx.wakeOperations?.();
+    return op;
+  },
+  listOperations: async (ctx) => ({ operations: (await ctx.store.listOperations({ limit: 50 })).map(toOperationView) }),
+  getOperation: async (ctx, { params }) => {
+    const op = await ctx.store.getOperation(params.id);
+    if (!op) throw new NotFoundError('operation', params.id, 'see "bubo op ls"');
+    return toOperationView(op);
+  },
+  actOnOperation: async (ctx, { params, actor }) => {
+    const op = toOperationView(await actOnOperation(ctx, { id: params.id, action: params.action, actor }));
+    ctx.wakeOperations?.();
+    return op;
   },
   drainHost: (ctx, { params, actor }) => setHostCordon(ctx, { host: params.host, cordoned: true, drain: true, actor }),
   removeHost: (ctx, { params, query, actor }) => removeHost(ctx, { host: params.host, force: query.force === 'true', actor }),

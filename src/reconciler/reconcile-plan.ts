@@ -40,5 +40,10 @@ export interface ReconcilePlan {
   lost: LostInstance[];
   unknown: UnknownInstance[];
   stop: StopInstance[];
+  /**
+   * Instances of a draining host whose slot a replacement in `place` takes over while they keep
+   * serving: marked `moving` (the live-slot rule exempts them until they stop).
+   */
+  moving: string[];
   place: PlaceInstance[];
 }

@@ -47,7 +47,7 @@ describe('reconcile: a host that goes silent and comes back', () => {
   it('holds an unknown instance in its slot until replace_after has passed, then places a replacement beside it', () => {
     const b = testInstance('b', { slot: 1, hostId: 'h2', state: 'unknown', updatedAt: NOW - WAIT + 1 });
     const down = { status: 'down' as const, lastHeartbeatAt: NOW - 120_000 };
-    expect(reconcile(world([a, b], down))).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
+    expect(reconcile(world([a, b], down))).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], moving: [], place: [] });
     const passed = reconcile(world([a, { ...b, updatedAt: NOW - WAIT }], down));
     expect(passed.place).toEqual([{ appId: 'default/shop', release: 1, slot: 1, replaces: 'b', reason: 'replace unknown instance b' }]);
     expect(passed.stop).toEqual([]);
@@ -57,7 +57,7 @@ describe('reconcile: a host that goes silent and comes back', () => {
     const b = testInstance('b', { slot: 1, hostId: 'h2', state: 'unknown', updatedAt: NOW - 2 * WAIT });
     const down = { status: 'down' as const, lastHeartbeatAt: NOW - 180_000 };
     const starting = testInstance('b2', { slot: 1, hostId: 'h1', state: 'starting' });
-    expect(reconcile(world([a, b, starting], down))).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
+    expect(reconcile(world([a, b, starting], down))).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], moving: [], place: [] });
     const serving = reconcile(world([a, b, { ...starting, state: 'running' }], down));
     expect(serving.stop).toEqual([{ instanceId: 'b', reason: 'replaced by b2, which serves' }]);
     // Told to stop while its host is silent, it is given up next pass.

@@ -34,7 +34,7 @@ describe('reconcile', () => {
 
   it('does nothing when the app runs as desired', () => {
     const plan = reconcile(input([0, 1, 2].map((slot) => testInstance(`i${slot}`, { slot }))));
-    expect(plan).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
+    expect(plan).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], moving: [], place: [] });
   });
 
   it('scales down by stopping the slots above count, non-running first, then highest slot first', () => {
@@ -55,7 +55,7 @@ describe('reconcile', () => {
     const failed = testInstance('b', { slot: 1, state: 'failed', message: 'image not found', updatedAt: NOW - 2_000 });
     const instances = [testInstance('a', { slot: 0 }), failed, testInstance('c', { slot: 2 })];
     const held = reconcile({ ...input(instances), failedReplaceDelayMs: 5_000 });
-    expect(held).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
+    expect(held).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], moving: [], place: [] });
     const later = reconcile({ ...input(instances), now: NOW + 3_001, failedReplaceDelayMs: 5_000, hosts: [{ id: 'h1', status: 'ready', lastHeartbeatAt: NOW + 3_001 }] });
     expect(stopped(later)).toEqual(['b']);
     expect(slots(later)).toEqual([1]);
@@ -106,7 +106,7 @@ describe('reconcile', () => {
     // While the new ones are still starting nothing more may stop, and nothing more may be placed.
     const starting = applyPlanInstantly(world, plan, 1);
     const notYet = { ...starting, instances: starting.instances.map((i) => (i.release === 2 ? { ...i, state: 'starting' as const } : i)) };
-    expect(reconcile(notYet)).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
+    expect(reconcile(notYet)).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], moving: [], place: [] });
 
     // Step 2: both new run; old1 (its slot's new instance runs) and old2 go, slot 2 gets its new one.
     world = starting;
@@ -116,7 +116,7 @@ describe('reconcile', () => {
 
     // Step 3: three new run; nothing is left to do.
     world = applyPlanInstantly(world, plan, 2);
-    expect(reconcile(world)).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], place: [] });
+    expect(reconcile(world)).toEqual({ hostsDown: [], lost: [], unknown: [], stop: [], moving: [], place: [] });
     const live = world.instances.filter((i) => i.desired === 'run');
     expect(live.map((i) => [i.release, i.slot, i.state])).toEqual([
       [2, 0, 'running'],

@@ -17,9 +17,13 @@ import type { ReconcilePlan, StopInstance } from './reconcile-plan.js';
  *   - failed less than `failedReplaceDelayMs` ago → held in its slot, like a starting instance;
  *   - terminal but still desired=run (failed, or lost/stopped earlier) → stop, its slot is vacated:
  *     the agent already gave up on restarting it, so the slot gets a fresh instance;
- *   - desired=run on a draining host → stopped and its slot vacated (a replacement is placed on
- *     another host), one instance per app at a time, and only while every other instance of the
- *     app serves; until then held;
+ *   - desired=run on a draining host, app without volumes → moved first: its slot is vacated (a
+ *     replacement is placed on another host) while it keeps serving, and it is stopped once that
+ *     replacement serves; one instance per app at a time, and only while every other instance of
+ *     the app serves; until then held;
+ *   - desired=run on a draining host, app with volumes (`inPlace`: it cannot move) → stopped and
+ *     its slot vacated (the replacement waits for the host to be uncordoned), one instance per app
+ *     at a time, and only while every other instance of the app serves; until then held;
  *   - desired=run and not terminal → live, handed to the app's diff; live instances of apps
  *     that no longer exist are stopped.
  */
@@ -42,7 +46,16 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     occupiedByApp.set(i.appId, slots);
     slots.add(i.slot);
   }
+  // Only a slot its app still wants moves; the rest of a draining host just stops (inPlace apps included).
+  const wanted = new Map(input.apps.filter((a) => !a.inPlace && a.release !== null).map((a) => [a.appId, a.count]));
+  const movable = (i: Instance) => i.slot < (wanted.get(i.appId) ?? 0);
+  /** Another live instance of i's app in i's slot, off the draining hosts: where a drained instance moved to. */
+  const successorOf = (i: Instance) =>
+    input.instances.find(
+      (s) => s.appId === i.appId && s.slot === i.slot && s.id !== i.id && s.desired === 'run' && !isTerminal(s.state) && !draining.has(s.hostId) && !lostReason.has(s.id),
+    );
   const stop: StopInstance[] = [];
+  const moving: string[] = [];
   const liveByApp = new Map<string, Instance[]>();
   const vacatedByApp = new Map<string, Map<number, VacatedSlot>>();
   const waiting: Instance[] = [];
@@ -75,7 +88,22 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     } else if (i.desired === 'run' && isTerminal(i.state)) {
       stop.push({ instanceId: i.id, reason: `${i.state}${i.message ? `: ${i.message}` : ''}` });
       vacate(i, i.state);
+    } else if (i.desired === 'run' && ((draining.has(i.hostId) && movable(i)) || (i.moving === true && successorOf(i) !== undefined))) {
+      // Moved first: a replacement in the same slot on another host serves before this one stops.
+      // A move under way completes even if the drain ended (the host uncordoned) meanwhile.
+      const successor = successorOf(i);
+      const why = draining.has(i.hostId) ? `host ${draining.get(i.hostId)} is draining: ` : '';
+      if (successor && isServing(successor)) stop.push({ instanceId: i.id, reason: `${why}moved to ${successor.id}, which serves` });
+      else if (successor) {
+        // Its replacement is on its way up: this one serves meanwhile and holds nothing (the slot is the replacement's).
+      } else if (!settling.has(i.appId)) {
+        settling.add(i.appId);
+        moving.push(i.id);
+        vacate(i, 'draining');
+      } else hold(i);
     } else if (i.desired === 'run' && draining.has(i.hostId) && !settling.has(i.appId)) {
+      // Pinned to its host by a volume: it cannot move, so it stops (while every other instance of
+      // the app serves) and its slot waits for the host to be uncordoned.
       settling.add(i.appId);
       stop.push({ instanceId: i.id, reason: `host ${draining.get(i.hostId)} is draining` });
       vacate(i, 'draining');
@@ -113,5 +141,5 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
     else if (u.release !== app.release) reason = `rolling update to release ${app.release}: old instance is unknown`;
     if (reason !== null) stop.push({ instanceId: u.id, reason });
   }
-  return { hostsDown: goingDown, lost, unknown, stop, place };
+  return { hostsDown: goingDown, lost, unknown, stop, moving, place };
 }

@@ -21,6 +21,7 @@ export interface Database {
   api_tokens: ApiTokenTable;
   volumes: VolumeTable;
   backup_runs: BackupRunTable;
+  operations: OperationTable;
 }
 
 export interface CounterTable {
@@ -101,6 +102,8 @@ export interface InstanceTable {
   /** Added by migration 0004 (health checks). */
   health: string;
   health_message: string;
+  /** Added by migration 0014: 1 while a replacement takes its slot on another host (a drain's move). */
+  moving: number;
 }
 
 export interface DeploymentTable {
@@ -230,6 +233,18 @@ export interface BackupRunTable {
 }
 
 export type BackupRunRow = Selectable<BackupRunTable>;
+
+export interface OperationTable {
+  id: string;
+  kind: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  /** The whole `Operation` as JSON. */
+  document: string;
+}
+
+export type OperationRow = Selectable<OperationTable>;
 export type HostRow = Selectable<HostTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type AuditRow = Selectable<AuditTable>;

@@ -18,6 +18,7 @@ export function instanceToRow(instance: Instance): InstanceRow {
     updated_at: instance.updatedAt,
     health: instance.health,
     health_message: instance.healthMessage,
+    moving: instance.moving ? 1 : 0,
   };
 }
 
@@ -26,7 +27,7 @@ export function instanceToRow(instance: Instance): InstanceRow {
  * the bulk insert path binds them to SQL compiled once. `insertInstances` checks the two agree.
  */
 export function pushInstanceParameters(instance: Instance, out: unknown[]): void {
-  out.push(instance.id, instance.appId, instance.release, instance.hostId, instance.slot, instance.desired, instance.state, instance.address, instance.message, instance.createdAt, instance.updatedAt, instance.health, instance.healthMessage);
+  out.push(instance.id, instance.appId, instance.release, instance.hostId, instance.slot, instance.desired, instance.state, instance.address, instance.message, instance.createdAt, instance.updatedAt, instance.health, instance.healthMessage, instance.moving ? 1 : 0);
 }
 
 export function rowToInstance(row: InstanceRow): Instance {
@@ -44,6 +45,7 @@ export function rowToInstance(row: InstanceRow): Instance {
     healthMessage: row.health_message,
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
+    ...(num(row.moving) === 1 ? { moving: true } : {}),
   };
 }
 
@@ -57,5 +59,6 @@ export function instancePatchToRow(patch: InstancePatch): Partial<InstanceTable>
   if (patch.updatedAt !== undefined) row.updated_at = patch.updatedAt;
   if (patch.health !== undefined) row.health = patch.health;
   if (patch.healthMessage !== undefined) row.health_message = patch.healthMessage;
+  if (patch.moving !== undefined) row.moving = patch.moving ? 1 : 0;
   return row;
 }

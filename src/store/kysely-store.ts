@@ -19,6 +19,7 @@ import { rowToVolume, volumeToRow } from './volume-row.js';
 import type { Volume } from '../domain/volume.js';
 import type { BackupRun } from '../domain/backup-run.js';
 import { backupRunToRow, rowToBackupRun } from './backup-run-row.js';
+import type { Operation } from '../domain/operation.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import { auditToRow, rowToAudit } from './audit-row.js';
 import type { ApiToken } from '../domain/api-token.js';
@@ -315,6 +316,28 @@ export class KyselyStore implements Store {
     }
     const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 1000).execute();
     return rows.map(rowToBackupRun);
+  }
+
+  async putOperation(operation: Operation): Promise<void> {
+    const row = { id: operation.id, kind: operation.kind, status: operation.status, created_at: operation.createdAt, updated_at: operation.updatedAt, document: JSON.stringify(operation) };
+    const { id: _id, ...rest } = row;
+    await this.#db
+      .insertInto('operations')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(rest))
+      .execute();
+  }
+
+  async getOperation(id: string): Promise<Operation | undefined> {
+    const row = await this.#db.selectFrom('operations').select('document').where('id', '=', id).executeTakeFirst();
+    return row ? (JSON.parse(row.document) as Operation) : undefined;
+  }
+
+  async listOperations(filter: { active?: boolean; limit?: number } = {}): Promise<Operation[]> {
+    let query = this.#db.selectFrom('operations').select('document');
+    if (filter.active) query = query.where('status', 'in', ['running', 'paused']);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+    return rows.map((r) => JSON.parse(r.document) as Operation);
   }
 
   async latestBackupRuns(volumeIds: string[]): Promise<Map<string, BackupRun>> {

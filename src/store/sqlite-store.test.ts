@@ -16,6 +16,7 @@ import { migrateToLatest } from './migrate-to-latest.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { type Volume, volumeId } from '../domain/volume.js';
 import type { BackupRun } from '../domain/backup-run.js';
+import type { Operation } from '../domain/operation.js';
 import type { Store } from './store.js';
 
 // A millisecond timestamp past 2^32 (and with a non-zero ms part) so truncation would show.
@@ -275,7 +276,7 @@ describe('opening', () => {
     try {
       expect(await migrateToLatest(db)).toStrictEqual([]);
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit', '0010-api-tokens', '0011-volumes', '0012-backup-runs']);
+      expect(rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-host-agent-url', '0003-release-digests', '0004-health', '0005-deployment-from-count', '0006-rollback-kind-live-slot', '0007-join-tokens-host-certs', '0008-secrets', '0009-audit', '0010-api-tokens', '0011-volumes', '0012-backup-runs', '0013-operations', '0014-instance-moving']);
     } finally {
       await db.destroy();
     }
@@ -351,6 +352,15 @@ describe('one live instance per slot', () => {
     await store.updateInstance('c', { state: 'failed' });
     await store.insertInstances([instance({ id: 'c2', slot: 1, state: 'pending' })]);
     expect((await store.listInstances({ live: true })).map((i) => i.id)).toStrictEqual(['a', 'a2', 'b', 'c2']);
+  });
+
+  it('lets a moving instance share its slot with its replacement, and reads the mark back', async () => {
+    await store.insertApp(app());
+    await store.insertInstances([instance({ id: 'a', slot: 0 })]);
+    await store.updateInstances(['a'], { moving: true });
+    await store.insertInstances([instance({ id: 'a2', slot: 0, state: 'pending' })]);
+    expect((await store.listInstances({ live: true })).map((i) => [i.id, i.moving ?? false])).toStrictEqual([['a', true], ['a2', false]]);
+    await expect(store.insertInstances([instance({ id: 'a3', slot: 0 })])).rejects.toThrow(/UNIQUE/);
   });
 
   it('records whether a deployment is a rollback', async () => {
@@ -500,5 +510,43 @@ describe('backup runs', () => {
     expect((await store.listBackupRuns({ appId: 'default/pg' })).map((r) => [r.id, r.pruned])).toEqual([['r2', false], ['r1', true]]);
     await store.deleteVolumes(['default.pg.data.0']);
     expect((await store.listBackupRuns({ appId: 'default/pg' })).map((r) => r.id)).toEqual(['r2']);
+  });
+});
+
+describe('operations', () => {
+  const operation = (id: string, createdAt: number, over: Partial<Operation> = {}): Operation => ({
+    id,
+    kind: 'maintain',
+    status: 'running',
+    spec: { group: 'web', hosts: [], labels: {}, batch: { hosts: 1 }, run: 'patch', reboot: true, pauseAfterEachBatch: false, drainDeadlineMs: 600_000, rebootDeadlineMs: 900_000, settleDeadlineMs: 600_000 },
+    batches: [{ hostIds: ['h1'], why: 'one host at a time (batch size 1)', moves: 1, stops: 0 }],
+    warnings: [],
+    hosts: [{ id: 'h1', name: 'web-1', batch: 0, state: 'pending', skipped: false, wasCordoned: false }],
+    baseline: { 'default/shop': 2 },
+    batch: 0,
+    step: 'drain',
+    stepStartedAt: createdAt,
+    pauseRequested: false,
+    failure: null,
+    message: '',
+    log: [],
+    createdBy: 'admin',
+    createdAt,
+    updatedAt: createdAt,
+    finishedAt: null,
+    ...over,
+  });
+
+  it('keeps an operation across a reopen, replaces it on each step, lists newest first and the active ones', async () => {
+    await store.putOperation(operation('o1', 100));
+    await store.putOperation(operation('o1', 100, { status: 'done', step: 'settle', batch: 1, updatedAt: 180 }));
+    await store.putOperation(operation('o2', 200, { status: 'paused' }));
+    await store.putOperation(operation('o3', 300, { status: 'aborted' }));
+    await reopen();
+    expect(await store.getOperation('o1')).toEqual(operation('o1', 100, { status: 'done', step: 'settle', batch: 1, updatedAt: 180 }));
+    expect(await store.getOperation('nope')).toBeUndefined();
+    expect((await store.listOperations()).map((o) => o.id)).toEqual(['o3', 'o2', 'o1']);
+    expect((await store.listOperations({ active: true })).map((o) => o.id)).toEqual(['o2']);
+    expect((await store.listOperations({ limit: 1 })).map((o) => o.id)).toEqual(['o3']);
   });
 });

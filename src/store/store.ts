@@ -10,6 +10,7 @@ import type { BackupRun } from '../domain/backup-run.js';
 import type { StoredSecret } from '../domain/secret.js';
 import type { AuditRecord } from '../domain/audit-record.js';
 import type { ApiToken } from '../domain/api-token.js';
+import type { Operation } from '../domain/operation.js';
 
 export interface InstanceFilter {
   appId?: string;
@@ -25,7 +26,7 @@ export interface InstanceFilter {
   updatedSince?: number;
 }
 
-export type InstancePatch = Partial<Pick<Instance, 'desired' | 'state' | 'address' | 'message' | 'health' | 'healthMessage' | 'updatedAt'>>;
+export type InstancePatch = Partial<Pick<Instance, 'desired' | 'state' | 'address' | 'message' | 'health' | 'healthMessage' | 'updatedAt' | 'moving'>>;
 export type HostPatch = Partial<
   Pick<Host, 'cordoned' | 'draining' | 'status' | 'lastHeartbeatAt' | 'address' | 'capacity' | 'runtimes' | 'labels' | 'roles' | 'group' | 'agentUrl'>
 >;
@@ -129,6 +130,12 @@ export interface Store {
   latestBackupRuns(volumeIds: string[]): Promise<Map<string, BackupRun>>;
   /** Marks runs whose archive retention deleted. */
   markBackupRunsPruned(ids: string[]): Promise<void>;
+
+  /** Inserts an operation, or replaces the one of its id (change one inside `transaction`: read, change, write). */
+  putOperation(operation: Operation): Promise<void>;
+  getOperation(id: string): Promise<Operation | undefined>;
+  /** Newest first; `active`: only running or paused ones. */
+  listOperations(filter?: { active?: boolean; limit?: number }): Promise<Operation[]>;
 
   /** Inserts many rows; implementations batch so that a million rows are fine. */
   insertInstances(instances: Instance[]): Promise<void>;

@@ -29,6 +29,8 @@ export interface ClusterHarnessOptions {
    * microVMs on host 2; default `['runc']`.
    */
   runtimes?: Record<number, string[]>;
+  /** More arguments of host n's agent (1-based), e.g. its `--maintenance` file. */
+  agentArgs?: (n: number, dir: string) => string[];
 }
 
 /** One simulated host: a network namespace on the switch, and the agent running in it. */
@@ -150,6 +152,7 @@ export class ClusterHarness {
       ...this.runtimesOf(host.n).flatMap((runtime) => ['--runtime', runtime]),
       '--insecure-registry', this.registry.host,
       '--overlay', this.options.overlay ?? 'routes',
+      ...(this.options.agentArgs?.(host.n, this.dir) ?? []),
     ];
   }
 
@@ -169,6 +172,18 @@ export class ClusterHarness {
    */
   async setLink(n: number, up: boolean): Promise<void> {
     await ip('link', 'set', this.vethName(n), up ? 'up' : 'down');
+  }
+
+  /**
+   * What a reboot does to host `n`, short of the machine: its agent and every process of its
+   * namespace (the DNS process) are killed, and the agent starts again from the same state
+   * directory, as systemd starts it at boot. Its instances die too (a drained host has none).
+   */
+  async reboot(n: number): Promise<void> {
+    const host = this.hosts[n - 1]!;
+    await host.agent.signal('SIGKILL');
+    for (const pid of await processesInNetns(this.netnsName(n))) killQuietly(pid);
+    await host.agent.start();
   }
 
   /** Runs a command in the root namespace of host `n` (not in an instance). */

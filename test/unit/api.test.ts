@@ -3,6 +3,7 @@ import { createHarness, type Harness, registerBody, taskFile } from '../support/
 import type { OpenApiChecker } from '../support/openapi-checker.js';
 import type { AgentCaller, AgentCallRequest } from '../../src/api/agent-local.js';
 import { BackupScheduler } from '../../src/core/backups/backup-scheduler.js';
+import { OperationRunner } from '../../src/core/operations/operation-runner.js';
 import { DomainError } from '../../src/errors/domain-error.js';
 
 let h: Harness;
@@ -10,8 +11,13 @@ let checker: OpenApiChecker | undefined;
 
 /** What the volume routes asked of agents; the fake agent answers like a real one would. */
 let agentCalls: AgentCallRequest[] = [];
+/** The host whose maintenance command fails. */
+let failPatchOn = '';
 const fakeAgent: AgentCaller = async (request) => {
   agentCalls.push(request);
+  if (request.path === '/v1/local/maintenance') return { incarnation: `agent-of-${request.hostName}`, started_at: 0, boot_id: '', commands: ['patch'], checks: [], reboot: ['systemctl', 'reboot'] };
+  if (request.path === '/v1/local/maintenance/run') return request.hostName === failPatchOn ? { exit_code: 100, output: 'E: dpkg was interrupted' } : { exit_code: 0, output: `patched ${request.hostName}` };
+  if (request.path === '/v1/local/maintenance/check') return { ok: true, checks: [{ name: 'runtime runc', ok: true, output: '' }] };
   if (request.method === 'GET' && request.path.startsWith('/v1/local/volumes?')) return { volumes: [{ id: 'default.pg.data.0', size_mib: 256, used_mib: 12 }] };
   if (request.method === 'GET') return { snapshots: ['before'] };
   if (request.path.endsWith('/backup')) return { archive: '/backups/default.pg.data.0-1.tar.gz', sha256: 'ab'.repeat(32), bytes: 4096 };
@@ -20,6 +26,7 @@ const fakeAgent: AgentCaller = async (request) => {
 
 beforeEach(async () => {
   agentCalls = [];
+  failPatchOn = '';
   h = await createHarness(checker, { agentCall: fakeAgent });
   checker = h.openapi;
 });
@@ -831,6 +838,10 @@ describe('joining hosts', () => {
     await h.loop.runOnce();
     const moved = (await h.request('GET', `/v1/agent/assignments?host_id=${two}&wait_ms=0`)).body.instances;
     expect(moved).toHaveLength(1);
+    // Moved first: the old instance serves until its replacement does, then stops.
+    expect((await h.request('GET', `/v1/agent/assignments?host_id=${one}&wait_ms=0`)).body.instances).toMatchObject([{ id: first!.id, desired: 'run' }]);
+    await reportAll(two);
+    await h.loop.runOnce();
     expect((await h.request('GET', `/v1/agent/assignments?host_id=${one}&wait_ms=0`)).body.instances).toMatchObject([{ id: first!.id, desired: 'stop' }]);
     // Uncordoning ends the drain.
     expect((await h.request('POST', '/v1/hosts/web-1/uncordon')).body).toMatchObject({ cordoned: false });
@@ -850,6 +861,113 @@ describe('joining hosts', () => {
     expect(removed).toMatchObject({ status: 200, body: { host: 'web-1', removed: true, instances: 1 } });
     expect((await h.request('GET', '/v1/hosts')).body.hosts).toHaveLength(0);
     expect((await h.request('DELETE', '/v1/hosts/web-1')).status).toBe(404);
+  });
+});
+
+describe('maintenance operations', () => {
+  /** Three hosts with agent listeners; shop (count 2) runs on two of them. */
+  async function cluster(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const name of ['web-1', 'web-2', 'web-3']) {
+      const res = await h.request('POST', '/v1/agent/register', { ...registerBody(name, 'web'), agent_url: `http://192.0.2.${ids.length + 1}:7071` });
+      ids.push(res.body.host_id);
+    }
+    expect((await h.request('POST', '/v1/deploy', { task: taskFile({ count: 2 }) })).status).toBe(201);
+    await settle(ids);
+    return ids;
+  }
+
+  async function settle(ids: string[]) {
+    for (let round = 0; round < 3; round++) {
+      await h.loop.runOnce();
+      for (const id of ids) await reportAll(id);
+    }
+  }
+
+  async function serving(): Promise<number> {
+    return (await h.store.listInstances({ live: true })).filter((i) => i.desired === 'run' && i.state === 'running').length;
+  }
+
+  /** Drives the runner and the cluster (agents that act at once) until the operation stops; samples availability at every turn. */
+  async function drive(ids: string[], id: string) {
+    const runner = new OperationRunner(h.ctx, fakeAgent, { intervalMs: 1_000, onError: (error) => { throw error; } });
+    const sampled: number[] = [];
+    for (let turn = 0; turn < 80; turn++) {
+      await runner.tick();
+      await h.loop.runOnce();
+      for (const host of ids) await reportAll(host);
+      sampled.push(await serving());
+      const op = (await h.request('GET', `/v1/operations/${id}`)).body;
+      if (op.status !== 'running') return { op, sampled };
+    }
+    throw new Error('the operation did not stop within 80 turns');
+  }
+
+  it('plans batches without starting anything, and refuses bad input naming the field', async () => {
+    await cluster();
+    const plan = await h.request('POST', '/v1/operations/plan', { kind: 'maintain', group: 'web', batch: '1' });
+    expect(plan).toMatchObject({ status: 200, body: { ok: true, group: 'web' } });
+    expect(plan.body.batches.map((b: { hosts: string[] }) => b.hosts)).toEqual([['web-1'], ['web-2'], ['web-3']]);
+    expect((await h.request('GET', '/v1/operations')).body.operations).toEqual([]);
+    expect(await h.request('POST', '/v1/operations/plan', { kind: 'maintain', group: 'web', batch: '0' })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/batch "0"/) } });
+    expect(await h.request('POST', '/v1/operations/plan', { kind: 'maintain', group: 'web', hosts: ['nope'] })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/host "nope" is not registered/) } });
+    expect((await h.request('POST', '/v1/operations/plan', { kind: 'maintain', group: 'db' })).status).toBe(404);
+  });
+
+  it('maintains a group host by host: each patched once, the app never below its count, every host uncordoned', async () => {
+    const ids = await cluster();
+    const started = await h.request('POST', '/v1/operations', { kind: 'maintain', group: 'web', batch: '1', run: 'patch' });
+    expect(started).toMatchObject({ status: 201, body: { status: 'running', batch: 1, step: 'drain' } });
+    // One operation at a time.
+    expect((await h.request('POST', '/v1/operations', { kind: 'maintain', group: 'web' })).status).toBe(409);
+    const { op, sampled } = await drive(ids, started.body.id);
+    expect(op).toMatchObject({ status: 'done', failure: null });
+    // Instances are moved before they stop: shop serves with both instances at every sample.
+    expect(Math.min(...sampled)).toBe(2);
+    const patched = agentCalls.filter((c) => c.path === '/v1/local/maintenance/run').map((c) => c.hostName);
+    expect(patched.sort()).toEqual(['web-1', 'web-2', 'web-3']);
+    expect((await h.request('GET', '/v1/hosts')).body.hosts.map((x: { cordoned: boolean }) => x.cordoned)).toEqual([false, false, false]);
+    expect(op.log.map((l: { step: string }) => l.step)).toEqual(expect.arrayContaining(['drain', 'run', 'check', 'uncordon', 'settle']));
+    expect((await h.request('GET', '/v1/events?limit=500')).body.events.map((e: { kind: string }) => e.kind)).toContain('operation.done');
+  });
+
+  it('goes on after a server restart where it stopped, running no host\'s patch twice', async () => {
+    const ids = await cluster();
+    const started = await h.request('POST', '/v1/operations', { kind: 'maintain', group: 'web', batch: '1', run: 'patch' });
+    // The first server's runner gets through part of the operation, then the server is gone.
+    const before = new OperationRunner(h.ctx, fakeAgent, { intervalMs: 1_000, onError: (error) => { throw error; } });
+    for (let turn = 0; turn < 12; turn++) {
+      await before.tick();
+      await h.loop.runOnce();
+      for (const host of ids) await reportAll(host);
+    }
+    const midway = (await h.request('GET', `/v1/operations/${started.body.id}`)).body;
+    expect(midway.status).toBe('running');
+    expect(midway.batch).toBeGreaterThan(1);
+    // A new runner (the restarted server's) reads the operation from the store and finishes it.
+    const { op } = await drive(ids, started.body.id);
+    expect(op.status).toBe('done');
+    const patched = agentCalls.filter((c) => c.path === '/v1/local/maintenance/run').map((c) => c.hostName);
+    expect(patched.sort()).toEqual(['web-1', 'web-2', 'web-3']);
+  });
+
+  it('pauses on a failed patch with its output; skip goes on without that host; abort gives hosts back', async () => {
+    const ids = await cluster();
+    failPatchOn = 'web-1';
+    const started = await h.request('POST', '/v1/operations', { kind: 'maintain', group: 'web', batch: '1', run: 'patch' });
+    const first = await drive(ids, started.body.id);
+    expect(first.op).toMatchObject({ status: 'paused', failure: { step: 'run', hosts: ['web-1'], output: expect.stringContaining('E: dpkg was interrupted') } });
+    expect((await h.request('POST', `/v1/operations/${started.body.id}/resume`)).status).toBe(409);
+    expect((await h.request('POST', `/v1/operations/${started.body.id}/skip`)).body).toMatchObject({ status: 'running', failure: null });
+    // It goes on; a pause takes effect at the next step boundary; an abort gives the batch's host back.
+    await h.request('POST', `/v1/operations/${started.body.id}/pause`);
+    const second = await drive(ids, started.body.id);
+    expect(second.op.status).toBe('paused');
+    const aborted = await h.request('POST', `/v1/operations/${started.body.id}/abort`);
+    expect(aborted.body).toMatchObject({ status: 'aborted', message: expect.stringMatching(/aborted: /) });
+    expect((await h.request('GET', '/v1/hosts')).body.hosts.every((x: { cordoned: boolean }) => !x.cordoned)).toBe(true);
+    expect(second.op.hosts.find((x: { name: string }) => x.name === 'web-1').state).toBe('skipped');
+    expect((await h.request('POST', `/v1/operations/${started.body.id}/retry`)).status).toBe(409);
   });
 });
 

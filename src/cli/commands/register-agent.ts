@@ -66,9 +66,10 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .option('--backup-known-hosts <path>', 'the known_hosts file for sftp:// backup targets; unknown host keys are refused (default: ~/.ssh/known_hosts)')
     .option('--volume-dir <path>', 'directory of the volumes (default <state-dir>/volumes)')
     .option('--kernel <path>', 'an uncompressed vmlinux for microVMs instead of the guest kit\'s Debian kernel')
+    .option('--maintenance <file>', 'host maintenance allow-list: the commands, reboot and checks `bubo op start maintain` may run on this host (TOML; see docs/cluster.md)')
     .action(
       runCommand(deps, async (command) => {
-        const o = command.opts<{ server?: string; join?: string; caFingerprint?: string; group?: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string; volumeDriver: string; volumeDir?: string; lvmPool?: string; backupSshKey?: string; backupKnownHosts?: string }>();
+        const o = command.opts<{ server?: string; join?: string; caFingerprint?: string; group?: string; label: Record<string, string>; role: string[]; stateDir: string; name?: string; address?: string; drainOnExit?: boolean; insecureRegistry: string[]; bridge: string; agentListen?: string; imageGcInterval: string; runtime: string[]; kernel?: string; lbListen: string; lbPort: Record<number, number>; overlay: string; volumeDriver: string; volumeDir?: string; lvmPool?: string; backupSshKey?: string; backupKnownHosts?: string; maintenance?: string }>();
         if (o.volumeDriver !== 'file' && o.volumeDriver !== 'dir' && o.volumeDriver !== 'lvm') throw new UsageError(`--volume-driver ${o.volumeDriver}: choose file, lvm or dir`);
         const lvmPool = parseLvmPool(o.volumeDriver, o.lvmPool);
         if (o.overlay !== 'routes' && o.overlay !== 'vxlan') throw new UsageError(`--overlay ${o.overlay}: choose routes or vxlan`);
@@ -112,6 +113,7 @@ export function registerAgent(program: Command, deps: CliDeps): void {
           ...(lvmPool ? { lvmPool } : {}),
           ...(o.backupSshKey ? { backupSshKey: o.backupSshKey } : {}),
           ...(o.backupKnownHosts ? { backupKnownHosts: o.backupKnownHosts } : {}),
+          ...(o.maintenance ? { maintenanceFile: o.maintenance } : {}),
           lbListen: o.lbListen,
           lbPorts: o.lbPort,
           overlay: o.overlay,

@@ -15,6 +15,8 @@ export async function applyControlPlan(tx: Store, plan: ControlPlan, now: number
   for (const { instanceId, reason } of plan.lost) await tx.updateInstance(instanceId, { state: 'lost', message: reason, updatedAt: now });
   for (const { instanceId, reason } of plan.unknown) await tx.updateInstance(instanceId, { state: 'unknown', message: reason, updatedAt: now });
   if (plan.stop.length > 0) await tx.updateInstances(plan.stop, { desired: 'stop', updatedAt: now });
+  // Before the inserts: a moving instance leaves the live-slot index, its replacement enters it.
+  if (plan.moving.length > 0) await tx.updateInstances(plan.moving, { moving: true });
   if (plan.place.length > 0) await tx.insertInstances(plan.place);
   await tx.deleteVolumes(plan.deleteVolumes);
   await tx.insertVolumes(plan.newVolumes);

@@ -18,6 +18,8 @@ export interface ControlPlan {
   unknown: UnknownInstance[];
   /** Instance ids whose `desired` becomes stop (existing rows only). */
   stop: string[];
+  /** Instance ids that serve on while a replacement placed in this plan takes their slot (a drain's move). */
+  moving: string[];
   /** New instances to insert (a rollback may insert one already told to stop). */
   place: Instance[];
   /** Volume records of slots placed for the first time (or again, after their host was removed), and the records they replace. */

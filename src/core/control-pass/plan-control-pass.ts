@@ -67,13 +67,20 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
   events.push(...describeStops(plan.stop, unsettled, now));
 
   const stopped = new Set(plan.stop.map((s) => s.instanceId));
+  // A drained instance is marked moving only once its replacement is placed (else it is retried next pass).
+  const placedSlots = new Set(placements.placed.map((p) => `${p.appId}#${p.slot}`));
+  const moving = new Set(plan.moving.filter((id) => {
+    const i = snapshot.instances.find((x) => x.id === id);
+    return i !== undefined && placedSlots.has(`${i.appId}#${i.slot}`);
+  }));
   const unknown = new Map(plan.unknown.map((u) => [u.instanceId, u.reason]));
   const after: Instance[] = snapshot.instances.map((i) => {
     const reason = lost.get(i.id);
     if (reason !== undefined) return { ...i, state: 'lost', message: reason, updatedAt: now };
     const silent = unknown.get(i.id);
     const seen: Instance = silent === undefined ? i : { ...i, state: 'unknown', message: silent, updatedAt: now };
-    return stopped.has(i.id) ? { ...seen, desired: 'stop', updatedAt: now } : seen;
+    const moved: Instance = moving.has(i.id) ? { ...seen, moving: true } : seen;
+    return stopped.has(i.id) ? { ...moved, desired: 'stop', updatedAt: now } : moved;
   });
   after.push(...placements.placed);
   const settlement = planSettlement(snapshot, after, now, newId);
@@ -96,6 +103,7 @@ export function planControlPass(snapshot: ControlSnapshot, now: number, newId: (
     lost: plan.lost,
     unknown: plan.unknown,
     stop,
+    moving: [...moving],
     place,
     newVolumes: placements.newVolumes,
     deleteVolumes: placements.deleteVolumes,

@@ -11,6 +11,8 @@ import { audit } from './0009-audit.js';
 import { apiTokens } from './0010-api-tokens.js';
 import { volumes } from './0011-volumes.js';
 import { backupRuns } from './0012-backup-runs.js';
+import { operations } from './0013-operations.js';
+import { instanceMoving } from './0014-instance-moving.js';
 
 /**
  * Every migration, in order. Kysely applies them sorted by name, so names start with a
@@ -30,6 +32,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-api-tokens': apiTokens,
   '0011-volumes': volumes,
   '0012-backup-runs': backupRuns,
+  '0013-operations': operations,
+  '0014-instance-moving': instanceMoving,
 };
 
 export const migrationProvider: MigrationProvider = {
