@@ -36,7 +36,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   dns: ['api', 'client', 'errors', 'exec', 'fs'],
   core: ['api', 'domain', 'errors', 'logs', 'operations', 'reconciler', 'scheduler', 'secrets', 'store', 'taskfile'],
   http: ['api', 'auth', 'client', 'core', 'domain', 'errors', 'logs', 'pki'],
-  agent: ['api', 'auth', 'client', 'dns', 'domain', 'errors', 'exec', 'health', 'images', 'lb', 'logs', 'net', 'pki', 'runtimes', 'vm', 'volumes'],
+  agent: ['api', 'auth', 'client', 'dns', 'domain', 'errors', 'exec', 'health', 'images', 'lb', 'logs', 'net', 'pki', 'runtimes', 'taskfile', 'vm', 'volumes'],
   'image-builder': ['errors', 'exec'],
   up: ['client', 'domain', 'errors', 'exec', 'image-builder', 'taskfile'],
   cli: ['api', 'client', 'daemons', 'domain', 'errors', 'taskfile'],

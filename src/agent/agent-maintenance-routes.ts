@@ -10,6 +10,7 @@ import { spawnDetached } from '../exec/spawn-detached.js';
 import { runcVersion } from '../runtimes/runc/runc-commands.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import type { MaintenanceConfig } from './maintenance-config.js';
+import { readJsonBody } from './read-json-body.js';
 
 type Argv = readonly [string, ...string[]];
 
@@ -78,7 +79,6 @@ const RUNTIME_CHECK_ARGV: Readonly<Record<string, Argv>> = {
 const RUNTIME_CHECK_TIMEOUT_MS = 60_000;
 
 const ROUTE = /^\/v1\/local\/maintenance(?:\/(run|reboot|check))?$/;
-const BODY_LIMIT = 64 * 1024;
 /** What a command's answer keeps of its output: the end, where the error is. */
 const OUTPUT_LIMIT = 64 * 1024;
 /** Every exit code: a command that fails is an answer (`exit_code`), not an error of the route. */
@@ -120,20 +120,20 @@ export async function handleMaintenanceRoute(req: IncomingMessage, url: URL, m: 
         await send(200, await info(m));
         break;
       case 'run': {
-        const body = await readJson(req);
+        const body = await readJsonBody(req);
         if (typeof body.name !== 'string' || body.name === '') throw new DomainError('invalid_request', '"name" must be the name of a command of the maintenance file');
         await send(200, await run(m, body.name));
         break;
       }
       case 'reboot': {
-        await readJson(req);
+        await readJsonBody(req);
         const argv = configOf(m).reboot;
         await send(200, { ok: true });
         m.startDetached(argv);
         break;
       }
       case 'check':
-        await readJson(req);
+        await readJsonBody(req);
         await send(200, await check(m));
         break;
     }
@@ -236,22 +236,4 @@ function tail(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= OUTPUT_LIMIT) return text;
   return bytes.subarray(bytes.length - OUTPUT_LIMIT).toString('utf8').replace(/^\uFFFD+/, '');
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new DomainError('invalid_request', 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    const json: unknown = text === '' ? {} : JSON.parse(text);
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new DomainError('invalid_request', 'the body must be a JSON object');
 }

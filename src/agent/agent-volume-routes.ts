@@ -4,6 +4,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { SerialQueue } from '../images/serial-queue.js';
 import { pruneBackups } from '../volumes/backup-archive.js';
 import type { VolumeDriver } from '../volumes/volume-driver.js';
+import { readJsonBody } from './read-json-body.js';
 
 /** What the agent's listener needs to serve volume operations: the host's driver and its backup functions. */
 export interface AgentVolumeOps {
@@ -19,7 +20,6 @@ export interface AgentVolumeOps {
 
 const VOLUME = /^\/v1\/local\/volumes\/([a-z0-9][a-z0-9.-]{0,254})(\/snapshots|\/restore|\/backup|\/prune)?$/;
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const BODY_LIMIT = 64 * 1024;
 
 type Send = (status: number, body: unknown) => void;
 
@@ -96,7 +96,7 @@ async function route(req: IncomingMessage, url: URL, match: RegExpExecArray | nu
   if (!held) throw new DomainError('not_found', `volume ${id} does not exist on this host (no instance has used it yet)`);
   if (req.method === 'GET' && action === '/snapshots') return send(200, { snapshots: await driver.listSnapshots(id) });
   if (req.method !== 'POST') return send(405, { code: 'invalid_request', message: `${req.method} not allowed here`, details: null });
-  const body = await readJson(req);
+  const body = await readJsonBody(req);
   if (action === '/snapshots') {
     const name = field(body, 'name');
     if (!SNAPSHOT_NAME.test(name)) throw new DomainError('invalid_request', `snapshot name "${name}" is not valid`);
@@ -156,23 +156,5 @@ function field(body: Record<string, unknown>, name: string): string {
 
 function optionalField(body: Record<string, unknown>, name: string): string | undefined {
   return body[name] === undefined ? undefined : field(body, name);
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new DomainError('invalid_request', 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    const json: unknown = text === '' ? {} : JSON.parse(text);
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new DomainError('invalid_request', 'the body must be a JSON object');
 }
 

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs } from '../taskfile/parse-duration.js';
-import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_COMMAND_TIMEOUT_MS, durationMs, MaintenanceConfigError, parseMaintenanceConfig } from './maintenance-config.js';
+import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_COMMAND_TIMEOUT_MS, MaintenanceConfigError, parseMaintenanceConfig } from './maintenance-config.js';
 import { readMaintenanceConfig } from './read-maintenance-config.js';
 
 const GOOD = `# what bubo op start maintain may run here
@@ -98,25 +97,6 @@ describe('parseMaintenanceConfig', () => {
     ]);
   });
 });
-
-describe('durationMs', () => {
-  it.each(['500ms', '5s', '2m', '1h', '1m30s', '1.5s', '30m', '0s', ' 45s '])('reads "%s" as the task file does', (text) => {
-    expect(durationMs(text)).toBe(parseDurationMs(text));
-  });
-
-  it.each(['10', '', 'soon', '5 s', '1d'])('refuses "%s" with the task file\'s message', (text) => {
-    expect(() => durationMs(text)).toThrow(new Error(captureMessage(() => parseDurationMs(text))));
-  });
-});
-
-function captureMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return '';
-}
 
 describe('readMaintenanceConfig', () => {
   it('reads the file, names it in its problems, and says so when it is missing', async () => {

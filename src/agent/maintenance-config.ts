@@ -2,6 +2,8 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { type AST, parseTOML } from 'toml-eslint-parser';
 import { z } from 'zod';
 import { DomainError } from '../errors/domain-error.js';
+import { parseDurationMs } from '../taskfile/parse-duration.js';
+import { formatPath } from '../taskfile/parse-task-file.js';
 
 /** A command the server may ask this host to run by name (`[commands.NAME]`). */
 export interface MaintenanceCommand {
@@ -66,7 +68,7 @@ const Argv = z.custom<[string, ...string[]]>(
 
 const Timeout = z.string().transform((text, ctx) => {
   try {
-    const ms = durationMs(text);
+    const ms = parseDurationMs(text);
     if (ms > 0 && ms <= MAX_TIMEOUT_MS) return ms;
     ctx.addIssue({ code: 'custom', message: `must be more than 0s and at most 24h, not "${text}"` });
   } catch (error) {
@@ -168,17 +170,6 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** `commands.patch.argv`, `checks[0].name`; keys that are not plain words are quoted: `commands["a b"]`. */
-function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z0-9_-]+$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-
 interface Lines {
   /** The line `path` (or its nearest written ancestor) was written on; 1 when unknown. */
   at(path: readonly PathSegment[]): number;
@@ -234,21 +225,4 @@ function keyLines(text: string): Lines {
       return 1;
     },
   };
-}
-
-const MS_PER_UNIT: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * `"30m"`, `"1h30m"`, `"500ms"` → milliseconds: the forms and messages of the task file's
- * `parseDurationMs` (`taskfile/parse-duration.ts`, which the agent may not import; the test
- * checks that the two agree).
- */
-export function durationMs(text: string): number {
-  const trimmed = text.trim();
-  if (/^\d+(?:\.\d+)?$/.test(trimmed)) throw new Error(`duration "${text}" has no unit; write "${trimmed}s"`);
-  if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(trimmed)) throw new Error(`"${text}" is not a duration; write e.g. "500ms", "5s", "2m", "1h" or "1m30s"`);
-  let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * MS_PER_UNIT[unit!]!;
-  if (!Number.isFinite(total) || total > Number.MAX_SAFE_INTEGER) throw new Error(`duration "${text}" is too long`);
-  return Math.ceil(Math.round(total * 1e6) / 1e6);
 }
