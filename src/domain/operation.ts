@@ -47,6 +47,8 @@ export interface OperationHost {
   skipped: boolean;
   /** Cordoned before the operation: it stays cordoned after. */
   wasCordoned: boolean;
+  /** Runtimes available on it when the operation started: the check step fails on one lost since. */
+  runtimesBefore?: string[];
   /** The agent's incarnation before its reboot was asked for (it changes when the agent comes back). */
   incarnation?: string;
   /** When the current step started for this host (a reboot's request time). */

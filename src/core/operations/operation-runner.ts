@@ -6,6 +6,7 @@ import type { CoreContext } from '../core-context.js';
 import { event } from '../record-event.js';
 import { setHostCordon } from '../set-host-cordon.js';
 import { advanceOperation } from './advance-operation.js';
+import { lostRuntimes } from './lost-runtimes.js';
 import { mutateOperation } from './mutate-operation.js';
 import { type AgentStep, nextOperationAction, type OperationWorld } from './next-operation-action.js';
 
@@ -189,8 +190,9 @@ export class OperationRunner {
         case 'check': {
           await record({ state: 'active', since: ctx.now() });
           const answer = LocalMaintenanceCheck.parse(await call('POST', '/v1/local/maintenance/check', {}, 10 * 60_000));
-          const report = answer.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok || !c.output ? '' : `: ${c.output.trim()}`}`).join('\n');
-          if (answer.ok) await record({ state: 'done', output: tail(report) });
+          const lost = lostRuntimes(mine.runtimesBefore, host.runtimes);
+          const report = [...answer.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok || !c.output ? '' : `: ${c.output.trim()}`}`), ...lost].join('\n');
+          if (answer.ok && lost.length === 0) await record({ state: 'done', output: tail(report) });
           else await fail(report);
           return;
         }

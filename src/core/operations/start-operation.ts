@@ -30,7 +30,9 @@ export async function startOperation(ctx: CoreContext, request: OperationRequest
     batches,
     warnings: plan.warnings,
     hosts: plan.batches.flatMap((b, batch) =>
-      b.hostIds.map((id) => ({ id, name: name(id), batch, state: 'pending' as const, skipped: false, wasCordoned: gathered.hosts.get(id)?.cordoned ?? false })),
+      b.hostIds.map((id) => ({ id, name: name(id), batch, state: 'pending' as const, skipped: false, wasCordoned: gathered.hosts.get(id)?.cordoned ?? false,
+        runtimesBefore: (gathered.hosts.get(id)?.runtimes ?? []).filter((r) => r.available).map((r) => r.name),
+      })),
     ),
     baseline: gathered.baseline,
     batch: 0,
