@@ -936,12 +936,13 @@ describe('maintenance operations', () => {
     const started = await h.request('POST', '/v1/operations', { kind: 'maintain', group: 'web', batch: '1', run: 'patch' });
     // The first server's runner gets through part of the operation, then the server is gone.
     const before = new OperationRunner(h.ctx, fakeAgent, { intervalMs: 1_000, onError: (error) => { throw error; } });
-    for (let turn = 0; turn < 12; turn++) {
+    const show = async () => (await h.request('GET', `/v1/operations/${started.body.id}`)).body;
+    for (let turn = 0; turn < 40 && (await show()).batch < 2; turn++) {
       await before.tick();
       await h.loop.runOnce();
       for (const host of ids) await reportAll(host);
     }
-    const midway = (await h.request('GET', `/v1/operations/${started.body.id}`)).body;
+    const midway = await show();
     expect(midway.status).toBe('running');
     expect(midway.batch).toBeGreaterThan(1);
     // A new runner (the restarted server's) reads the operation from the store and finishes it.

@@ -8,12 +8,17 @@ import { setHostCordon } from '../set-host-cordon.js';
 import { advanceOperation } from './advance-operation.js';
 import { lostRuntimes } from './lost-runtimes.js';
 import { mutateOperation } from './mutate-operation.js';
-import { type AgentStep, nextOperationAction, type OperationWorld } from './next-operation-action.js';
+import { type AgentStep, nextOperationAction, type OperationAction, type OperationWorld } from './next-operation-action.js';
 
 const ACTOR = 'maintenance';
 /** A maintenance command (a full upgrade) may take this long. */
 const RUN_MS = 65 * 60_000;
 const OUTPUT_TAIL = 16 * 1024;
+/**
+ * Decisions one look makes in a row while each makes progress (a step advanced, hosts cordoned, an
+ * agent answered): without it every step boundary would cost a whole interval.
+ */
+const MAX_DECISIONS_PER_LOOK = 16;
 
 export interface OperationRunnerOptions {
   /** How often running operations are looked at; each wait step is re-checked this often. */
@@ -64,7 +69,12 @@ export class OperationRunner {
       .map(async (op) => {
         this.#inFlight.add(op.id);
         try {
-          await this.step(op);
+          let current: Operation | undefined = op;
+          for (let n = 0; n < MAX_DECISIONS_PER_LOOK && current?.status === 'running'; n++) {
+            const kind = await this.step(current);
+            if (kind === 'wait' || kind === 'fail') break;
+            current = await this.#ctx.store.getOperation(op.id);
+          }
         } catch (error) {
           this.#options.onError(error);
         } finally {
@@ -74,8 +84,8 @@ export class OperationRunner {
     await Promise.all(looks);
   }
 
-  /** One decision for `op` and its effect. */
-  async step(op: Operation): Promise<void> {
+  /** One decision for `op` and its effect; returns which kind of decision it was. */
+  async step(op: Operation): Promise<OperationAction['kind']> {
     const ctx = this.#ctx;
     const hosts = new Map((await ctx.store.listHosts()).map((h) => [h.id, h]));
     const world = await this.#look(op, hosts);
@@ -87,13 +97,13 @@ export class OperationRunner {
     switch (action.kind) {
       case 'wait':
         if (action.message !== op.message) await mutateOperation(ctx, op.id, (o) => (here(o) ? { ...o, message: action.message } : o));
-        return;
+        return action.kind;
       case 'advance': {
         const next = await mutateOperation(ctx, op.id, (o) => (here(o) ? advanceOperation(o, ctx.now(), action.message) : o));
         if (next.batch !== op.batch || next.status !== 'running') {
           await ctx.store.appendEvents([event(now, ACTOR, next.status === 'done' ? 'operation.done' : 'operation.batch_done', `operation ${op.id}: ${next.message}`, { data: { operation: op.id } })]);
         }
-        return;
+        return action.kind;
       }
       case 'fail': {
         const failedIds = new Set(action.hostIds);
@@ -115,7 +125,7 @@ export class OperationRunner {
             : o,
         );
         await ctx.store.appendEvents([event(now, ACTOR, 'operation.failed', `operation ${op.id}: ${action.message}`, { data: { operation: op.id } })]);
-        return;
+        return action.kind;
       }
       case 'drain':
         for (const id of action.hostIds) {
@@ -127,7 +137,7 @@ export class OperationRunner {
           }
           if (host) await setHostCordon(ctx, { host: host.id, cordoned: true, drain: true, actor: `${ACTOR} ${op.id}` });
         }
-        return;
+        return action.kind;
       case 'uncordon':
         for (const id of action.hostIds) {
           const host = hosts.get(id);
@@ -135,10 +145,11 @@ export class OperationRunner {
           if (host) await setHostCordon(ctx, { host: host.id, cordoned: mine.wasCordoned, drain: false, actor: `${ACTOR} ${op.id}` });
           await mutateOperation(ctx, op.id, (o) => (here(o) ? setHost(o, id, { state: 'done' }) : o));
         }
-        return;
+        return action.kind;
       case 'call':
         await Promise.all(action.hostIds.map((id) => this.#callAgent(op, action.step, op.hosts.find((h) => h.id === id)!, hosts.get(id), here)));
-        return;
+        // Asking a rebooting host whether it is back is waiting: once per interval, not in a row.
+        return action.step === 'back' ? 'wait' : action.kind;
     }
   }
 
