@@ -7,6 +7,8 @@ import { cmd } from '../../src/exec/command.js';
 import { runCommand } from '../../src/exec/run-command.js';
 import { ImageCache } from '../../src/images/image-cache.js';
 import { HostNetwork } from '../../src/net/host-network.js';
+import type { NetworkProvider } from '../../src/net/network-provider.js';
+import type { ImageProvider } from '../../src/images/image-provider.js';
 import { RuncRuntime } from '../../src/runtimes/runc/runc-runtime.js';
 import type { TaskSpec } from '../../src/domain/task-spec.js';
 import { buildTestImages } from '../../src/image-builder/build-test-images.js';
@@ -21,7 +23,22 @@ const bridge = 'bbbench0';
 const cgroupParent = `/bubo-bench-${process.pid}`;
 const network = new HostNetwork({ bridge, subnet: '10.215.1.0/24', stateDir: join(dir, 'net'), exec: runCommand, netnsPrefix: 'bubobench-' });
 const images = new ImageCache({ root: join(dir, 'images') });
-const runtime = new RuncRuntime({ stateDir: join(dir, 'runc'), images, network, cgroupParent });
+// Where a start's time goes: the runtime's step hook marks each step's beginning; the network
+// attach and the image lookup run side by side, so each is timed on its own.
+let marks: Map<string, number> = new Map();
+const mark = (name: string) => { if (!marks.has(name)) marks.set(name, performance.now()); };
+const timed = <T>(name: string, work: Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  return work.finally(() => marks.set(name, performance.now() - t0));
+};
+const timedNetwork: NetworkProvider = {
+  setupHost: () => network.setupHost(),
+  attach: (id, kind, namespace) => timed('network attach', network.attach(id, kind, namespace)),
+  detach: (id) => network.detach(id),
+  list: () => network.list(),
+};
+const timedImages: ImageProvider = { pull: (reference, options) => timed('image lookup', images.pull(reference, options)) };
+const runtime = new RuncRuntime({ stateDir: join(dir, 'runc'), images: timedImages, network: timedNetwork, cgroupParent, faults: { beforeStep: (step) => mark(step) } });
 
 function spec(image: string): TaskSpec {
   return {
@@ -56,11 +73,23 @@ try {
 
   // bubo: assignment → RuncRuntime.start resolved (network, overlay, bundle, shim, runc, running).
   const bubo: number[] = [];
+  const steps = new Map<string, number[]>();
+  const addStep = (name: string, ms: number) => steps.set(name, [...(steps.get(name) ?? []), ms]);
   for (let n = 0; n < starts; n++) {
     const id = `bench-${n.toString(16).padStart(8, '0')}`;
+    marks = new Map();
     const t0 = performance.now();
     await runtime.start({ id, app: 'bench', namespace: 'default', release: 1, slot: n, spec: spec(image), secrets: {} });
-    bubo.push(performance.now() - t0);
+    const end = performance.now();
+    bubo.push(end - t0);
+    // Sequential steps: from a step's mark to the next one's; side-by-side ones: their own time.
+    const order = ['record', 'network', 'files', 'mount', 'spec', 'launch', 'wait-running'];
+    const at = (name: string) => marks.get(name) ?? end;
+    addStep('record', at('network') - at('record'));
+    addStep('network attach', marks.get('network attach') ?? 0);
+    addStep('image lookup', marks.get('image lookup') ?? 0);
+    addStep('network ∥ image, waited', at('files') - at('network'));
+    for (const [i, name] of order.entries()) if (i >= 2) addStep(name, at(order[i + 1] ?? '') - at(name));
     await runtime.stop(id, 1000);
   }
 
@@ -87,6 +116,7 @@ try {
     starts,
     bubo: { p50_ms: percentile(bubo, 50), p99_ms: percentile(bubo, 99) },
     runc_run: { p50_ms: percentile(baseline, 50), p99_ms: percentile(baseline, 99) },
+    steps_p50_ms: Object.fromEntries([...steps].map(([name, xs]) => [name, Math.round(percentile(xs, 50) * 10) / 10])),
     ratio_p50: percentile(bubo, 50) / percentile(baseline, 50),
     added_p50_ms: percentile(bubo, 50) - percentile(baseline, 50),
   };
@@ -96,6 +126,7 @@ try {
     console.log(`instance start with the image cached, ${starts} starts each`);
     console.log(`bubo (assignment → running)   p50 ${f(result.bubo.p50_ms)}   p99 ${f(result.bubo.p99_ms)}`);
     console.log(`runc run -d (prepared bundle) p50 ${f(result.runc_run.p50_ms)}   p99 ${f(result.runc_run.p99_ms)}`);
+    console.log(`bubo by step, p50: ${Object.entries(result.steps_p50_ms).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
     console.log(`ratio p50 ${result.ratio_p50.toFixed(2)}; bubo adds ${f(result.added_p50_ms)} (goal: less than one runc run, ${f(result.runc_run.p50_ms)})`);
   }
 } finally {
