@@ -17,6 +17,28 @@ function fakeKernel() {
   const rulesets: string[] = [];
   const routes: { dst: string; gateway: string; prefsrc: string | undefined; flags: string[] }[] = [];
   const ok = (stdout = ''): CommandResult => ({ exitCode: 0, stdout, stderr: '' });
+  /** What one command line does to the model (a batch line is one of these). */
+  const apply = (a: readonly string[]) => {
+    const line = a.join(' ');
+    if (line.startsWith('ip route replace')) routes.push({ dst: a[3]!, gateway: a[5]!, prefsrc: a[a.indexOf('src') + 1], flags: [] });
+    if (line.startsWith('ip route del')) routes.splice(routes.findIndex((r) => r.dst === a[3]), 1);
+    if (line.startsWith('ip route flush')) routes.length = 0;
+    // Like the kernel: a name that is taken fails the command (and the rest of its batch).
+    const add = (names: Set<string> | Map<string, unknown>, name: string) => {
+      if (names.has(name)) throw new Error(`${line}: File exists`);
+      if (names instanceof Set) names.add(name);
+      else links.set(name, { up: false });
+    };
+    if (line.startsWith('ip link add name') || line.startsWith('ip tuntap add')) add(links, a[4]!);
+    if (line.startsWith('ip netns add')) add(netns, a[3]!);
+    if (line.startsWith('ip netns del')) {
+      netns.delete(a[3]!);
+      links.delete(`bv${a[3]!.slice(-10)}`);
+    }
+    if (line.startsWith('ip link del')) links.delete(a[4]!);
+    if (line.startsWith('ip link set dev') && a.includes('master')) links.set(a[4]!, { up: true, master: a[a.indexOf('master') + 1]! });
+  };
+  /** One process per call; `log` holds what ran, a batch as `ip … -batch - << line; line`. */
   const exec: Executor = async (command: Command) => {
     const a = command.argv;
     const line = a.join(' ');
@@ -25,20 +47,16 @@ function fakeKernel() {
     if (line.startsWith('ip -j -4 addr show')) return ok('[]');
     if (line === 'ip -j -4 route show proto 176') return ok(JSON.stringify(routes));
     if (line.startsWith('bridge -j fdb show') || line.startsWith('ip -j -4 neigh show')) return ok('[]');
+    if (a.includes('-batch')) {
+      const lines = String(command.input).split('\n').filter(Boolean);
+      log.push(`${line} << ${lines.join('; ')}`);
+      const prefix = a[1] === '-n' ? ['ip', '-n', a[2]!] : ['ip'];
+      for (const batched of lines) apply([...prefix, ...batched.split(' ')]);
+      return ok();
+    }
     log.push(line);
     if (command.input !== undefined) rulesets.push(String(command.input));
-    if (line.startsWith('ip route replace')) routes.push({ dst: a[3]!, gateway: a[5]!, prefsrc: a[a.indexOf('src') + 1], flags: [] });
-    if (line.startsWith('ip route del')) routes.splice(routes.findIndex((r) => r.dst === a[3]), 1);
-    if (line.startsWith('ip route flush')) routes.length = 0;
-    if (line.startsWith('ip link add name')) links.set(a[4]!, { up: false });
-    if (line.startsWith('ip tuntap add')) links.set(a[4]!, { up: false });
-    if (line.startsWith('ip netns add')) netns.add(a[3]!);
-    if (line.startsWith('ip netns del')) {
-      netns.delete(a[3]!);
-      links.delete(`bv${a[3]!.slice(-10)}`);
-    }
-    if (line.startsWith('ip link del')) links.delete(a[4]!);
-    if (line.startsWith('ip link set dev') && a.includes('master')) links.set(a[4]!, { up: true, master: a[a.indexOf('master') + 1]! });
+    apply(a);
     return ok();
   };
   return { exec, log, links, netns, rulesets, routes };
@@ -69,16 +87,26 @@ describe('HostNetwork (against a fake kernel)', () => {
       dns: '10.88.1.1',
       mtu: 1500,
     });
-    expect(kernel.log).toEqual([
-      `ip netns add bubo-${h}`,
-      `ip link add name bv${h} mtu 1500 type veth peer name eth0 mtu 1500 netns bubo-${h}`,
-      `ip link set dev bv${h} mtu 1500 master bubo0 up`,
-      `ip -n bubo-${h} addr add 10.88.1.2/24 dev eth0`,
-      `ip -n bubo-${h} link set dev lo up`,
-      `ip -n bubo-${h} link set dev eth0 up`,
-      `ip -n bubo-${h} route add default via 10.88.1.1 dev eth0`,
-      'nft -f -',
+    // Three processes: the host side in one batch, the namespace side in another, and the
+    // ruleset, loaded alongside the devices.
+    expect(kernel.log.filter((line) => line !== 'nft -f -')).toEqual([
+      `ip -batch - << netns add bubo-${h}; link add name bv${h} mtu 1500 type veth peer name eth0 mtu 1500 netns bubo-${h}; link set dev bv${h} mtu 1500 master bubo0 up`,
+      `ip -n bubo-${h} -batch - << addr add 10.88.1.2/24 dev eth0; link set dev lo up; link set dev eth0 up; route add default via 10.88.1.1 dev eth0`,
     ]);
+    expect(kernel.log.filter((line) => line === 'nft -f -')).toHaveLength(1);
+  });
+
+  it('attaches a new instance whose device names are taken by leftovers: removed, then made again', async () => {
+    const kernel = fakeKernel();
+    const h = instanceHash('web-1');
+    kernel.netns.add(`bubo-${h}`);
+    kernel.links.set(`bv${h}`, { up: true, master: 'bubo0' });
+    const host = new HostNetwork(options(kernel.exec));
+    await host.attach('web-1', 'netns');
+    expect(kernel.log).toContain(`ip netns del bubo-${h}`);
+    expect(kernel.log.filter((line) => line.startsWith(`ip -n bubo-${h} -batch -`))).toHaveLength(1); // configured once, after the rebuild
+    expect(await host.list()).toEqual(['web-1']);
+    expect(await host.leakCheck()).toEqual({ netns: [], links: [] });
   });
 
   it('returns the same attachment on a second attach without touching devices', async () => {

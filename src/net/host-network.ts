@@ -1,8 +1,10 @@
 import { ConflictError } from '../errors/conflict-error.js';
+import type { Command } from '../exec/command.js';
 import type { Executor } from '../exec/run-command.js';
 import { allocateAddress } from './allocate-address.js';
 import { addBridge, addBridgeAddress, enableIpv4Forwarding, forgetNeighbour, listBridgeAddresses } from './bridge-commands.js';
 import { instanceHash } from './instance-hash.js';
+import { ipBatch } from './ip-batch.js';
 import { type ClusterView, EMPTY_CLUSTER_VIEW, type Overlay } from './cluster-view.js';
 import { type LinkState, parseAddresses, parseFdb, parseLinks, parseNeighbours, parseNetnsList, parseRoutes } from './ip-json.js';
 import { type Ipv4Subnet, parseIpv4Subnet } from './ipv4-subnet.js';
@@ -143,6 +145,7 @@ export class HostNetwork implements NetworkProvider {
     return this.#serial(async () => {
       const state = await this.#load();
       let record = state.attachments[instanceId];
+      const fresh = record === undefined;
       if (record && record.kind !== kind) {
         throw new ConflictError(`Cannot attach instance ${instanceId} as ${kind}: it is attached as ${record.kind}; detach it first`);
       }
@@ -151,12 +154,21 @@ export class HostNetwork implements NetworkProvider {
         state.attachments[instanceId] = record;
         await saveNetworkState(this.#stateDir, state);
       }
-      const observed = await this.#observe();
-      if (!this.#isIntact(record, observed)) {
-        await this.#removeDevices(record.hash, observed);
-        await this.#createDevices(record);
-      }
-      await this.#applyRuleset(state);
+      const attached = record;
+      const rebuild = async () => {
+        await this.#removeDevices(attached.hash, await this.#observe());
+        await this.#createDevices(attached);
+      };
+      const repair = async () => {
+        if (!this.#isIntact(attached, await this.#observe())) await rebuild();
+      };
+      // A new reservation has no devices yet (the record is saved before any are made and removed
+      // after they are gone), so it skips looking; should something be in the way all the same,
+      // the failed creation is undone and done again. The ruleset names the bridge and addresses,
+      // not the new devices, so it loads alongside.
+      const devices = fresh ? this.#createDevices(attached).catch(rebuild) : repair();
+      const steps = await Promise.allSettled([devices, this.#applyRuleset(state)]);
+      for (const step of steps) if (step.status === 'rejected') throw step.reason;
       return this.#describe(instanceId, record);
     });
   }
@@ -218,20 +230,25 @@ export class HostNetwork implements NetworkProvider {
     return record.kind === 'tap' ? onBridge : onBridge && observed.netns.has(this.#netns(record.hash));
   }
 
+  /**
+   * The devices of one attachment, as two `ip -batch` processes (host side, then inside the
+   * namespace) rather than one `ip` per step: process starts were most of an attach's time.
+   */
   async #createDevices(record: AttachmentRecord): Promise<void> {
     const hostLink = this.#hostLink(record);
+    const commands: Command[] = [];
     if (record.kind === 'tap') {
-      await this.#exec(addTap(hostLink));
+      commands.push(addTap(hostLink));
     } else {
       const netns = this.#netns(record.hash);
-      await this.#exec(addNetns(netns));
-      await this.#exec(addVethPair(hostLink, netns, this.#mtu));
+      commands.push(addNetns(netns), addVethPair(hostLink, netns, this.#mtu));
     }
-    await this.#exec(enslaveLink(hostLink, this.#bridge, this.#mtu));
+    commands.push(enslaveLink(hostLink, this.#bridge, this.#mtu));
     if (record.kind === 'netns') {
       const config = { netns: this.#netns(record.hash), address: record.address, prefixLength: this.#subnet.prefixLength, gateway: this.#subnet.gateway };
-      for (const command of configureInstanceInterface(config)) await this.#exec(command);
+      commands.push(...configureInstanceInterface(config));
     }
+    for (const command of ipBatch(commands)) await this.#exec(command);
   }
 
   /** Deletes whatever exists of an attachment's devices; missing pieces are skipped. */
@@ -320,8 +337,9 @@ export class HostNetwork implements NetworkProvider {
   }
 
   async #observe(): Promise<Observed> {
-    const links = parseLinks((await this.#exec(listLinks())).stdout);
-    const netns = parseNetnsList((await this.#exec(listNetns())).stdout);
+    const [linkList, netnsList] = await Promise.all([this.#exec(listLinks()), this.#exec(listNetns())]);
+    const links = parseLinks(linkList.stdout);
+    const netns = parseNetnsList(netnsList.stdout);
     return { links: new Map(links.map((l) => [l.name, l])), netns: new Set(netns) };
   }
 
