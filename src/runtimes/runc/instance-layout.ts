@@ -60,6 +60,10 @@ export class InstanceLayout {
   runcLog(container: string): string {
     return join(this.dir, `${container}.runc.log`);
   }
+  /** Written by `runc run --pid-file` once the container's process runs. */
+  runcPid(container: string): string {
+    return join(this.dir, `${container}.runc.pid`);
+  }
   exitFile(container: string): string {
     return join(this.dir, `${container}.exit`);
   }

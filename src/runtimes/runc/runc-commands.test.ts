@@ -25,8 +25,8 @@ describe('runc argv builders', () => {
     expect(runcKill('runc', 'x', 'TERM').okExitCodes).toEqual([1]);
   });
 
-  it('runs runc in the foreground with its errors logged as JSON', () => {
-    expect(runcRunArgv('runc', '/s/i1/web', 'i1-web', '/s/i1/web.runc.log')).toEqual([
+  it('runs runc in the foreground with its errors logged as JSON and its pid file written once running', () => {
+    expect(runcRunArgv('runc', '/s/i1/web', 'i1-web', '/s/i1/web.runc.log', '/s/i1/web.runc.pid')).toEqual([
       'runc',
       '--log',
       '/s/i1/web.runc.log',
@@ -35,6 +35,8 @@ describe('runc argv builders', () => {
       'run',
       '--bundle',
       '/s/i1/web',
+      '--pid-file',
+      '/s/i1/web.runc.pid',
       'i1-web',
     ]);
   });

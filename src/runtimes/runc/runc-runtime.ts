@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { HostRuntime } from '../../domain/runtime-kind.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { type Executor, runCommand } from '../../exec/run-command.js';
 import { pathExists } from '../../fs/path-exists.js';
+import { waitForFile } from '../../fs/wait-for-file.js';
 import type { ImageProvider, PulledImage } from '../../images/image-provider.js';
 import type { InstanceNetwork, NetworkProvider } from '../../net/network-provider.js';
 import { abortIfAborted } from '../abort-if-aborted.js';
@@ -18,7 +19,7 @@ import type { Exec, LogSource, Runtime, RuntimeInstance, StartRequest } from '..
 import type { ExecResult } from '../../domain/exec-result.js';
 import type { LogLine, LogOptions } from '../../logs/log-line.js';
 import { RuntimeExecError, RuntimeStartError, RuntimeStopError } from '../runtime-error.js';
-import { sleep, waitUntil } from '../wait-until.js';
+import { waitUntil } from '../wait-until.js';
 import { buildRuncSpec, type RuncSpec, RuncSpecError } from '../../oci/build-runc-spec.js';
 import { containerSecrets } from '../../oci/container-secrets.js';
 import type { ContainerSpec } from '../../domain/task-spec.js';
@@ -351,28 +352,26 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
   async #launch(layout: InstanceLayout, container: RuncContainerRecord): Promise<void> {
     await rm(layout.exitFile(container.name), { force: true });
     await rm(layout.runcLog(container.name), { force: true });
-    const run = runcRunArgv(this.#runc, layout.bundle(container.name), container.runcName, layout.runcLog(container.name));
+    await rm(layout.runcPid(container.name), { force: true });
+    const run = runcRunArgv(this.#runc, layout.bundle(container.name), container.runcName, layout.runcLog(container.name), layout.runcPid(container.name));
     const pid = spawnDetached(shimArgv(layout.exitFile(container.name), run), layout.log(container.name));
     await writeFile(layout.shimPid(container.name), `${pid}\n`);
     this.#track(container.runcName, Date.now()).launchedAt = Date.now();
   }
 
+  /** Until runc's pid file (running) or the shim's exit file (it ended, or never started) appears. */
   async #waitRunning(layout: InstanceLayout, container: RuncContainerRecord, signal?: AbortSignal): Promise<void> {
-    const deadline = Date.now() + START_DEADLINE_MS;
-    for (;;) {
-      abortIfAborted(layout.id, signal);
-      const entry = (await this.#runcList()).get(container.runcName);
-      if (entry?.status === 'running') return;
-      if (await pathExists(layout.exitFile(container.name))) {
-        const reason = await lastRuncError(layout.runcLog(container.name));
-        if (reason) throw RuntimeStartError.of(layout.id, `container "${container.name}": ${reason}`);
-        return; // It ran and already exited; inspect and supervise report it.
-      }
-      if (Date.now() > deadline) {
-        throw RuntimeStartError.of(layout.id, `container "${container.name}" was not running after ${START_DEADLINE_MS} ms`);
-      }
-      await sleep(25);
+    const pidFile = basename(layout.runcPid(container.name));
+    const exitFile = basename(layout.exitFile(container.name));
+    const found = await waitForFile(layout.dir, [pidFile, exitFile], START_DEADLINE_MS, signal);
+    abortIfAborted(layout.id, signal);
+    if (found === pidFile) return;
+    if (found === exitFile) {
+      const reason = await lastRuncError(layout.runcLog(container.name));
+      if (reason) throw RuntimeStartError.of(layout.id, `container "${container.name}": ${reason}`);
+      return; // It ran and already exited; inspect and supervise report it.
     }
+    throw RuntimeStartError.of(layout.id, `container "${container.name}" was not running after ${START_DEADLINE_MS} ms`);
   }
 
   async #status(layout: InstanceLayout, container: RuncContainerRecord, running: Map<string, RuncListEntry>): Promise<ContainerStatus> {
