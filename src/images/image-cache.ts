@@ -6,6 +6,7 @@ import { classifySkopeoFailure } from './classify-skopeo-failure.js';
 import type { ImageProvider, PulledImage, PullOptions } from './image-provider.js';
 import { ImagePullError } from './image-pull-error.js';
 import { type ImageReference, parseImageReference, skopeoTransportRef } from './image-reference.js';
+import { ociLayoutManifestDigest } from './oci-layout-manifest-digest.js';
 import { platformManifestDigest } from './platform-manifest-digest.js';
 import { readImageConfig } from './read-image-config.js';
 import { type RegistryAccess, withRegistryAuthFile } from './registry-access.js';
@@ -171,11 +172,15 @@ export class ImageCache implements ImageProvider {
     });
   }
 
-  /** Tag or digest → linux/amd64 manifest digest, with one `skopeo inspect --raw`. */
+  /** Tag or digest → linux/amd64 manifest digest: from what is on disk when it can say, else one `skopeo inspect --raw`. */
   private async resolve(ref: ImageReference, authFile: string | undefined): Promise<string> {
     if (ref.kind === 'registry' && ref.digest) {
       const local = await verifyImageBlobs(this.layoutDir, ref.digest, 'size');
       if (local.manifest) return ref.digest; // a cached image manifest, not an index: no network
+    }
+    if (ref.kind === 'oci-layout') {
+      const local = await ociLayoutManifestDigest(ref.path, ref.tag);
+      if (local) return local; // a file read, not a process
     }
     const { stdout } = await this.skopeo(ref, skopeoInspectRawArgv(this.source(ref, authFile)));
     return platformManifestDigest(stdout, ref.text);
