@@ -85,6 +85,12 @@ describe.skipIf(!isRoot)('HostNetwork on a real (throwaway) host namespace', { t
     expect(await pings(c.netnsPath, '10.88.1.1')).toBe(true);
     expect(await pings(a.netnsPath, c.address)).toBe(false);
     expect(await pings(c.netnsPath, b.address)).toBe(false);
+    // A later attach is applied as set elements only: the same isolation holds for it.
+    const e = await host.attach('blog-web-2', 'netns', 'blog');
+    expect(await pings(e.netnsPath, c.address)).toBe(true);
+    expect(await pings(e.netnsPath, a.address)).toBe(false);
+    expect(await pings(a.netnsPath, e.address)).toBe(false);
+    await host.detach('blog-web-2');
     expect(await host.list()).toEqual(['blog-web-1', 'shop-vm-1', 'shop-web-1', 'shop-web-2']);
     expect(await host.leakCheck()).toEqual({ netns: [], links: [] });
   });

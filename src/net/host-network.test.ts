@@ -115,7 +115,7 @@ describe('HostNetwork (against a fake kernel)', () => {
     const first = await host.attach('web-1', 'tap');
     kernel.log.length = 0;
     expect(await host.attach('web-1', 'tap')).toEqual(first);
-    expect(kernel.log).toEqual(['nft -f -']);
+    expect(kernel.log).toEqual([]); // the ruleset is unchanged too
     expect(first.netnsPath).toBe('');
     expect(first.hostInterface).toBe(`bt${instanceHash('web-1')}`);
   });
@@ -221,9 +221,8 @@ describe('HostNetwork (against a fake kernel)', () => {
     kernel.log.length = 0;
     expect(await host.setPeers(view([h1, h2, h3], { default: ['10.88.2.5'] }))).toEqual([]);
     expect(kernel.log).toEqual(['nft -f -', 'ip route replace 10.88.2.0/24 via 192.0.2.2 src 192.0.2.1 proto 176', 'ip route replace 10.88.3.0/24 via 192.0.2.3 src 192.0.2.1 proto 176']);
-    const ruleset = kernel.rulesets.at(-1)!;
-    expect(ruleset).toContain('ip saddr { 192.0.2.1, 192.0.2.2, 192.0.2.3 } accept comment "hosts"');
-    expect(ruleset).toContain('ip daddr { 10.88.1.2 } ip saddr { 10.88.1.2, 10.88.2.5 } accept comment "namespace default"');
+    // Only the sets' elements change: the hosts, and the namespace's peers on other hosts.
+    expect(kernel.rulesets.at(-1)).toBe('add element ip bubo hosts { 192.0.2.1, 192.0.2.2, 192.0.2.3 }\nadd element ip bubo ns0_peers { 10.88.2.5 }\n');
     // The same view again: nothing runs but the reads.
     kernel.log.length = 0;
     await host.setPeers(view([h1, h2, h3], { default: ['10.88.2.5'] }));
@@ -237,7 +236,24 @@ describe('HostNetwork (against a fake kernel)', () => {
     const kernel = fakeKernel();
     await new HostNetwork({ ...options(kernel.exec), address: '192.0.2.1', cluster: view([h1, h2]) }).setupHost();
     expect(kernel.log.at(-1)).toBe('ip route replace 10.88.2.0/24 via 192.0.2.2 src 192.0.2.1 proto 176');
-    expect(kernel.rulesets.at(-1)).toContain('ip saddr { 192.0.2.1, 192.0.2.2 } accept comment "hosts"');
+    expect(kernel.rulesets.at(-1)).toContain('set hosts { type ipv4_addr; elements = { 192.0.2.1, 192.0.2.2 } }');
+  });
+
+  it('applies an attach as set elements, and the whole ruleset again when nft refuses the change (a table deleted by hand)', async () => {
+    const kernel = fakeKernel();
+    let tableGone = false;
+    const exec: Executor = async (command) => {
+      if (tableGone && String(command.input ?? '').startsWith('add element')) throw new Error('nft -f - exited with 1: Error: No such file or directory');
+      return kernel.exec(command);
+    };
+    const host = new HostNetwork(options(exec));
+    await host.setupHost();
+    await host.attach('web-1', 'netns');
+    await host.attach('web-2', 'netns');
+    expect(kernel.rulesets.at(-1)).toBe('add element ip bubo ns0_local { 10.88.1.3 }\nadd element ip bubo ns0_peers { 10.88.1.3 }\n');
+    tableGone = true;
+    await host.attach('web-3', 'netns');
+    expect(kernel.rulesets.at(-1)).toContain('set ns0_local { type ipv4_addr; elements = { 10.88.1.2, 10.88.1.3, 10.88.1.4 } }');
   });
 
   it('reports a route the kernel refuses and applies the others', async () => {

@@ -12,7 +12,7 @@ import { deleteLink, enslaveLink, listLinks, setLinkMtu, setLinkUp } from './lin
 import { addNetns, deleteNetns, listNetns } from './netns-commands.js';
 import type { InstanceNetwork, NetworkProvider } from './network-provider.js';
 import { type AttachmentRecord, loadNetworkState, type NetworkState, saveNetworkState } from './network-state-file.js';
-import { applyRuleset, removeRuleset, renderRuleset } from './nft-ruleset.js';
+import { applyRuleset, planRuleset, type Ruleset, removeRuleset, rulesetChange } from './nft-ruleset.js';
 import { planPeerSync } from './plan-peer-sync.js';
 import { flushPeerRoutes, listPeerRoutes } from './route-commands.js';
 import { addTap } from './tap-commands.js';
@@ -66,8 +66,8 @@ export class HostNetwork implements NetworkProvider {
   readonly #overlay: Overlay;
   readonly #address: string | undefined;
   #cluster: ClusterView;
-  /** The ruleset text last applied, so an unchanged cluster view costs no `nft` run. */
-  #applied: string | undefined;
+  /** The ruleset last applied by this process: the next one is applied as a change from it. */
+  #applied: Ruleset | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: HostNetworkOptions) {
@@ -98,7 +98,7 @@ export class HostNetwork implements NetworkProvider {
       if (!addresses.includes(gateway)) await this.#exec(addBridgeAddress(this.#bridge, this.#subnet.gateway, this.#subnet.prefixLength));
       await this.#exec(enableIpv4Forwarding());
       await this.#setupVxlan(links);
-      await this.#applyRuleset(await this.#load());
+      await this.#applyRuleset(await this.#load(), { full: true });
       await this.#syncPeers();
     });
   }
@@ -113,7 +113,7 @@ export class HostNetwork implements NetworkProvider {
   setPeers(view: ClusterView): Promise<string[]> {
     return this.#serial(async () => {
       this.#cluster = view;
-      await this.#applyRuleset(await this.#load(), { unlessUnchanged: true });
+      await this.#applyRuleset(await this.#load());
       return this.#syncPeers();
     });
   }
@@ -280,12 +280,18 @@ export class HostNetwork implements NetworkProvider {
     };
   }
 
-  async #applyRuleset(state: NetworkState, options: { unlessUnchanged?: boolean } = {}): Promise<void> {
+  /**
+   * Applies the ruleset for `state` and the cluster view: as element changes when this process
+   * applied the previous one (an attach then costs one quick nft commit), the whole text the
+   * first time, when the rules' shape changes, with `full` (setting the host up restores a
+   * hand-edited table), or when a change is refused (e.g. the table was deleted by hand).
+   */
+  async #applyRuleset(state: NetworkState, options: { full?: boolean } = {}): Promise<void> {
     const namespaces = new Map<string, string[]>();
     for (const record of Object.values(state.attachments)) {
       namespaces.set(record.namespace, [...(namespaces.get(record.namespace) ?? []), record.address]);
     }
-    const text = renderRuleset({
+    const next = planRuleset({
       subnet: this.#subnet.cidr,
       clusterCidr: this.#clusterCidr,
       namespaces,
@@ -293,9 +299,18 @@ export class HostNetwork implements NetworkProvider {
       hostAddresses: this.#cluster.hosts.map((h) => h.address),
       clusterNamespaces: this.#cluster.namespaces,
     });
-    if (options.unlessUnchanged && text === this.#applied) return;
-    await this.#exec(applyRuleset(text));
-    this.#applied = text;
+    const applied = options.full ? undefined : this.#applied;
+    const change = rulesetChange(applied, next);
+    this.#applied = undefined; // unknown until this apply succeeds
+    if (change !== undefined) {
+      try {
+        await this.#exec(applyRuleset(change));
+      } catch (error) {
+        if (change === next.text) throw error;
+        await this.#exec(applyRuleset(next.text));
+      }
+    }
+    this.#applied = next;
   }
 
   get #vxlanDevice(): string {

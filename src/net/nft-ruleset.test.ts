@@ -1,11 +1,33 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyRuleset, removeRuleset, type RulesetInput, renderRuleset } from './nft-ruleset.js';
+import { applyRuleset, planRuleset, removeRuleset, type Ruleset, type RulesetInput, renderRuleset, rulesetChange } from './nft-ruleset.js';
 
-const header = `table ip bubo
+/** The rules of one chain of the rendered text (between its header and its closing brace). */
+function chain(text: string, name: string): string[] {
+  const start = text.indexOf(`\tchain ${name} {\n`);
+  const end = text.indexOf('\n\t}', start);
+  return text.slice(start, end).split('\n').slice(1).filter((l) => !l.includes(' hook '));
+}
+
+/** A chain's rules with each `@set` written out as its addresses, as the kernel would match them. */
+function resolved(input: RulesetInput, name: string): string[] {
+  const { text, sets } = planRuleset(input);
+  const family = name === 'namespace_isolation' ? 'bridge' : 'ip';
+  return chain(text, name).map((rule) => rule.replace(/@(\w+)/g, (_, set: string) => `{ ${(sets.get(`${family} ${set}`) ?? ['?']).join(', ')} }`));
+}
+
+const canCheck = process.getuid?.() === 0 && existsSync('/usr/sbin/nft');
+const base = { subnet: '10.88.1.0/24', clusterCidr: '10.88.0.0/16' };
+
+describe('planRuleset', () => {
+  it('renders this exact text for one namespace on one host', () => {
+    expect(renderRuleset({ ...base, namespaces: new Map([['shop', ['10.88.1.3', '10.88.1.2']]]) })).toBe(`table ip bubo
 delete table ip bubo
 table ip bubo {
+\tset hosts { type ipv4_addr; }
+\tset ns0_local { type ipv4_addr; elements = { 10.88.1.2, 10.88.1.3 } }
+\tset ns0_peers { type ipv4_addr; elements = { 10.88.1.2, 10.88.1.3 } }
 \tchain postrouting {
 \t\ttype nat hook postrouting priority srcnat; policy accept;
 \t\tip saddr 10.88.1.0/24 ip daddr != 10.88.0.0/16 masquerade
@@ -16,30 +38,28 @@ table ip bubo {
 \t\tip daddr 10.88.1.0/24 jump to_instances
 \t}
 \tchain to_instances {
-`;
-const bridgeTable = `table bridge bubo
+\t\tip saddr @hosts accept comment "hosts"
+\t\tip daddr @ns0_local ip saddr @ns0_peers accept comment "namespace shop"
+\t\tdrop comment "instances accept only their namespace and hosts"
+\t}
+}
+table bridge bubo
 delete table bridge bubo
 table bridge bubo {
 \tchain namespace_isolation {
 \t\ttype filter hook forward priority filter; policy accept;
-`;
-const dropRest = '\t\tdrop comment "instances accept only their namespace and hosts"\n\t}\n}\n';
-
-/** The rules of one chain of the rendered text (between its header and its closing brace). */
-function chain(text: string, name: string): string[] {
-  const start = text.indexOf(`\tchain ${name} {\n`);
-  const end = text.indexOf('\n\t}', start);
-  return text.slice(start, end).split('\n').slice(1).filter((l) => !l.includes(' hook '));
+\t}
 }
+`);
+  });
 
-describe('renderRuleset', () => {
   it.each([
-    ['renders no isolation rules when there are no instances', new Map<string, string[]>(), '', ''],
+    ['renders no isolation rules when there are no instances', new Map<string, string[]>(), [], []],
     [
       'renders no isolation rules when every instance shares one namespace',
       new Map([['shop', ['10.88.1.2', '10.88.1.3']]]),
-      '\t\tip daddr { 10.88.1.2, 10.88.1.3 } ip saddr { 10.88.1.2, 10.88.1.3 } accept comment "namespace shop"\n',
-      '',
+      ['\t\tip daddr { 10.88.1.2, 10.88.1.3 } ip saddr { 10.88.1.2, 10.88.1.3 } accept comment "namespace shop"'],
+      [],
     ],
     [
       'renders one drop rule per namespace towards the other namespaces, sorted',
@@ -48,18 +68,17 @@ describe('renderRuleset', () => {
         ['blog', ['10.88.1.3']],
         ['empty', []],
       ]),
-      '\t\tip daddr { 10.88.1.3 } ip saddr { 10.88.1.3 } accept comment "namespace blog"\n' +
-        '\t\tip daddr { 10.88.1.2, 10.88.1.10 } ip saddr { 10.88.1.2, 10.88.1.10 } accept comment "namespace shop"\n',
-      '\t\tip saddr { 10.88.1.3 } ip daddr { 10.88.1.2, 10.88.1.10 } drop comment "namespace blog"\n' +
-        '\t\tip saddr { 10.88.1.2, 10.88.1.10 } ip daddr { 10.88.1.3 } drop comment "namespace shop"\n',
+      ['\t\tip daddr { 10.88.1.3 } ip saddr { 10.88.1.3 } accept comment "namespace blog"', '\t\tip daddr { 10.88.1.2, 10.88.1.10 } ip saddr { 10.88.1.2, 10.88.1.10 } accept comment "namespace shop"'],
+      ['\t\tip saddr { 10.88.1.3 } ip daddr { 10.88.1.2, 10.88.1.10 } drop comment "namespace blog"', '\t\tip saddr { 10.88.1.2, 10.88.1.10 } ip daddr { 10.88.1.3 } drop comment "namespace shop"'],
     ],
   ])('%s', (_name, namespaces, allowed, isolation) => {
-    expect(renderRuleset({ subnet: '10.88.1.0/24', clusterCidr: '10.88.0.0/16', namespaces })).toBe(`${header}${allowed}${dropRest}${bridgeTable}${isolation}\t}\n}\n`);
+    const input = { ...base, namespaces };
+    expect(resolved(input, 'to_instances')).toEqual(['\t\tip saddr {  } accept comment "hosts"', ...allowed, '\t\tdrop comment "instances accept only their namespace and hosts"']);
+    expect(resolved(input, 'namespace_isolation')).toEqual(isolation);
   });
 
   const cluster: RulesetInput = {
-    subnet: '10.88.1.0/24',
-    clusterCidr: '10.88.0.0/16',
+    ...base,
     bridge: 'bubo0',
     namespaces: new Map([
       ['default', ['10.88.1.2']],
@@ -70,13 +89,12 @@ describe('renderRuleset', () => {
   };
 
   it('accepts routed traffic into a local instance only from its namespace cluster-wide, from hosts and as replies; drops the rest', () => {
-    const text = renderRuleset(cluster);
-    expect(chain(text, 'forward')).toEqual([
+    expect(chain(planRuleset(cluster).text, 'forward')).toEqual([
       '\t\tiifname "bubo0" ip saddr != 10.88.1.0/24 drop comment "not an address of this bridge"',
       '\t\tct state established,related accept',
       '\t\tip daddr 10.88.1.0/24 jump to_instances',
     ]);
-    expect(chain(text, 'to_instances')).toEqual([
+    expect(resolved(cluster, 'to_instances')).toEqual([
       '\t\tip saddr { 192.0.2.1, 192.0.2.2, 192.0.2.3 } accept comment "hosts"',
       '\t\tip daddr { 10.88.1.2 } ip saddr { 10.88.1.2, 10.88.2.5, 10.88.3.9 } accept comment "namespace default"',
       '\t\tip daddr { 10.88.1.3 } ip saddr { 10.88.1.3, 10.88.2.6 } accept comment "namespace other"',
@@ -85,9 +103,8 @@ describe('renderRuleset', () => {
   });
 
   it('keeps masquerading only what leaves the cluster CIDR, and the bridge isolation as before', () => {
-    const text = renderRuleset(cluster);
-    expect(chain(text, 'postrouting')).toEqual(['\t\tip saddr 10.88.1.0/24 ip daddr != 10.88.0.0/16 masquerade']);
-    expect(text).toContain('ip saddr { 10.88.1.2 } ip daddr { 10.88.1.3 } drop comment "namespace default"');
+    expect(chain(planRuleset(cluster).text, 'postrouting')).toEqual(['\t\tip saddr 10.88.1.0/24 ip daddr != 10.88.0.0/16 masquerade']);
+    expect(resolved(cluster, 'namespace_isolation')).toContain('\t\tip saddr { 10.88.1.2 } ip daddr { 10.88.1.3 } drop comment "namespace default"');
   });
 
   it('renders the same text whatever the order of its input', () => {
@@ -99,15 +116,48 @@ describe('renderRuleset', () => {
     expect(applyRuleset('table ip bubo {}\n')).toEqual({ argv: ['nft', '-f', '-'], input: 'table ip bubo {}\n' });
   });
 
-  const canCheck = process.getuid?.() === 0 && existsSync('/usr/sbin/nft');
   it.skipIf(!canCheck)('is accepted by nft itself (nft -c, root only)', async () => {
     for (const input of [cluster, { ...cluster, hostAddresses: [], clusterNamespaces: {}, namespaces: new Map() }]) {
-      const checked = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        const child = execFile('/usr/sbin/nft', ['-c', '-f', '-'], (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }));
-        child.stdin!.end(renderRuleset(input));
-      });
-      expect(checked).toEqual({ code: 0, stderr: '' });
+      expect(await nftCheck(renderRuleset(input))).toEqual({ code: 0, stderr: '' });
     }
+  });
+});
+
+function nftCheck(text: string): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('/usr/sbin/nft', ['-c', '-f', '-'], (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }));
+    child.stdin!.end(text);
+  });
+}
+
+describe('rulesetChange', () => {
+  const one = planRuleset({ ...base, namespaces: new Map([['shop', ['10.88.1.2']]]) });
+  const cases: { name: string; applied: Ruleset | undefined; next: RulesetInput; expected: string | undefined | 'whole' }[] = [
+    { name: 'nothing applied yet: the whole text', applied: undefined, next: { ...base, namespaces: new Map([['shop', ['10.88.1.2']]]) }, expected: 'whole' },
+    { name: 'the same ruleset: nothing to do', applied: one, next: { ...base, namespaces: new Map([['shop', ['10.88.1.2']]]) }, expected: undefined },
+    {
+      name: 'an instance joins its namespace: elements added only',
+      applied: one,
+      next: { ...base, namespaces: new Map([['shop', ['10.88.1.2', '10.88.1.3']]]) },
+      expected: 'add element ip bubo ns0_local { 10.88.1.3 }\nadd element ip bubo ns0_peers { 10.88.1.3 }\n',
+    },
+    {
+      name: 'a host joins and a peer leaves: elements added and deleted',
+      applied: planRuleset({ ...base, namespaces: new Map([['shop', ['10.88.1.2']]]), clusterNamespaces: { shop: ['10.88.2.9'] } }),
+      next: { ...base, namespaces: new Map([['shop', ['10.88.1.2']]]), hostAddresses: ['192.0.2.7'] },
+      expected: 'add element ip bubo hosts { 192.0.2.7 }\ndelete element ip bubo ns0_peers { 10.88.2.9 }\n',
+    },
+    { name: 'a second namespace (new sets and rules): the whole text', applied: one, next: { ...base, namespaces: new Map([['shop', ['10.88.1.2']], ['blog', ['10.88.1.3']]]) }, expected: 'whole' },
+    { name: 'the last instance leaves (a rule goes): the whole text', applied: one, next: { ...base, namespaces: new Map() }, expected: 'whole' },
+  ];
+  it.each(cases)('$name', ({ applied, next, expected }) => {
+    const plan = planRuleset(next);
+    expect(rulesetChange(applied, plan)).toBe(expected === 'whole' ? plan.text : expected);
+  });
+
+  it.skipIf(!canCheck)('gives changes nft accepts (nft -c against the applied ruleset is not possible: checked as syntax)', async () => {
+    const change = rulesetChange(one, planRuleset({ ...base, namespaces: new Map([['shop', ['10.88.1.2', '10.88.1.3']]]), hostAddresses: ['192.0.2.1'] }))!;
+    expect(await nftCheck(`${one.text}${change}`)).toEqual({ code: 0, stderr: '' });
   });
 });
 

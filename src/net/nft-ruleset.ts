@@ -19,10 +19,21 @@ export interface RulesetInput {
   clusterNamespaces?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** A rendered ruleset: its text, and its address sets apart, so a later one can be applied as a change. */
+export interface Ruleset {
+  /** The whole ruleset, for `nft -f`: both tables deleted and declared again. */
+  text: string;
+  /** The text without the sets' elements: two rulesets with the same skeleton differ only in elements. */
+  skeleton: string;
+  /** Each named set's addresses, sorted, by `family set-name`, e.g. `ip hosts`. */
+  sets: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
  * Renders the whole of bubo's nftables state. Each table is first added (a no-op if it exists)
  * and deleted, then declared, all in one `nft -f` transaction: applying the text twice gives the
- * same ruleset, and a hand-edited or missing table comes back as rendered.
+ * same ruleset, and a hand-edited or missing table comes back as rendered. Addresses live in
+ * named sets, so that an instance coming or going changes elements only (`rulesetChange`).
  *
  * Namespace isolation has two halves:
  * - Switched traffic (instances of this host share the bridge) is filtered in the `bridge`
@@ -36,55 +47,94 @@ export interface RulesetInput {
  *   CIDR, and the outside world, which reaches instances only through a load balancer.
  *   Instances' own traffic out is not filtered (masqueraded beyond the cluster CIDR).
  */
-export function renderRuleset(input: RulesetInput): string {
+export function planRuleset(input: RulesetInput): Ruleset {
   const namespaces = [...input.namespaces.entries()].filter(([, a]) => a.length > 0).sort(([a], [b]) => a.localeCompare(b));
-  const isolation = namespaces.flatMap(([name, own]) => {
-    const others = namespaces.filter(([other]) => other !== name).flatMap(([, a]) => a);
-    if (others.length === 0) return [];
-    return [`\t\tip saddr ${addressSet(own)} ip daddr ${addressSet(others)} drop comment "namespace ${name}"`];
-  });
   const cluster = input.clusterNamespaces ?? {};
-  const allowed = namespaces.map(([name, own]) => {
-    const peers = [...new Set([...own, ...(cluster[name] ?? [])])];
-    return `\t\tip daddr ${addressSet(own)} ip saddr ${addressSet(peers)} accept comment "namespace ${name}"`;
-  });
-  const hosts = [...new Set(input.hostAddresses ?? [])];
-  return [
-    `table ip ${NFT_TABLE}`,
-    `delete table ip ${NFT_TABLE}`,
-    `table ip ${NFT_TABLE} {`,
-    '\tchain postrouting {',
-    '\t\ttype nat hook postrouting priority srcnat; policy accept;',
-    `\t\tip saddr ${input.subnet} ip daddr != ${input.clusterCidr} masquerade`,
-    '\t}',
-    '\tchain forward {',
-    '\t\ttype filter hook forward priority filter; policy accept;',
-    ...(input.bridge ? [`\t\tiifname "${input.bridge}" ip saddr != ${input.subnet} drop comment "not an address of this bridge"`] : []),
-    '\t\tct state established,related accept',
-    `\t\tip daddr ${input.subnet} jump to_instances`,
-    '\t}',
-    '\tchain to_instances {',
-    ...(hosts.length > 0 ? [`\t\tip saddr ${addressSet(hosts)} accept comment "hosts"`] : []),
-    ...allowed,
-    '\t\tdrop comment "instances accept only their namespace and hosts"',
-    '\t}',
-    '}',
-    `table bridge ${NFT_TABLE}`,
-    `delete table bridge ${NFT_TABLE}`,
-    `table bridge ${NFT_TABLE} {`,
-    '\tchain namespace_isolation {',
-    '\t\ttype filter hook forward priority filter; policy accept;',
-    ...isolation,
-    '\t}',
-    '}',
-    '',
-  ].join('\n');
+  // Sets are named by the namespace's position (a name need not be an nft identifier); the
+  // comments name the namespace, so a different list of namespaces is a different skeleton.
+  const ipSets = new Map<string, string[]>([['hosts', unique(input.hostAddresses ?? [])]]);
+  const bridgeSets = new Map<string, string[]>();
+  const allowed: string[] = [];
+  const isolation: string[] = [];
+  for (const [i, [name, own]] of namespaces.entries()) {
+    ipSets.set(`ns${i}_local`, unique(own));
+    ipSets.set(`ns${i}_peers`, unique([...own, ...(cluster[name] ?? [])]));
+    allowed.push(`\t\tip daddr @ns${i}_local ip saddr @ns${i}_peers accept comment "namespace ${name}"`);
+    if (namespaces.length < 2) continue;
+    bridgeSets.set(`ns${i}_own`, unique(own));
+    bridgeSets.set(`ns${i}_others`, unique(namespaces.filter(([other]) => other !== name).flatMap(([, a]) => a)));
+    isolation.push(`\t\tip saddr @ns${i}_own ip daddr @ns${i}_others drop comment "namespace ${name}"`);
+  }
+  const render = (elements: boolean) =>
+    [
+      `table ip ${NFT_TABLE}`,
+      `delete table ip ${NFT_TABLE}`,
+      `table ip ${NFT_TABLE} {`,
+      ...declareSets(ipSets, elements),
+      '\tchain postrouting {',
+      '\t\ttype nat hook postrouting priority srcnat; policy accept;',
+      `\t\tip saddr ${input.subnet} ip daddr != ${input.clusterCidr} masquerade`,
+      '\t}',
+      '\tchain forward {',
+      '\t\ttype filter hook forward priority filter; policy accept;',
+      ...(input.bridge ? [`\t\tiifname "${input.bridge}" ip saddr != ${input.subnet} drop comment "not an address of this bridge"`] : []),
+      '\t\tct state established,related accept',
+      `\t\tip daddr ${input.subnet} jump to_instances`,
+      '\t}',
+      '\tchain to_instances {',
+      '\t\tip saddr @hosts accept comment "hosts"',
+      ...allowed,
+      '\t\tdrop comment "instances accept only their namespace and hosts"',
+      '\t}',
+      '}',
+      `table bridge ${NFT_TABLE}`,
+      `delete table bridge ${NFT_TABLE}`,
+      `table bridge ${NFT_TABLE} {`,
+      ...declareSets(bridgeSets, elements),
+      '\tchain namespace_isolation {',
+      '\t\ttype filter hook forward priority filter; policy accept;',
+      ...isolation,
+      '\t}',
+      '}',
+      '',
+    ].join('\n');
+  const sets = new Map<string, string[]>([...[...ipSets].map(([k, v]) => [`ip ${k}`, v] as const), ...[...bridgeSets].map(([k, v]) => [`bridge ${k}`, v] as const)]);
+  return { text: render(true), skeleton: render(false), sets };
 }
 
-function addressSet(addresses: readonly string[]): string {
-  return `{ ${[...addresses].sort(compareIpv4).join(', ')} }`;
+/** The whole ruleset's text (`planRuleset(input).text`). */
+export function renderRuleset(input: RulesetInput): string {
+  return planRuleset(input).text;
 }
 
+/**
+ * The `nft -f` text that turns `applied` into `next`: only element additions and deletions when
+ * the skeletons match (adding elements commits in a few milliseconds, where replacing rules
+ * waits for the kernel's grace period, about 15 ms on every attach), the whole text otherwise.
+ * Undefined when nothing changes.
+ */
+export function rulesetChange(applied: Ruleset | undefined, next: Ruleset): string | undefined {
+  if (!applied || applied.skeleton !== next.skeleton) return next.text;
+  const lines: string[] = [];
+  for (const [key, addresses] of next.sets) {
+    const before = new Set(applied.sets.get(key) ?? []);
+    const after = new Set(addresses);
+    const [family, name] = key.split(' ') as [string, string];
+    const removed = [...before].filter((a) => !after.has(a));
+    const added = addresses.filter((a) => !before.has(a));
+    if (removed.length > 0) lines.push(`delete element ${family} ${NFT_TABLE} ${name} { ${removed.join(', ')} }`);
+    if (added.length > 0) lines.push(`add element ${family} ${NFT_TABLE} ${name} { ${added.join(', ')} }`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : undefined;
+}
+
+function declareSets(sets: ReadonlyMap<string, readonly string[]>, elements: boolean): string[] {
+  return [...sets].map(([name, addresses]) => `\tset ${name} { type ipv4_addr;${elements && addresses.length > 0 ? ` elements = { ${addresses.join(', ')} }` : ''} }`);
+}
+
+function unique(addresses: readonly string[]): string[] {
+  return [...new Set(addresses)].sort(compareIpv4);
+}
 
 /** Applies a rendered ruleset atomically from standard input. */
 export function applyRuleset(ruleset: string): Command {
