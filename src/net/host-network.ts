@@ -68,6 +68,7 @@ export class HostNetwork implements NetworkProvider {
   #cluster: ClusterView;
   /** The ruleset last applied by this process: the next one is applied as a change from it. */
   #applied: Ruleset | undefined;
+  readonly #namespacesSeen = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: HostNetworkOptions) {
@@ -287,7 +288,10 @@ export class HostNetwork implements NetworkProvider {
    * hand-edited table), or when a change is refused (e.g. the table was deleted by hand).
    */
   async #applyRuleset(state: NetworkState, options: { full?: boolean } = {}): Promise<void> {
-    const namespaces = new Map<string, string[]>();
+    // Every namespace attached since this process started keeps its sets, empty or not, so the
+    // rules' shape stays put as instances come and go (the first of a namespace costs a whole apply).
+    for (const record of Object.values(state.attachments)) this.#namespacesSeen.add(record.namespace);
+    const namespaces = new Map<string, string[]>([...this.#namespacesSeen].map((n) => [n, []]));
     for (const record of Object.values(state.attachments)) {
       namespaces.set(record.namespace, [...(namespaces.get(record.namespace) ?? []), record.address]);
     }

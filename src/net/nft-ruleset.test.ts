@@ -62,14 +62,22 @@ table bridge bubo {
       [],
     ],
     [
-      'renders one drop rule per namespace towards the other namespaces, sorted',
+      'renders one drop rule per namespace towards the other namespaces, sorted; a namespace without instances matches nothing',
       new Map([
         ['shop', ['10.88.1.10', '10.88.1.2']],
         ['blog', ['10.88.1.3']],
         ['empty', []],
       ]),
-      ['\t\tip daddr { 10.88.1.3 } ip saddr { 10.88.1.3 } accept comment "namespace blog"', '\t\tip daddr { 10.88.1.2, 10.88.1.10 } ip saddr { 10.88.1.2, 10.88.1.10 } accept comment "namespace shop"'],
-      ['\t\tip saddr { 10.88.1.3 } ip daddr { 10.88.1.2, 10.88.1.10 } drop comment "namespace blog"', '\t\tip saddr { 10.88.1.2, 10.88.1.10 } ip daddr { 10.88.1.3 } drop comment "namespace shop"'],
+      [
+        '\t\tip daddr { 10.88.1.3 } ip saddr { 10.88.1.3 } accept comment "namespace blog"',
+        '\t\tip daddr {  } ip saddr {  } accept comment "namespace empty"',
+        '\t\tip daddr { 10.88.1.2, 10.88.1.10 } ip saddr { 10.88.1.2, 10.88.1.10 } accept comment "namespace shop"',
+      ],
+      [
+        '\t\tip saddr { 10.88.1.3 } ip daddr { 10.88.1.2, 10.88.1.10 } drop comment "namespace blog"',
+        '\t\tip saddr {  } ip daddr { 10.88.1.2, 10.88.1.3, 10.88.1.10 } drop comment "namespace empty"',
+        '\t\tip saddr { 10.88.1.2, 10.88.1.10 } ip daddr { 10.88.1.3 } drop comment "namespace shop"',
+      ],
     ],
   ])('%s', (_name, namespaces, allowed, isolation) => {
     const input = { ...base, namespaces };
@@ -148,7 +156,13 @@ describe('rulesetChange', () => {
       expected: 'add element ip bubo hosts { 192.0.2.7 }\ndelete element ip bubo ns0_peers { 10.88.2.9 }\n',
     },
     { name: 'a second namespace (new sets and rules): the whole text', applied: one, next: { ...base, namespaces: new Map([['shop', ['10.88.1.2']], ['blog', ['10.88.1.3']]]) }, expected: 'whole' },
-    { name: 'the last instance leaves (a rule goes): the whole text', applied: one, next: { ...base, namespaces: new Map() }, expected: 'whole' },
+    {
+      name: 'the last instance of a namespace leaves, the namespace kept: elements deleted only',
+      applied: one,
+      next: { ...base, namespaces: new Map([['shop', []]]) },
+      expected: 'delete element ip bubo ns0_local { 10.88.1.2 }\ndelete element ip bubo ns0_peers { 10.88.1.2 }\n',
+    },
+    { name: 'the namespace goes (its rule goes): the whole text', applied: one, next: { ...base, namespaces: new Map() }, expected: 'whole' },
   ];
   it.each(cases)('$name', ({ applied, next, expected }) => {
     const plan = planRuleset(next);

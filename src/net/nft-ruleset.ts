@@ -9,7 +9,10 @@ export interface RulesetInput {
   subnet: string;
   /** Traffic to these addresses keeps its source (other hosts' instances); the rest is masqueraded. */
   clusterCidr: string;
-  /** Local instance addresses by bubo namespace. */
+  /**
+   * Local instance addresses by bubo namespace. A namespace with none still gets its (empty)
+   * sets and rules, which match nothing: kept, its next instance is an element change only.
+   */
   namespaces: ReadonlyMap<string, readonly string[]>;
   /** The bridge: routed traffic from it must come from `subnet` (no spoofed sources). */
   bridge?: string;
@@ -48,7 +51,7 @@ export interface Ruleset {
  *   Instances' own traffic out is not filtered (masqueraded beyond the cluster CIDR).
  */
 export function planRuleset(input: RulesetInput): Ruleset {
-  const namespaces = [...input.namespaces.entries()].filter(([, a]) => a.length > 0).sort(([a], [b]) => a.localeCompare(b));
+  const namespaces = [...input.namespaces.entries()].sort(([a], [b]) => a.localeCompare(b));
   const cluster = input.clusterNamespaces ?? {};
   // Sets are named by the namespace's position (a name need not be an nft identifier); the
   // comments name the namespace, so a different list of namespaces is a different skeleton.
