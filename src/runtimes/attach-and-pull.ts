@@ -12,6 +12,8 @@ export interface AttachAndPull {
   images: ImageProvider;
   /** The runtime's fault hook, before steps `network` and `pull`. */
   beforeStep(step: 'network' | 'pull'): Promise<void>;
+  /** Work that needs the images but not the network (runc: mounting each rootfs), run while the network is still attaching. */
+  afterPull?(images: PulledImage[]): Promise<void>;
 }
 
 /** A record with one entry per container of the request, in `spec.containers` order. */
@@ -25,7 +27,11 @@ type RecordWithContainers = RecordBase & { containers: { digest?: string }[] };
  */
 export async function attachAndPull(request: StartRequest, record: RecordWithContainers, parts: AttachAndPull, signal?: AbortSignal): Promise<[InstanceNetwork, PulledImage[]]> {
   const attaching = parts.beforeStep('network').then(() => parts.network.attach(request.id, parts.mode, request.namespace));
-  const pulling = parts.beforeStep('pull').then(() => Promise.all(request.spec.containers.map((c) => pullImageForStart(parts.images, c.image, signal))));
+  const pulling = parts.beforeStep('pull').then(async () => {
+    const images = await Promise.all(request.spec.containers.map((c) => pullImageForStart(parts.images, c.image, signal)));
+    await parts.afterPull?.(images);
+    return images;
+  });
   const [network, images] = await settleBoth(attaching, pulling);
   record.address = network.address;
   for (const [i, image] of images.entries()) {

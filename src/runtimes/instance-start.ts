@@ -20,6 +20,8 @@ export interface StartSteps<R extends RecordBase, Prepared> {
   run(record: R, prepared: Prepared): Promise<void>;
   /** After the record says `started`, before `start` resolves (qemu connects its control channel). */
   started?(): void;
+  /** What `start` resolves with, from what the steps just saw; default `inspect` (runc: one `runc list` less). */
+  view?(record: R): Promise<RuntimeInstance | null>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function startInstance<R extends RecordBase, Prepared = void>(
     await records.write(record);
     records.starting.delete(id);
     steps.started?.();
-    return (await runtime.inspect(id)) as RuntimeInstance;
+    return ((await steps.view?.(record)) ?? (await runtime.inspect(id))) as RuntimeInstance;
   } catch (error) {
     records.starting.delete(id);
     if (error instanceof SimulatedCrash) throw error; // A dead process cleans nothing up.

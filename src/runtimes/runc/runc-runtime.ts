@@ -132,7 +132,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
 
   /**
    * The shared start flow (`instance-start.ts`); runc's own steps (`start-step.ts`): network ∥
-   * pull, files, then per container mount → spec → launch → wait-running. The phase becomes
+   * (pull → mount each rootfs), files, then per container spec → launch → wait-running. The phase becomes
    * `started` once every container runs.
    */
   start(request: StartRequest, signal?: AbortSignal): Promise<RuntimeInstance> {
@@ -148,8 +148,18 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
         phase: 'starting',
         containers: spec.containers.map((c) => ({ name: c.name, runcName: `${id}-${c.name}`, restart: c.restart })),
       }),
+      view: (record) => this.#justStarted(record),
       run: async (record) => {
-        const [network, images] = await attachAndPull(request, record, { network: this.#network, mode: 'netns', images: this.#images, beforeStep: (s) => this.#step(s) }, signal);
+        const layout = new InstanceLayout(this.#stateDir, id);
+        // Each rootfs is mounted as soon as its image is known, while the network attaches.
+        const afterPull = async (images: PulledImage[]) => {
+          for (const [i, container] of spec.containers.entries()) {
+            abortIfAborted(id, signal);
+            await this.#step('mount');
+            await this.#prepareBundle(layout, container.name, images[i] as PulledImage);
+          }
+        };
+        const [network, images] = await attachAndPull(request, record, { network: this.#network, mode: 'netns', images: this.#images, beforeStep: (s) => this.#step(s), afterPull }, signal);
         await this.#records.write(record);
         await this.#runContainers(request, record, network, images, signal);
       },
@@ -170,8 +180,6 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       abortIfAborted(id, signal);
       const image = images[i] as PulledImage;
       const containerRecord = record.containers[i] as RuncContainerRecord;
-      await this.#step('mount');
-      await this.#prepareBundle(layout, container.name, image);
       await this.#step('spec');
       let config: RuncSpec;
       try {
@@ -372,6 +380,22 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       return; // It ran and already exited; inspect and supervise report it.
     }
     throw RuntimeStartError.of(layout.id, `container "${container.name}" was not running after ${START_DEADLINE_MS} ms`);
+  }
+
+  /**
+   * The instance as its start just saw it: each container runs with the pid runc wrote, unless
+   * its exit file says it already ended; null (then `inspect` asks runc) if a container left neither.
+   */
+  async #justStarted(record: RuncRecord): Promise<RuntimeInstance | null> {
+    const layout = new InstanceLayout(this.#stateDir, record.id);
+    const running = new Map<string, RuncListEntry>();
+    for (const container of record.containers) {
+      if (await pathExists(layout.exitFile(container.name))) continue;
+      const pid = Number((await readFile(layout.runcPid(container.name), 'utf8').catch(() => '')).trim());
+      if (!Number.isInteger(pid) || pid <= 0) return null;
+      running.set(container.runcName, { id: container.runcName, pid, status: 'running' });
+    }
+    return this.#view(record, running);
   }
 
   async #status(layout: InstanceLayout, container: RuncContainerRecord, running: Map<string, RuncListEntry>): Promise<ContainerStatus> {
