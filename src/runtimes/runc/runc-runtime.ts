@@ -174,8 +174,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
       return { path: v.path, hostPath: v.hostPath };
     });
     await this.#step('files');
-    await writeFile(layout.resolvConf, resolvConf(network.dns));
-    await writeFile(layout.hosts, hostsFile(id, network.address));
+    await Promise.all([writeFile(layout.resolvConf, resolvConf(network.dns)), writeFile(layout.hosts, hostsFile(id, network.address))]);
     for (const [i, container] of spec.containers.entries()) {
       abortIfAborted(id, signal);
       const image = images[i] as PulledImage;
@@ -358,9 +357,7 @@ export class RuncRuntime implements Runtime, LogSource, Exec {
 
   /** Starts the shim (`sh` → `runc run`) for one container, output appended to its log. */
   async #launch(layout: InstanceLayout, container: RuncContainerRecord): Promise<void> {
-    await rm(layout.exitFile(container.name), { force: true });
-    await rm(layout.runcLog(container.name), { force: true });
-    await rm(layout.runcPid(container.name), { force: true });
+    await Promise.all([layout.exitFile(container.name), layout.runcLog(container.name), layout.runcPid(container.name)].map((path) => rm(path, { force: true })));
     const run = runcRunArgv(this.#runc, layout.bundle(container.name), container.runcName, layout.runcLog(container.name), layout.runcPid(container.name));
     const pid = spawnDetached(shimArgv(layout.exitFile(container.name), run), layout.log(container.name));
     await writeFile(layout.shimPid(container.name), `${pid}\n`);
