@@ -227,7 +227,7 @@ public = { host = "shop.example.com", port = 9000 }
   it('reads [placement] replace_after, "0s" included, and leaves it out when the table is absent', () => {
     expect(parseTaskFile(`${MINIMAL}\n[placement]\nreplace_after = "5m"\n`).placement).toEqual({ replace_after_ms: 300_000 });
     expect(parseTaskFile(`${MINIMAL}\n[placement]\nreplace_after = "0s"\n`).placement).toEqual({ replace_after_ms: 0 });
-    expect(parseTaskFile(`${MINIMAL}\n[placement]\n`).placement).toEqual({ replace_after_ms: 30_000 });
+    expect(parseTaskFile(`${MINIMAL}\n[placement]\n`).placement).toEqual({ replace_after_ms: 4_000 }); // the documented default, as without the table
     expect(parseTaskFile(MINIMAL).placement).toBeUndefined();
   });
 

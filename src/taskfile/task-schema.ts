@@ -1,4 +1,5 @@
 import { BackupTargetError, parseBackupTarget } from '../domain/backup-target.js';
+import { DEFAULT_REPLACE_AFTER_MS } from '../domain/replace-after-ms.js';
 import { z } from 'zod';
 import { parseDurationMs } from './parse-duration.js';
 import { parseImageReference } from './image-reference.js';
@@ -421,8 +422,9 @@ const DeploySchema = z
 
 const PlacementSchema = z
   .strictObject({
+    // The same default as a task without the table (an empty table used to mean 30 s).
     replace_after: duration(true)
-      .prefault('30s')
+      .prefault(`${DEFAULT_REPLACE_AFTER_MS / 1000}s`)
       .meta({
         description:
           'How long an instance of a silent host keeps its slot (state unknown) before a replacement is placed on another host of the group; "0s" replaces at once',
