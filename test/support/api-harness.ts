@@ -42,7 +42,7 @@ export async function createHarness(openapi?: OpenApiChecker, options: { wrapSto
   const ca = await ensureClusterCa(caDir);
   const pki = { caCertPem: ca.certPem, caFingerprint: ca.fingerprint, joinUrl: 'https://127.0.0.1:7443', signHost: (input: { name: string; csrPem: string; now: number }) => signHostCsr(ca, input) };
   const keyring = await SecretKeyring.open(join(caDir, 'secret-keys.json'));
-  const { ctx, loop } = createCore({ store, now: () => clock.now, seed: () => 42, pki, keyring });
+  const { ctx, loop, peers } = createCore({ store, now: () => clock.now, seed: () => 42, pki, keyring });
   const app = buildHttpApp({ ctx, token: TOKEN, logError: () => {}, ...(options.agentCall ? { agentCall: options.agentCall } : {}) });
   await app.ready();
   const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json', headers: { authorization: `Bearer ${TOKEN}` } })).json();
@@ -68,6 +68,7 @@ export async function createHarness(openapi?: OpenApiChecker, options: { wrapSto
     },
     async close() {
       await loop.stop();
+      await peers.flush(); // as the server does: a host-list announcement due must not fire at a closed store
       await app.close();
       await store.close();
       await rm(caDir, { recursive: true, force: true });
