@@ -54,6 +54,15 @@ describe('planReport', () => {
     expect(change).toMatchObject({ health: 'unhealthy', health_message: 'HTTP 500' });
   });
 
+  it('says why an instance checked but not healthy yet is not, and nothing once it is healthy', () => {
+    const assignments = map(assignment('a', 'run', withCheck));
+    const failing = () => ({ health: 'unknown' as const, message: '1 of 3 failures: connection refused', checked: true });
+    const [change] = planReport(assignments, new Map([observed('a')]), new Map(), failing);
+    expect(change).toMatchObject({ health: 'unknown', health_message: '1 of 3 failures: connection refused' });
+    const healthy = () => ({ health: 'healthy' as const, message: 'HTTP 200', checked: true });
+    expect(planReport(assignments, new Map([observed('a')]), map(record('a', { reported: rememberReported(null, change!) })), healthy)[0]).toMatchObject({ health: 'healthy', health_message: '' });
+  });
+
   it('sends nothing that was already reported, and again what changed', () => {
     const assignments = map(assignment('a', 'run', withCheck));
     const seen = new Map([observed('a')]);

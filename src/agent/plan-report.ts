@@ -43,7 +43,10 @@ export function planReport(
     const spec = specOf(assignment);
     const health = now.state === 'running' ? healthOf(assignment.id) : undefined;
     now.health = health?.health ?? (spec.check ? 'unknown' : 'none');
-    now.health_message = health?.health === 'unhealthy' ? (record?.unhealthyMessage ?? health.message) : '';
+    // Unhealthy: the steady message recorded when it turned so. Not healthy yet: why (the check
+    // failing within its grace period, n of m failures, n of m passes), which changes at most
+    // once per check until the threshold. Healthy: nothing, so passing checks send no reports.
+    now.health_message = health?.health === 'unhealthy' ? (record?.unhealthyMessage ?? health.message) : health?.health === 'unknown' && health.checked ? health.message : '';
     if (now.state === 'running' && spec.check && !health?.checked) {
       delete now.health;
       delete now.health_message;

@@ -28,7 +28,7 @@ export function formatInstances(app: AppStatus): string {
       i.desired === 'stop' && i.state === 'running' ? 'running (stopping)' : i.state,
       i.state === 'running' ? i.health : '-',
       i.address ?? '-',
-      i.message || (i.health === 'unhealthy' ? i.health_message : '') || '-',
+      i.message || (i.state === 'running' && i.health !== 'healthy' ? i.health_message : '') || '-',
     ]),
   );
 }
