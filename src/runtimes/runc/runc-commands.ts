@@ -28,11 +28,9 @@ export function runcDelete(runc: string, name: string): Command {
 
 /**
  * `runc run` in the foreground (not `-d`): it stays the container's parent, so its exit status is
- * the container's. runc's own errors also go, as JSON lines, to `runcLogPath`.
- */
-/**
- * `runc run` in the foreground. runc writes `pidFile` once the container's process has started
- * (after create and start), which is the event a start waits for instead of polling `runc list`.
+ * the container's. runc's own errors also go, as JSON lines, to `runcLogPath`. runc writes
+ * `pidFile` once the container's process has started (after create and start): the event a start
+ * waits for instead of polling `runc list`.
  */
 export function runcRunArgv(runc: string, bundle: string, name: string, runcLogPath: string, pidFile: string): [string, ...string[]] {
   return [runc, '--log', runcLogPath, '--log-format', 'json', 'run', '--bundle', bundle, '--pid-file', pidFile, name];
