@@ -12,7 +12,8 @@ import { deleteLink, enslaveLink, listLinks, setLinkMtu, setLinkUp } from './lin
 import { addNetns, deleteNetns, listNetns } from './netns-commands.js';
 import type { InstanceNetwork, NetworkProvider } from './network-provider.js';
 import { type AttachmentRecord, loadNetworkState, type NetworkState, saveNetworkState } from './network-state-file.js';
-import { applyRuleset, planRuleset, type Ruleset, removeRuleset, rulesetChange } from './nft-ruleset.js';
+import { applyRuleset, planRuleset, type Ruleset, removeRuleset } from './nft-ruleset.js';
+import { rulesetChange } from './ruleset-change.js';
 import { planPeerSync } from './plan-peer-sync.js';
 import { flushPeerRoutes, listPeerRoutes } from './route-commands.js';
 import { addTap } from './tap-commands.js';

@@ -36,7 +36,7 @@ export interface Ruleset {
  * Renders the whole of bubo's nftables state. Each table is first added (a no-op if it exists)
  * and deleted, then declared, all in one `nft -f` transaction: applying the text twice gives the
  * same ruleset, and a hand-edited or missing table comes back as rendered. Addresses live in
- * named sets, so that an instance coming or going changes elements only (`rulesetChange`).
+ * named sets, so that an instance coming or going changes elements only (`ruleset-change.ts`).
  *
  * Namespace isolation has two halves:
  * - Switched traffic (instances of this host share the bridge) is filtered in the `bridge`
@@ -108,27 +108,6 @@ export function planRuleset(input: RulesetInput): Ruleset {
 /** The whole ruleset's text (`planRuleset(input).text`). */
 export function renderRuleset(input: RulesetInput): string {
   return planRuleset(input).text;
-}
-
-/**
- * The `nft -f` text that turns `applied` into `next`: only element additions and deletions when
- * the skeletons match (adding elements commits in a few milliseconds, where replacing rules
- * waits for the kernel's grace period, about 15 ms on every attach), the whole text otherwise.
- * Undefined when nothing changes.
- */
-export function rulesetChange(applied: Ruleset | undefined, next: Ruleset): string | undefined {
-  if (!applied || applied.skeleton !== next.skeleton) return next.text;
-  const lines: string[] = [];
-  for (const [key, addresses] of next.sets) {
-    const before = new Set(applied.sets.get(key) ?? []);
-    const after = new Set(addresses);
-    const [family, name] = key.split(' ') as [string, string];
-    const removed = [...before].filter((a) => !after.has(a));
-    const added = addresses.filter((a) => !before.has(a));
-    if (removed.length > 0) lines.push(`delete element ${family} ${NFT_TABLE} ${name} { ${removed.join(', ')} }`);
-    if (added.length > 0) lines.push(`add element ${family} ${NFT_TABLE} ${name} { ${added.join(', ')} }`);
-  }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : undefined;
 }
 
 function declareSets(sets: ReadonlyMap<string, readonly string[]>, elements: boolean): string[] {
